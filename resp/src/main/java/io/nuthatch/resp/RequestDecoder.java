@@ -1,0 +1,324 @@
+package io.nuthatch.resp;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Decodes the requests of one connection, multibulk ({@code *2\r\n$3\r\nGET\r\n$1\r\nk\r\n}) or
+ * inline ({@code GET k\r\n}), from the bytes as they arrive.
+ *
+ * <p>The decoder is a state machine that remembers where it stopped, so a request split across TCP
+ * reads is never parsed twice: header lines wait until their CRLF has arrived, small arguments
+ * until their bytes and CRLF have, and a large argument is copied chunk by chunk into an array of
+ * its own, so the connection's buffer never holds more than one read of it.
+ *
+ * <p>Limits and their error texts follow Redis 7.0's networking.c. After a protocol error the
+ * decoder accepts nothing more: the connection is to be closed once the error has been sent.
+ */
+public final class RequestDecoder {
+
+    /** Receives each complete request. */
+    public interface RequestListener {
+        /**
+         * Runs one request. The arguments are valid only during the call.
+         *
+         * @return true to go on decoding the buffered bytes, false to stop after this request (a
+         *     client that blocked, or one whose connection closes); the next {@link #decode} resumes
+         */
+        boolean onRequest(RequestArguments arguments);
+    }
+
+    /** What a call to {@link #decode} ended with. */
+    public enum Outcome {
+        /** Every complete request was delivered; the rest of the buffer is an incomplete request. */
+        NEEDS_MORE_INPUT,
+        /** The listener asked to stop; undecoded bytes stay in the buffer. */
+        STOPPED,
+        /** The input broke the protocol; see {@link #errorReply()}. */
+        PROTOCOL_ERROR
+    }
+
+    private enum State { REQUEST_START, MULTIBULK_COUNT, BULK_LENGTH, SMALL_BULK, LARGE_BULK, INLINE, FAILED }
+
+    /** A large argument of unknown good faith is allocated in steps, never more than this ahead of its bytes. */
+    private static final int LARGE_ALLOCATION_STEP = 8 * 1024 * 1024;
+
+    private final ProtocolLimits limits;
+    private final RequestArguments arguments = new RequestArguments();
+    private final InlineRequestSplitter inlineSplitter = new InlineRequestSplitter();
+
+    private State state = State.REQUEST_START;
+    private int argumentsLeft;
+    private int bulkLength;
+    private byte[] largeBulk;
+    private int largeBulkFilled;
+    private boolean authenticationRequired;
+    private String errorReply;
+    private boolean lengthValid;
+
+    public RequestDecoder(ProtocolLimits limits) {
+        this.limits = limits;
+    }
+
+    /**
+     * Whether the connection still has to authenticate; until it has, requests are held to the
+     * small limits Redis applies to unauthenticated clients.
+     */
+    public void authenticationRequired(boolean required) {
+        this.authenticationRequired = required;
+    }
+
+    /**
+     * The error to send before closing ("ERR Protocol error: ..."), or null when the connection is
+     * to be closed without a reply (the query buffer limit).
+     */
+    public String errorReply() {
+        return errorReply;
+    }
+
+    /** Bytes held for the request being decoded, beyond those still in the input buffer. */
+    public long bytesHeld() {
+        return arguments.bytesHeld() + (largeBulk == null ? 0 : largeBulk.length);
+    }
+
+    /** Whether a request has been started and not completed. */
+    public boolean inRequest() {
+        return state != State.REQUEST_START;
+    }
+
+    /**
+     * Delivers every complete request in {@code in} to the listener, consuming their bytes.
+     */
+    public Outcome decode(ByteBuf in, RequestListener listener) {
+        while (true) {
+            switch (state) {
+                case REQUEST_START -> {
+                    if (!in.isReadable()) {
+                        return Outcome.NEEDS_MORE_INPUT;
+                    }
+                    state = in.getByte(in.readerIndex()) == '*' ? State.MULTIBULK_COUNT : State.INLINE;
+                }
+                case MULTIBULK_COUNT -> {
+                    int lineEnd = findLineEnd(in, "Protocol error: too big mbulk count string");
+                    if (lineEnd < 0) {
+                        return lineEnd == NEED_MORE ? Outcome.NEEDS_MORE_INPUT : Outcome.PROTOCOL_ERROR;
+                    }
+                    long count = parseLength(in, in.readerIndex() + 1, lineEnd);
+                    if (!lengthValid || count > ProtocolLimits.MULTIBULK_MAX_COUNT) {
+                        return fail("Protocol error: invalid multibulk length");
+                    }
+                    if (count > ProtocolLimits.UNAUTHENTICATED_MAX_COUNT && authenticationRequired) {
+                        return fail("Protocol error: unauthenticated multibulk length");
+                    }
+                    in.readerIndex(lineEnd + 2);
+                    if (count <= 0) {
+                        state = State.REQUEST_START;
+                    } else {
+                        argumentsLeft = (int) count;
+                        // Trust the announced count only so far: the arrays grow as arguments arrive.
+                        arguments.ensureCapacity(Math.min(argumentsLeft, 1024));
+                        state = State.BULK_LENGTH;
+                    }
+                }
+                case BULK_LENGTH -> {
+                    int lineEnd = findLineEnd(in, "Protocol error: too big bulk count string");
+                    if (lineEnd < 0) {
+                        return lineEnd == NEED_MORE ? Outcome.NEEDS_MORE_INPUT : Outcome.PROTOCOL_ERROR;
+                    }
+                    byte type = in.getByte(in.readerIndex());
+                    if (type != '$') {
+                        return fail("Protocol error: expected '$', got '" + (char) (type & 0xff) + "'");
+                    }
+                    long length = parseLength(in, in.readerIndex() + 1, lineEnd);
+                    if (!lengthValid || length < 0 || length > limits.maxBulkLength()) {
+                        return fail("Protocol error: invalid bulk length");
+                    }
+                    if (length > ProtocolLimits.UNAUTHENTICATED_MAX_BULK && authenticationRequired) {
+                        return fail("Protocol error: unauthenticated bulk length");
+                    }
+                    in.readerIndex(lineEnd + 2);
+                    bulkLength = (int) length;
+                    if (bulkLength >= RequestArguments.LARGE_ARGUMENT) {
+                        largeBulk = new byte[Math.min(bulkLength, LARGE_ALLOCATION_STEP)];
+                        largeBulkFilled = 0;
+                        state = State.LARGE_BULK;
+                    } else {
+                        state = State.SMALL_BULK;
+                    }
+                }
+                case SMALL_BULK -> {
+                    if (in.readableBytes() < bulkLength + 2) {
+                        return Outcome.NEEDS_MORE_INPUT;
+                    }
+                    arguments.addSmall(in, in.readerIndex(), bulkLength);
+                    // Like Redis, the two bytes after the argument are skipped, not checked.
+                    in.skipBytes(bulkLength + 2);
+                    if (argumentDone(listener)) {
+                        return Outcome.STOPPED;
+                    }
+                }
+                case LARGE_BULK -> {
+                    if (!fillLargeBulk(in)) {
+                        return Outcome.NEEDS_MORE_INPUT;
+                    }
+                    arguments.addOwned(largeBulk);
+                    largeBulk = null;
+                    if (argumentDone(listener)) {
+                        return Outcome.STOPPED;
+                    }
+                }
+                case INLINE -> {
+                    Outcome outcome = decodeInline(in, listener);
+                    if (outcome != null) {
+                        return outcome;
+                    }
+                }
+                case FAILED -> {
+                    return Outcome.PROTOCOL_ERROR;
+                }
+            }
+        }
+    }
+
+    /** Counts one argument as read; delivers the request when it was the last. True if told to stop. */
+    private boolean argumentDone(RequestListener listener) {
+        if (--argumentsLeft > 0) {
+            state = State.BULK_LENGTH;
+            return false;
+        }
+        return !deliver(listener);
+    }
+
+    private boolean deliver(RequestListener listener) {
+        state = State.REQUEST_START;
+        try {
+            return listener.onRequest(arguments);
+        } finally {
+            arguments.clear();
+        }
+    }
+
+    /** Copies what has arrived of a large argument; true once it and its CRLF are complete. */
+    private boolean fillLargeBulk(ByteBuf in) {
+        while (largeBulkFilled < bulkLength) {
+            int available = in.readableBytes();
+            if (available == 0) {
+                return false;
+            }
+            if (largeBulkFilled == largeBulk.length) {
+                // Grow only as bytes arrive, so announcing a huge length costs the sender the bytes.
+                byte[] grown = new byte[(int) Math.min(bulkLength, (long) largeBulk.length * 2)];
+                System.arraycopy(largeBulk, 0, grown, 0, largeBulkFilled);
+                largeBulk = grown;
+            }
+            int chunk = Math.min(available, largeBulk.length - largeBulkFilled);
+            in.readBytes(largeBulk, largeBulkFilled, chunk);
+            largeBulkFilled += chunk;
+        }
+        if (in.readableBytes() < 2) {
+            return false;
+        }
+        in.skipBytes(2);
+        return true;
+    }
+
+    private Outcome decodeInline(ByteBuf in, RequestListener listener) {
+        int start = in.readerIndex();
+        int newline = in.indexOf(start, in.writerIndex(), (byte) '\n');
+        if (newline < 0) {
+            if (in.readableBytes() > ProtocolLimits.INLINE_MAX_SIZE) {
+                return fail("Protocol error: too big inline request");
+            }
+            return Outcome.NEEDS_MORE_INPUT;
+        }
+        int lineEnd = newline;
+        if (lineEnd > start && in.getByte(lineEnd - 1) == '\r') {
+            lineEnd--;
+        }
+        if (!inlineSplitter.split(in, start, lineEnd, arguments)) {
+            arguments.clear();
+            return fail("Protocol error: unbalanced quotes in request");
+        }
+        in.readerIndex(newline + 1);
+        if (arguments.count() == 0) {
+            state = State.REQUEST_START;
+            return null;
+        }
+        return deliver(listener) ? null : Outcome.STOPPED;
+    }
+
+    private static final int NEED_MORE = -1;
+    private static final int FAILED_LINE = -2;
+
+    /**
+     * Finds the CR that ends the header line at the reader index. Like Redis, the line is complete
+     * once one byte follows the CR; that byte is taken to be the LF.
+     */
+    private int findLineEnd(ByteBuf in, String tooLongError) {
+        int start = in.readerIndex();
+        int carriageReturn = in.indexOf(start, in.writerIndex(), (byte) '\r');
+        if (carriageReturn < 0) {
+            if (in.readableBytes() > ProtocolLimits.INLINE_MAX_SIZE) {
+                fail(tooLongError);
+                return FAILED_LINE;
+            }
+            return NEED_MORE;
+        }
+        if (carriageReturn + 1 >= in.writerIndex()) {
+            return NEED_MORE;
+        }
+        return carriageReturn;
+    }
+
+    /**
+     * Parses a decimal length the way Redis's string2ll does: optional '-', no '+', no leading
+     * zeros, no blanks, within the signed 64-bit range. Sets {@link #lengthValid}.
+     */
+    private long parseLength(ByteBuf in, int from, int to) {
+        lengthValid = false;
+        int length = to - from;
+        if (length <= 0 || length > 20) {
+            return 0;
+        }
+        int p = from;
+        boolean negative = in.getByte(p) == '-';
+        if (negative) {
+            p++;
+        }
+        if (p == to) {
+            return 0;
+        }
+        byte first = in.getByte(p);
+        if (first == '0') {
+            lengthValid = !negative && length == 1;
+            return 0;
+        }
+        // Accumulated as a negative number so that Long.MIN_VALUE fits.
+        long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+        long value = 0;
+        for (; p < to; p++) {
+            int digit = in.getByte(p) - '0';
+            if (digit < 0 || digit > 9 || value < (limit + digit) / 10) {
+                return 0;
+            }
+            value = value * 10 - digit;
+        }
+        lengthValid = true;
+        return negative ? value : -value;
+    }
+
+    private Outcome fail(String reply) {
+        state = State.FAILED;
+        errorReply = reply;
+        largeBulk = null;
+        arguments.clear();
+        return Outcome.PROTOCOL_ERROR;
+    }
+
+    /**
+     * Marks the connection as over its query buffer limit: nothing more is decoded, and there is no
+     * reply (Redis closes such a connection silently and logs it).
+     */
+    public void failQueryBufferLimit() {
+        fail(null);
+    }
+}

@@ -1,0 +1,247 @@
+package io.nuthatch.server;
+
+import io.nuthatch.resp.ProtocolLimits;
+import io.nuthatch.server.command.ClientRegistry;
+import io.nuthatch.server.command.ClientSession;
+import io.nuthatch.server.command.CommandDispatcher;
+import io.nuthatch.server.command.CommandTable;
+import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.info.ServerStats;
+import io.nuthatch.server.keyspace.Database;
+import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.keyspace.Keyspace;
+import io.nuthatch.server.keyspace.KeyspaceHooks;
+import io.nuthatch.server.log.ServerLog;
+import io.nuthatch.server.propagation.WritePropagation;
+
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The state every command runs against: configuration, keyspace, command table, clients,
+ * statistics, and the lock that puts all commands in one order. See the package documentation
+ * for the threading model.
+ *
+ * <p>Everything here that commands change is guarded by {@link #lock()}; a thread that is not
+ * running a command (the cron, INFO for the exporter) takes the lock to look.
+ */
+public final class Engine implements KeyspaceHooks {
+    /** Redis's LRU clock: seconds, 24 bits, wrapping. */
+    public static final int LRU_CLOCK_MAX = (1 << 24) - 1;
+
+    private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerConfig config;
+    private final ServerLog log;
+    private final CommandTable commands;
+    private final Keyspace keyspace;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final ServerStats stats = new ServerStats();
+    private final WritePropagation propagation = new WritePropagation();
+    private final ProtocolLimits protocolLimits = new ProtocolLimits();
+    private final CommandDispatcher dispatcher;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final SplittableRandom random = new SplittableRandom();
+    private final long startedMillis = System.currentTimeMillis();
+    private final long startedNanos = System.nanoTime();
+
+    private long commandTime;
+    private ClientSession currentClient;
+    private long dirty;
+    private long lastVersion;
+    private long lastSaveMillis = startedMillis;
+    private volatile boolean activeExpiryEnabled = true;
+    private volatile Runnable shutdownAction = () -> { };
+
+    public Engine(ServerConfig config, CommandTable commands, ServerLog log) {
+        this.config = config;
+        this.commands = commands;
+        this.log = log;
+        this.keyspace = new Keyspace(config.databases.intValue(), this);
+        this.dispatcher = new CommandDispatcher(this);
+        protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
+        protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value());
+        config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
+        config.clientQueryBufferLimit.onChange(
+                () -> protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value()));
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public ServerLog log() {
+        return log;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public WritePropagation propagation() {
+        return propagation;
+    }
+
+    public ProtocolLimits protocolLimits() {
+        return protocolLimits;
+    }
+
+    public CommandDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** The lock every command runs under; one total order of commands. */
+    public ReentrantLock lock() {
+        return lock;
+    }
+
+    public SplittableRandom random() {
+        return random;
+    }
+
+    public long startedMillis() {
+        return startedMillis;
+    }
+
+    /** Milliseconds since the server started, from the monotonic clock. */
+    public long uptimeMillis() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    public long lastSaveMillis() {
+        return lastSaveMillis;
+    }
+
+    /** Writes since the last save (rdb_changes_since_last_save). */
+    public long dirty() {
+        return dirty;
+    }
+
+    public void markDirty() {
+        dirty++;
+    }
+
+    /** What stops the server: closes the embedded server, or ends the process for the command line. */
+    void shutdownAction(Runnable action) {
+        this.shutdownAction = action;
+    }
+
+    /**
+     * Stops the server from a command (SHUTDOWN). The stop runs on a thread of its own, since it
+     * waits for the threads that run commands to finish.
+     */
+    public void requestShutdown() {
+        Thread stopper = new Thread(shutdownAction, "nuthatch-shutdown");
+        stopper.start();
+    }
+
+    /** Whether the cron deletes expired keys nobody touches (DEBUG SET-ACTIVE-EXPIRE). */
+    public boolean isActiveExpiryEnabled() {
+        return activeExpiryEnabled;
+    }
+
+    public void activeExpiryEnabled(boolean enabled) {
+        this.activeExpiryEnabled = enabled;
+    }
+
+    // ---------------------------------------------------------------- command scope
+
+    /** Called by the dispatcher before a command runs: fixes the command's time. */
+    public void beginCommand(ClientSession client) {
+        currentClient = client;
+        commandTime = System.currentTimeMillis();
+        client.lastInteractionMillis(commandTime);
+    }
+
+    public void endCommand() {
+        currentClient = null;
+    }
+
+    /** Starts a piece of work that is not a client's command (the cron): fixes its time. */
+    public void beginServerTask() {
+        currentClient = null;
+        commandTime = System.currentTimeMillis();
+    }
+
+    /** The client whose command is running, or null. */
+    public ClientSession currentClient() {
+        return currentClient;
+    }
+
+    /** Whether the client must authenticate before running commands. */
+    public boolean authenticationRequired(ClientSession client) {
+        return !client.isAuthenticated() && !config.requirepass.value().isEmpty();
+    }
+
+    /** The LRU clock Redis keeps: seconds, on 24 bits. */
+    public int lruClock() {
+        return (int) ((System.currentTimeMillis() / 1000) & LRU_CLOCK_MAX);
+    }
+
+    // ---------------------------------------------------------------- keyspace hooks
+
+    @Override
+    public long now() {
+        return commandTime;
+    }
+
+    @Override
+    public boolean expiryDeletesKeys() {
+        return true;
+    }
+
+    @Override
+    public void accessed(KeyEntry entry) {
+        if (currentClient != null && currentClient.noTouch()) {
+            return;
+        }
+        entry.accessClock(lruClock());
+    }
+
+    @Override
+    public void keyExpired(Database database, KeyEntry entry) {
+        stats.expiredKeys++;
+        if (propagation.isActive()) {
+            byte[] verb = config.lazyfreeLazyExpire.value() ? UNLINK : DEL;
+            propagation.propagate(database.index(), new byte[][] {verb, entry.key()});
+        }
+    }
+
+    @Override
+    public void keyModified(Database database, byte[] key) {
+        dirty++;
+    }
+
+    @Override
+    public void memoryChanged(long delta) {
+        // The keyspace keeps the figure; eviction will be driven from here.
+    }
+
+    @Override
+    public long nextVersion() {
+        return ++lastVersion;
+    }
+
+    @Override
+    public void lookedUp(boolean hit) {
+        if (hit) {
+            stats.keyspaceHits++;
+        } else {
+            stats.keyspaceMisses++;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.nuthatch.server;
+
+import io.nuthatch.server.command.StandardCommands;
+import io.nuthatch.server.command.CommandTable;
+import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.log.ServerLog;
+import io.nuthatch.server.network.NetworkServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running Nuthatch server, in this process. The same server the command line starts:
+ *
+ * <pre>{@code
+ * ServerConfig config = new ServerConfig().useFreePort();
+ * try (NuthatchServer server = NuthatchServer.start(config)) {
+ *     int port = server.port();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Closing it (or a client's SHUTDOWN) stops it; nothing calls System.exit.
+ */
+public final class NuthatchServer implements AutoCloseable {
+    /** JVM property choosing the execution model for measurement: "event-loop" (default) or "dedicated". */
+    public static final String EXECUTION_PROPERTY = "nuthatch.execution";
+
+    private final Engine engine;
+    private final ServerCron cron;
+    private final NetworkServer network;
+    private final int port;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private NuthatchServer(Engine engine, ServerCron cron, NetworkServer network, int port) {
+        this.engine = engine;
+        this.cron = cron;
+        this.network = network;
+        this.port = port;
+    }
+
+    /** Starts a server with the given configuration; it listens before this returns. */
+    public static NuthatchServer start(ServerConfig config) {
+        return start(config, new ServerLog());
+    }
+
+    /** Starts a server with the defaults on a free port, logging nothing below warnings. */
+    public static NuthatchServer startOnFreePort() {
+        ServerLog log = new ServerLog();
+        log.level(ServerLog.Level.WARNING);
+        return start(new ServerConfig().useFreePort(), log);
+    }
+
+    static NuthatchServer start(ServerConfig config, ServerLog log) {
+        CommandTable commands = StandardCommands.table();
+        config.renamedCommands().forEach((name, newName) -> {
+            if (!commands.rename(name, newName)) {
+                throw new IllegalArgumentException("No such command in rename-command: " + name);
+            }
+        });
+        Engine engine = new Engine(config, commands, log);
+        ServerCron cron = new ServerCron(engine);
+        boolean dedicated = "dedicated".equals(System.getProperty(EXECUTION_PROPERTY));
+        NetworkServer network = new NetworkServer(engine, config.ioThreads.intValue(), dedicated);
+        int port = -1;
+        try {
+            cron.start();
+            if (config.usesFreePort() || config.port.intValue() != 0) {
+                port = network.listen(config.usesFreePort() ? 0 : config.port.intValue(), config.bind.value());
+            }
+        } catch (IOException | RuntimeException e) {
+            cron.close();
+            network.close();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("Could not listen on port " + config.port.value() + ": " + e.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+        NuthatchServer server = new NuthatchServer(engine, cron, network, port);
+        engine.shutdownAction(server::close);
+        log.notice("Ready to accept connections tcp");
+        return server;
+    }
+
+    /** The TCP port the server listens on, or -1 when it listens on none (port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** The engine, for tests and embedding code that look at the server from inside. */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Waits until the server has stopped (SHUTDOWN, or {@link #close()} from another thread). */
+    public boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
+        return stopped.await(timeout, unit);
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops accepting connections, closes the clients and stops the server's threads. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            network.stopListening();
+            cron.close();
+            network.close();
+        } finally {
+            stopped.countDown();
+        }
+    }
+}

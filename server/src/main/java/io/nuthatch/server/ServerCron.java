@@ -1,0 +1,92 @@
+package io.nuthatch.server;
+
+import io.nuthatch.server.command.ClientSession;
+import io.nuthatch.server.keyspace.ActiveExpiryCycle;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The periodic work of the server (Redis's serverCron), {@code hz} times a second on its own
+ * thread, under the engine lock: active expiry, incremental rehashing, idle client timeouts.
+ */
+final class ServerCron implements AutoCloseable {
+    /** Time given to rehashing per database and cycle, as Redis's activerehashing (1 ms). */
+    private static final long REHASH_NANOS = 1_000_000;
+
+    private final Engine engine;
+    private final ActiveExpiryCycle expiryCycle;
+    private final ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> task;
+
+    ServerCron(Engine engine) {
+        this.engine = engine;
+        this.expiryCycle = new ActiveExpiryCycle(engine.keyspace());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "nuthatch-cron");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    void start() {
+        schedule();
+        engine.config().hz.onChange(this::schedule);
+    }
+
+    private synchronized void schedule() {
+        if (task != null) {
+            task.cancel(false);
+        }
+        long hz = Math.max(1, Math.min(500, engine.config().hz.value()));
+        task = scheduler.scheduleAtFixedRate(this::runSafely, 1000 / hz, 1000 / hz, TimeUnit.MILLISECONDS);
+    }
+
+    private void runSafely() {
+        try {
+            run();
+        } catch (RuntimeException e) {
+            engine.log().warning("Cron task failed: " + e);
+        }
+    }
+
+    private void run() {
+        int hz = (int) Math.max(1, Math.min(500, engine.config().hz.value()));
+        ReentrantLock lock = engine.lock();
+        lock.lock();
+        try {
+            engine.beginServerTask();
+            if (engine.isActiveExpiryEnabled()) {
+                expiryCycle.run(hz);
+            }
+            for (int i = 0; i < engine.keyspace().count(); i++) {
+                engine.keyspace().database(i).maintainTable(System.nanoTime() + REHASH_NANOS);
+            }
+            closeIdleClients();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closeIdleClients() {
+        long timeoutSeconds = engine.config().timeout.value();
+        if (timeoutSeconds <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (ClientSession client : engine.clients().all()) {
+            if (now - client.lastInteractionMillis() > timeoutSeconds * 1000) {
+                engine.log().verbose("Closing idle client");
+                client.transport().closeNow();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

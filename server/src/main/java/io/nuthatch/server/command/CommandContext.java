@@ -1,0 +1,167 @@
+package io.nuthatch.server.command;
+
+import io.nuthatch.resp.ReplyWriter;
+import io.nuthatch.resp.RequestArguments;
+import io.nuthatch.server.Engine;
+import io.nuthatch.server.keyspace.Database;
+import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.type.NumericStrings;
+import io.nuthatch.server.type.StoredValue;
+import io.nuthatch.server.type.StringValue;
+import io.nuthatch.server.type.ValueType;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a handler works with while it runs one command: the arguments, the reply writer, the
+ * client's session and database, the time, and the way to say how the command is propagated.
+ * One context per connection, reused for every command, so running a command allocates nothing.
+ */
+public final class CommandContext {
+    private final Engine engine;
+    private final ClientSession client;
+    private RequestArguments arguments;
+    private CommandSpec command;
+    private List<byte[][]> propagatedInstead;
+    private boolean propagationSuppressed;
+
+    public CommandContext(Engine engine, ClientSession client) {
+        this.engine = engine;
+        this.client = client;
+    }
+
+    void begin(CommandSpec command, RequestArguments arguments) {
+        this.command = command;
+        this.arguments = arguments;
+        this.propagatedInstead = null;
+        this.propagationSuppressed = false;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public ClientSession client() {
+        return client;
+    }
+
+    public CommandSpec command() {
+        return command;
+    }
+
+    public ReplyWriter reply() {
+        return client.reply();
+    }
+
+    /** The client's selected database. */
+    public Database database() {
+        return engine.keyspace().database(client.database());
+    }
+
+    /** The time this command runs at, in Unix milliseconds. */
+    public long now() {
+        return engine.now();
+    }
+
+    // ---------------------------------------------------------------- arguments
+
+    public RequestArguments arguments() {
+        return arguments;
+    }
+
+    public int argumentCount() {
+        return arguments.count();
+    }
+
+    /** Whether argument {@code index} is the keyword, given in upper case, ignoring case. */
+    public boolean isKeyword(int index, byte[] upperCaseKeyword) {
+        return arguments.isKeyword(index, upperCaseKeyword);
+    }
+
+    /** A copy of an argument, to keep. */
+    public byte[] copyArgument(int index) {
+        return arguments.copy(index);
+    }
+
+    /** An argument as an array to keep, without a copy when the argument has its own array. */
+    public byte[] takeArgument(int index) {
+        return arguments.take(index);
+    }
+
+    /** An argument as text, one character per byte; for cold paths such as error messages. */
+    public String argumentText(int index) {
+        return arguments.toLatin1String(index);
+    }
+
+    /**
+     * An argument as a canonical 64-bit integer.
+     *
+     * @throws CommandError "value is not an integer or out of range"
+     */
+    public long longArgument(int index) {
+        return longArgument(index, Errors.NOT_AN_INTEGER);
+    }
+
+    /** An argument as a canonical 64-bit integer, with the error to reply when it is not one. */
+    public long longArgument(int index, CommandError error) {
+        try {
+            return NumericStrings.parseLong(arguments.array(index), arguments.offset(index), arguments.length(index));
+        } catch (NumberFormatException notANumber) {
+            throw error;
+        }
+    }
+
+    // ---------------------------------------------------------------- values
+
+    /** The value of an entry as a string. @throws CommandError WRONGTYPE when it is another type */
+    public static StringValue stringValue(KeyEntry entry) {
+        StoredValue value = entry.value();
+        if (value.type() != ValueType.STRING) {
+            throw Errors.WRONG_TYPE;
+        }
+        return (StringValue) value;
+    }
+
+    // ---------------------------------------------------------------- propagation
+
+    /** Whether writes are propagated at all; handlers build rewritten forms only when they are. */
+    public boolean isPropagating() {
+        return engine.propagation().isActive();
+    }
+
+    /**
+     * Propagates the given command instead of the one that ran (SET EX becomes SET PXAT). Called
+     * several times, it propagates them all, in order.
+     */
+    public void propagateAs(byte[]... rewritten) {
+        if (propagatedInstead == null) {
+            propagatedInstead = new ArrayList<>(2);
+        }
+        propagatedInstead.add(rewritten);
+    }
+
+    /** Propagates nothing for this command, even though it changed the dataset. */
+    public void suppressPropagation() {
+        propagationSuppressed = true;
+    }
+
+    /** Counts a change that no key signalled (FLUSHALL of an empty server still propagates). */
+    public void markDirty() {
+        engine.markDirty();
+    }
+
+    List<byte[][]> propagatedInstead() {
+        return propagatedInstead;
+    }
+
+    boolean isPropagationSuppressed() {
+        return propagationSuppressed;
+    }
+
+    /** An upper-case keyword as bytes, for comparing arguments with {@link #isKeyword}. */
+    public static byte[] keyword(String upperCase) {
+        return upperCase.getBytes(StandardCharsets.US_ASCII);
+    }
+}

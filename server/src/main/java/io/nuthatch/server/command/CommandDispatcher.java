@@ -1,0 +1,161 @@
+package io.nuthatch.server.command;
+
+import io.nuthatch.resp.ReplyWriter;
+import io.nuthatch.resp.RequestArguments;
+import io.nuthatch.server.Engine;
+import io.nuthatch.server.info.ServerStats;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs one request: finds the command, applies the checks Redis applies before running anything
+ * (in Redis's order, so that the same request fails with the same error), runs the handler,
+ * accounts the call, and propagates the write.
+ *
+ * <p>The caller holds the engine lock: this is the one place commands run, so it is also the
+ * place that fixes their order.
+ */
+public final class CommandDispatcher {
+    private static final String DEBUG_NOT_ALLOWED = "ERR %s command not allowed. If the enable-debug-command option is"
+            + " set to \"local\", you can run it from a local connection, otherwise you need to set this"
+            + " option in the configuration file, and then restart the server.";
+
+    private final Engine engine;
+
+    public CommandDispatcher(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A context for a new client's commands. */
+    public CommandContext newContext(ClientSession client) {
+        return new CommandContext(engine, client);
+    }
+
+    public void execute(CommandContext context, RequestArguments arguments) {
+        ClientSession client = context.client();
+        engine.beginCommand(client);
+        ReplyWriter reply = client.reply();
+        int replyMark = reply.buffer().writerIndex();
+        try {
+            CommandSpec command = engine.commands().lookup(arguments);
+            if (command == null) {
+                rejectUnknown(client, arguments);
+            } else {
+                client.lastCommand(command);
+                CommandError rejection = check(client, command, arguments);
+                if (rejection != null) {
+                    command.stats().rejected();
+                    reply.error(rejection.reply());
+                } else {
+                    call(context, command, arguments, replyMark);
+                }
+            }
+            applyReplyMode(client, reply, replyMark);
+        } finally {
+            engine.endCommand();
+        }
+    }
+
+    /** The checks of Redis's processCommand that apply here; null when the command may run. */
+    private CommandError check(ClientSession client, CommandSpec command, RequestArguments arguments) {
+        if (!command.acceptsArgumentCount(arguments.count())) {
+            return Errors.wrongArity(command.name());
+        }
+        if (command.has(CommandFlag.PROTECTED) && !protectedCommandAllowed(client)) {
+            return new CommandError(String.format(DEBUG_NOT_ALLOWED, command.name().toUpperCase(Locale.ROOT)));
+        }
+        if (engine.authenticationRequired(client) && !command.has(CommandFlag.NO_AUTH)) {
+            return Errors.NO_AUTH;
+        }
+        return null;
+    }
+
+    private boolean protectedCommandAllowed(ClientSession client) {
+        String setting = engine.config().enableDebugCommand.value();
+        return setting.equals("yes") || (setting.equals("local") && client.transport().isLocal());
+    }
+
+    private void call(CommandContext context, CommandSpec command, RequestArguments arguments, int replyMark) {
+        ServerStats stats = engine.stats();
+        long errorsBefore = stats.errorReplies;
+        long dirtyBefore = engine.dirty();
+        context.begin(command, arguments);
+        long started = System.nanoTime();
+        try {
+            command.handler().execute(context);
+        } catch (CommandError error) {
+            ReplyWriter reply = context.reply();
+            reply.buffer().writerIndex(replyMark);
+            reply.error(error.reply());
+        }
+        long micros = (System.nanoTime() - started) / 1000;
+        command.stats().called(micros, stats.errorReplies != errorsBefore);
+        stats.commandsProcessed++;
+        if (engine.dirty() != dirtyBefore) {
+            propagate(context, arguments);
+        }
+    }
+
+    private void propagate(CommandContext context, RequestArguments arguments) {
+        if (!engine.propagation().isActive() || context.isPropagationSuppressed()) {
+            return;
+        }
+        int database = context.client().database();
+        List<byte[][]> rewritten = context.propagatedInstead();
+        if (rewritten == null) {
+            byte[][] copy = new byte[arguments.count()][];
+            for (int i = 0; i < copy.length; i++) {
+                copy[i] = arguments.copy(i);
+            }
+            engine.propagation().propagate(database, copy);
+        } else {
+            for (byte[][] command : rewritten) {
+                engine.propagation().propagate(database, command);
+            }
+        }
+    }
+
+    /**
+     * "unknown command" or, for a container given an unknown subcommand, "unknown subcommand".
+     * Like Redis, arguments are quoted up to 128 characters and cut at a NUL byte.
+     */
+    private void rejectUnknown(ClientSession client, RequestArguments arguments) {
+        CommandSpec base = engine.commands().lookupBase(arguments);
+        String message;
+        if (base != null && base.isContainer()) {
+            message = "ERR unknown subcommand '" + cString(arguments, 1, 128) + "'. Try "
+                    + base.name().toUpperCase(Locale.ROOT) + " HELP.";
+        } else {
+            StringBuilder quoted = new StringBuilder();
+            for (int i = 1; i < arguments.count() && quoted.length() < 128; i++) {
+                quoted.append('\'').append(cString(arguments, i, 128 - quoted.length())).append("' ");
+            }
+            message = "ERR unknown command '" + cString(arguments, 0, 128) + "', with args beginning with: " + quoted;
+        }
+        client.reply().error(message);
+    }
+
+    /** An argument as C's "%.*s" prints it: at most {@code limit} bytes, up to the first NUL. */
+    private static String cString(RequestArguments arguments, int index, int limit) {
+        String text = arguments.toLatin1String(index);
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            text = text.substring(0, nul);
+        }
+        return text.length() > limit ? text.substring(0, limit) : text;
+    }
+
+    /** Discards the reply of a client that asked for none (CLIENT REPLY OFF / SKIP). */
+    private static void applyReplyMode(ClientSession client, ReplyWriter reply, int replyMark) {
+        switch (client.replyMode()) {
+            case OFF -> reply.buffer().writerIndex(replyMark);
+            case SKIP_THIS -> {
+                reply.buffer().writerIndex(replyMark);
+                client.replyMode(ClientSession.ReplyMode.ON);
+            }
+            case SKIP_NEXT -> client.replyMode(ClientSession.ReplyMode.SKIP_THIS);
+            case ON -> { }
+        }
+    }
+}

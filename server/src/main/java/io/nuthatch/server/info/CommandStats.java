@@ -1,0 +1,54 @@
+package io.nuthatch.server.info;
+
+/**
+ * Counters of one command, as INFO commandstats shows them. Updated under the engine lock by the
+ * thread that runs the command.
+ */
+public final class CommandStats {
+    private long calls;
+    private long microseconds;
+    private long rejectedCalls;
+    private long failedCalls;
+
+    /** Counts a call that ran, with its duration. */
+    public void called(long durationMicros, boolean failed) {
+        calls++;
+        microseconds += durationMicros;
+        if (failed) {
+            failedCalls++;
+        }
+    }
+
+    /** Counts a call refused before it ran (arity, NOAUTH, OOM...). */
+    public void rejected() {
+        rejectedCalls++;
+    }
+
+    public long calls() {
+        return calls;
+    }
+
+    public long microseconds() {
+        return microseconds;
+    }
+
+    public long rejectedCalls() {
+        return rejectedCalls;
+    }
+
+    public long failedCalls() {
+        return failedCalls;
+    }
+
+    /** Whether the command shows up in INFO commandstats (Redis lists commands with any activity). */
+    public boolean hasActivity() {
+        return calls > 0 || rejectedCalls > 0 || failedCalls > 0;
+    }
+
+    public void reset() {
+        calls = 0;
+        microseconds = 0;
+        rejectedCalls = 0;
+        failedCalls = 0;
+    }
+}

@@ -1,0 +1,54 @@
+package io.nuthatch.server.keyspace;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * The entries of one database that have an expiry, in a dense array: each entry knows its slot,
+ * and removal moves the last entry into the freed slot. Adding, removing and drawing a uniformly
+ * random entry (volatile-* eviction, expiry sampling) are all O(1), and the array can be swept
+ * round-robin by the active expiry cycle.
+ */
+final class ExpiringKeys {
+    private static final int INITIAL_CAPACITY = 16;
+
+    private KeyEntry[] entries = new KeyEntry[INITIAL_CAPACITY];
+    private int size;
+
+    int size() {
+        return size;
+    }
+
+    KeyEntry get(int slot) {
+        return entries[slot];
+    }
+
+    void add(KeyEntry entry) {
+        if (size == entries.length) {
+            entries = Arrays.copyOf(entries, size * 2);
+        }
+        entry.expirySlot = size;
+        entries[size++] = entry;
+    }
+
+    void remove(KeyEntry entry) {
+        int slot = entry.expirySlot;
+        KeyEntry last = entries[--size];
+        entries[slot] = last;
+        last.expirySlot = slot;
+        entries[size] = null;
+        entry.expirySlot = -1;
+        if (entries.length > INITIAL_CAPACITY && size < entries.length / 4) {
+            entries = Arrays.copyOf(entries, Math.max(INITIAL_CAPACITY, entries.length / 2));
+        }
+    }
+
+    KeyEntry random(RandomGenerator random) {
+        return size == 0 ? null : entries[random.nextInt(size)];
+    }
+
+    void clear() {
+        entries = new KeyEntry[INITIAL_CAPACITY];
+        size = 0;
+    }
+}

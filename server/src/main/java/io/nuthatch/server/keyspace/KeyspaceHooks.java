@@ -1,0 +1,36 @@
+package io.nuthatch.server.keyspace;
+
+/**
+ * What a database needs from the rest of the server: the time commands run at, and the places
+ * that must hear of every change (write propagation, WATCH, statistics, memory). The engine
+ * implements it; the keyspace itself knows nothing of clients or the network.
+ */
+public interface KeyspaceHooks {
+
+    /** The time the current command runs at, in Unix milliseconds; expiry is judged against it. */
+    long now();
+
+    /** Whether expired keys may be deleted now (not while loading data, for instance). */
+    boolean expiryDeletesKeys();
+
+    /** Marks an entry as read or written, for LRU/LFU eviction. */
+    void accessed(KeyEntry entry);
+
+    /**
+     * A key was found expired and is about to be deleted: propagate a DEL, count it, tell WATCH.
+     * This is not a change made by a command: it does not count as one (dirty).
+     */
+    void keyExpired(Database database, KeyEntry entry);
+
+    /** A command created, changed or deleted a key (signalModifiedKey: WATCH, client tracking, dirty). */
+    void keyModified(Database database, byte[] key);
+
+    /** The keyspace's memory estimate changed by {@code delta} bytes. */
+    void memoryChanged(long delta);
+
+    /** The version stamped on an entry when it changes; increases with every change. */
+    long nextVersion();
+
+    /** A read lookup found its key (true) or not (false), for keyspace_hits and keyspace_misses. */
+    void lookedUp(boolean hit);
+}

@@ -1,0 +1,152 @@
+package io.nuthatch.server.network;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.nuthatch.server.Engine;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The listening sockets and the event loops: native epoll on Linux, NIO elsewhere.
+ *
+ * <p>{@code bind} takes Redis's forms: addresses, "*" for every IPv4 address, "::*" for every IPv6
+ * address, and a leading "-" for an address that may be unavailable without failing startup. When
+ * both wildcards are asked for, one dual-stack IPv6 socket serves both families (falling back to
+ * IPv4 alone where the machine has no IPv6).
+ */
+public final class NetworkServer implements AutoCloseable {
+    private final Engine engine;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Class<? extends ServerChannel> serverChannelType;
+    private final ExecutionModel execution;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final boolean nativeTransport;
+    private int boundPort = -1;
+
+    /**
+     * @param ioThreads         event loops for client connections
+     * @param dedicatedExecution run all requests on one execution thread (design b) instead of on
+     *                          the event loops (design a)
+     */
+    public NetworkServer(Engine engine, int ioThreads, boolean dedicatedExecution) {
+        this.engine = engine;
+        this.nativeTransport = Epoll.isAvailable();
+        IoHandlerFactory handlers = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nuthatch-accept", true), handlers);
+        this.workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("nuthatch-io", true), handlers);
+        this.serverChannelType = nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.execution = dedicatedExecution ? ExecutionModel.onDedicatedThread() : ExecutionModel.onEventLoop();
+    }
+
+    /** Whether the native epoll transport is in use. */
+    public boolean isNativeTransport() {
+        return nativeTransport;
+    }
+
+    /**
+     * Listens on the given port (0: a free port chosen by the system) at the bind addresses.
+     *
+     * @return the port listened on
+     */
+    public int listen(int port, List<String> bindAddresses) throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(serverChannelType)
+                .option(ChannelOption.SO_BACKLOG, Math.max(1, engine.config().tcpBacklog.intValue()))
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        configureKeepalive(channel);
+                        channel.pipeline().addLast(new ClientConnection(engine, execution));
+                    }
+                });
+        int actualPort = port;
+        for (BindAddress address : BindAddress.resolve(bindAddresses)) {
+            try {
+                Channel channel = bindFirstAvailable(bootstrap, address, actualPort);
+                listeners.add(channel);
+                actualPort = ((InetSocketAddress) channel.localAddress()).getPort();
+            } catch (IOException e) {
+                if (!address.optional()) {
+                    throw e;
+                }
+                engine.log().warning("Could not create server TCP listening socket " + address + ":" + port
+                        + ": " + e.getMessage() + " (skipped: optional address)");
+            }
+        }
+        boundPort = actualPort;
+        return actualPort;
+    }
+
+    private static Channel bindFirstAvailable(ServerBootstrap bootstrap, BindAddress address, int port)
+            throws IOException {
+        IOException failure = null;
+        for (String host : address.hosts()) {
+            try {
+                return bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+            } catch (Exception e) {
+                failure = e instanceof IOException io ? io : new BindException(String.valueOf(e.getMessage()));
+            }
+        }
+        throw failure;
+    }
+
+    private void configureKeepalive(SocketChannel channel) {
+        int interval = engine.config().tcpKeepalive.intValue();
+        if (interval <= 0) {
+            return;
+        }
+        channel.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+        if (nativeTransport) {
+            // As Redis's anetKeepAlive: probes after `interval` idle seconds, every interval/3, three times.
+            channel.config().setOption(EpollChannelOption.TCP_KEEPIDLE, interval);
+            channel.config().setOption(EpollChannelOption.TCP_KEEPINTVL, Math.max(1, interval / 3));
+            channel.config().setOption(EpollChannelOption.TCP_KEEPCNT, 3);
+        }
+    }
+
+    /** The port listened on, or -1 when not listening. */
+    public int port() {
+        return boundPort;
+    }
+
+    /** Stops accepting connections; clients stay connected. */
+    public void stopListening() {
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
+        }
+        listeners.clear();
+    }
+
+    @Override
+    public void close() {
+        stopListening();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        execution.shutdown();
+    }
+}

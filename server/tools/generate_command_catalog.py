@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Writes the command catalog, the facts our command table is built from, by asking a reference
+redis-server for COMMAND INFO and COMMAND DOCS.
+
+    redis-server --port 7777 --save '' &
+    python3 server/tools/generate_command_catalog.py 7777 \
+        > server/src/main/resources/io/nuthatch/server/command/command-catalog.json
+
+Kept: arity, flags, key positions, ACL categories, tips, key specs, subcommands, and from the docs
+the version, group and argument structure. Left out: Redis's prose (summaries, complexity texts,
+history notes, key spec notes); our own words for those live next to each handler.
+"""
+import json
+import socket
+import sys
+
+
+class Connection:
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.reader = self.sock.makefile("rb")
+
+    def call(self, *args):
+        out = b"*%d\r\n" % len(args)
+        for a in args:
+            a = a.encode()
+            out += b"$%d\r\n%s\r\n" % (len(a), a)
+        self.sock.sendall(out)
+        return self.read()
+
+    def read(self):
+        line = self.reader.readline()[:-2]
+        kind, rest = chr(line[0]), line[1:]
+        if kind in "+":
+            return rest.decode()
+        if kind == "-":
+            raise RuntimeError(rest.decode())
+        if kind == ":":
+            return int(rest)
+        if kind == "_":
+            return None
+        if kind in "$=":
+            n = int(rest)
+            return None if n < 0 else self.reader.read(n + 2)[:-2].decode()
+        if kind in "*~>":
+            return [self.read() for _ in range(int(rest))]
+        if kind == "%":
+            result = {}
+            for _ in range(int(rest)):
+                key = self.read()
+                result[key] = self.read()
+            return result
+        raise RuntimeError("unexpected reply type " + kind)
+
+
+def info_entry(info):
+    name, arity, flags, first, last, step, categories, tips, key_specs, subcommands = info
+    entry = {
+        "arity": arity,
+        "flags": flags,
+        "first_key": first,
+        "last_key": last,
+        "key_step": step,
+        "acl_categories": categories,
+    }
+    if tips:
+        entry["tips"] = tips
+    if key_specs:
+        entry["key_specs"] = [{k: v for k, v in spec.items() if k != "notes"} for spec in key_specs]
+    if subcommands:
+        entry["subcommands"] = {sub[0].split("|")[1]: info_entry(sub) for sub in subcommands}
+    return entry
+
+
+def docs_entry(docs):
+    kept = {}
+    for field in ("since", "group", "doc_flags", "deprecated_since", "replaced_by", "arguments"):
+        if field in docs:
+            kept[field] = docs[field]
+    return kept
+
+
+def merge_docs(entry, docs):
+    entry["docs"] = docs_entry(docs)
+    for sub_name, sub_docs in docs.get("subcommands", {}).items():
+        short = sub_name.split("|")[1]
+        if short in entry.get("subcommands", {}):
+            merge_docs(entry["subcommands"][short], sub_docs)
+
+
+def main():
+    connection = Connection(int(sys.argv[1]))
+    connection.call("HELLO", "3")
+    catalog = {}
+    for info in connection.call("COMMAND"):
+        catalog[info[0]] = info_entry(info)
+    for name, docs in connection.call("COMMAND", "DOCS").items():
+        if name in catalog:
+            merge_docs(catalog[name], docs)
+    version = connection.call("INFO", "server").split("redis_version:")[1].split("\r\n")[0]
+    json.dump({"generated_from": "redis-server " + version, "commands": dict(sorted(catalog.items()))},
+              sys.stdout, indent=1, sort_keys=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
