@@ -55,7 +55,8 @@ public final class NuthatchServer implements AutoCloseable {
         return start(new ServerConfig().useFreePort(), log);
     }
 
-    static NuthatchServer start(ServerConfig config, ServerLog log) {
+    /** Starts a server that logs to the given log. */
+    public static NuthatchServer start(ServerConfig config, ServerLog log) {
         CommandTable commands = StandardCommands.table();
         config.renamedCommands().forEach((name, newName) -> {
             if (!commands.rename(name, newName)) {

@@ -8,6 +8,15 @@ public final class StandardCommands {
     public static CommandTable table() {
         return CommandTable.of(
                 ConnectionCommands::register,
-                StringCommands::register);
+                ClientCommands::register,
+                ServerCommands::register,
+                IntrospectionCommands::register,
+                InfoCommands::register,
+                ConfigCommands::register,
+                StringCommands::register,
+                BitmapCommands::register,
+                KeyCommands::register,
+                ExpiryCommands::register,
+                ObjectCommands::register);
     }
 }
