@@ -1,6 +1,7 @@
 package io.nuthatch.server.keyspace;
 
 import io.nuthatch.resp.RequestArguments;
+import io.nuthatch.server.type.MemoryLayout;
 import io.nuthatch.server.type.StoredValue;
 
 import java.util.function.Consumer;
@@ -52,8 +53,9 @@ public final class Database {
         return expiring.size();
     }
 
+    /** Memory of the keys, their values and entries, and the tables that index them. */
     public long usedMemory() {
-        return usedMemory;
+        return usedMemory + MemoryLayout.referenceArray(table.capacity()) + MemoryLayout.referenceArray(expiring.capacity());
     }
 
     // ---------------------------------------------------------------- lookups

@@ -19,6 +19,10 @@ final class ExpiringKeys {
         return size;
     }
 
+    int capacity() {
+        return entries.length;
+    }
+
     KeyEntry get(int slot) {
         return entries[slot];
     }
