@@ -67,7 +67,11 @@ public final class BitfieldCommands {
             long offset = BitmapCommands.bitOffset(c, i + 2, bits);
             if (write) {
                 writes = true;
-                lastWrittenBit = Math.max(lastWrittenBit, offset + bits - 1);
+                long lastBit = offset + bits - 1;
+                // Unsigned, as a huge proto-max-bulk-len lets offsets reach the sign bit.
+                if (Long.compareUnsigned(lastBit, lastWrittenBit) > 0) {
+                    lastWrittenBit = lastBit;
+                }
                 c.longArgument(i + 3);
             }
             operations++;
