@@ -15,6 +15,7 @@ public final class StandardCommands {
                 ConfigCommands::register,
                 StringCommands::register,
                 BitmapCommands::register,
+                BitfieldCommands::register,
                 KeyCommands::register,
                 ExpiryCommands::register,
                 ObjectCommands::register);
