@@ -74,15 +74,19 @@ public final class RequestArguments {
         return copy(index);
     }
 
-    /** Compares an argument, ignoring ASCII case, with a keyword given in upper case. */
+    /**
+     * Whether an argument is the keyword, given in upper case, as Redis compares option keywords:
+     * with C's strcasecmp, which ignores ASCII case and stops at a NUL byte ("nx\0junk" is NX).
+     */
     public boolean isKeyword(int index, byte[] upperCaseKeyword) {
         int length = lengths[index];
-        if (length != upperCaseKeyword.length) {
-            return false;
-        }
+        int keywordLength = upperCaseKeyword.length;
         byte[] array = arrays[index];
         int offset = offsets[index];
-        for (int i = 0; i < length; i++) {
+        if (length < keywordLength || (length > keywordLength && array[offset + keywordLength] != 0)) {
+            return false;
+        }
+        for (int i = 0; i < keywordLength; i++) {
             int c = array[offset + i];
             if (c >= 'a' && c <= 'z') {
                 c -= 'a' - 'A';

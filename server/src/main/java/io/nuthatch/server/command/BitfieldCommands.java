@@ -52,13 +52,13 @@ public final class BitfieldCommands {
         long lastWrittenBit = 0;
         for (int i = 2; i < count; i++) {
             int remaining = count - i - 1;
-            if (BitmapCommands.isCKeyword(arguments, i, OVERFLOW) && remaining >= 1) {
+            if (arguments.isKeyword(i, OVERFLOW) && remaining >= 1) {
                 overflowRule(arguments, ++i);
                 continue;
             }
-            boolean get = BitmapCommands.isCKeyword(arguments, i, GET) && remaining >= 2;
+            boolean get = arguments.isKeyword(i, GET) && remaining >= 2;
             boolean write = !get && remaining >= 3
-                    && (BitmapCommands.isCKeyword(arguments, i, SET) || BitmapCommands.isCKeyword(arguments, i, INCRBY));
+                    && (arguments.isKeyword(i, SET) || arguments.isKeyword(i, INCRBY));
             if (!get && !write) {
                 throw Errors.SYNTAX;
             }
@@ -108,12 +108,12 @@ public final class BitfieldCommands {
         BitFields.Overflow rule = BitFields.Overflow.WRAP;
         int changes = 0;
         for (int i = 2; i < count; i++) {
-            if (BitmapCommands.isCKeyword(arguments, i, OVERFLOW)) {
+            if (arguments.isKeyword(i, OVERFLOW)) {
                 rule = overflowRule(arguments, ++i);
                 continue;
             }
-            boolean get = BitmapCommands.isCKeyword(arguments, i, GET);
-            boolean increment = !get && BitmapCommands.isCKeyword(arguments, i, INCRBY);
+            boolean get = arguments.isKeyword(i, GET);
+            boolean increment = !get && arguments.isKeyword(i, INCRBY);
             int type = fieldType(arguments, i + 1);
             int bits = type & 0xFF;
             boolean signed = (type & SIGNED) != 0;
@@ -204,13 +204,13 @@ public final class BitfieldCommands {
     }
 
     private static BitFields.Overflow overflowRule(RequestArguments arguments, int index) {
-        if (BitmapCommands.isCKeyword(arguments, index, WRAP)) {
+        if (arguments.isKeyword(index, WRAP)) {
             return BitFields.Overflow.WRAP;
         }
-        if (BitmapCommands.isCKeyword(arguments, index, SAT)) {
+        if (arguments.isKeyword(index, SAT)) {
             return BitFields.Overflow.SAT;
         }
-        if (BitmapCommands.isCKeyword(arguments, index, FAIL)) {
+        if (arguments.isKeyword(index, FAIL)) {
             return BitFields.Overflow.FAIL;
         }
         throw INVALID_OVERFLOW;

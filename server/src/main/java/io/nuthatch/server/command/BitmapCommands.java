@@ -10,9 +10,6 @@ import io.nuthatch.server.type.StringValue;
 /**
  * The bit commands on string values: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP. BITFIELD lives in
  * {@link BitfieldCommands}.
- *
- * <p>Redis compares the keywords of these commands with strcasecmp, which stops at a NUL byte:
- * "bit\0x" is BIT. {@link #isCKeyword} reproduces that, so the same request gets the same answer.
  */
 public final class BitmapCommands {
     static final CommandError BIT_OFFSET_INVALID = new CommandError("ERR bit offset is not an integer or out of range");
@@ -269,36 +266,14 @@ public final class BitmapCommands {
         return value;
     }
 
-    /**
-     * Whether argument {@code index} is the keyword, as C's strcasecmp compares them: ignoring ASCII
-     * case and anything from a NUL byte on.
-     */
-    static boolean isCKeyword(RequestArguments arguments, int index, byte[] upperCaseKeyword) {
-        int length = arguments.length(index);
-        int keywordLength = upperCaseKeyword.length;
-        if (length < keywordLength || (length > keywordLength && arguments.byteAt(index, keywordLength) != 0)) {
-            return false;
-        }
-        for (int i = 0; i < keywordLength; i++) {
-            int b = arguments.byteAt(index, i);
-            if (b >= 'a' && b <= 'z') {
-                b -= 'a' - 'A';
-            }
-            if (b != upperCaseKeyword[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     // ---------------------------------------------------------------- parsing
 
     /** Whether the unit argument says BIT (true) or BYTE (false). */
     private static boolean bitUnit(CommandContext c, int index) {
-        if (isCKeyword(c.arguments(), index, BIT)) {
+        if (c.arguments().isKeyword(index, BIT)) {
             return true;
         }
-        if (isCKeyword(c.arguments(), index, BYTE)) {
+        if (c.arguments().isKeyword(index, BYTE)) {
             return false;
         }
         throw Errors.SYNTAX;
@@ -314,16 +289,16 @@ public final class BitmapCommands {
 
     private static Bitmaps.Operation bitOperation(CommandContext c, int index) {
         RequestArguments arguments = c.arguments();
-        if (isCKeyword(arguments, index, AND)) {
+        if (arguments.isKeyword(index, AND)) {
             return Bitmaps.Operation.AND;
         }
-        if (isCKeyword(arguments, index, OR)) {
+        if (arguments.isKeyword(index, OR)) {
             return Bitmaps.Operation.OR;
         }
-        if (isCKeyword(arguments, index, XOR)) {
+        if (arguments.isKeyword(index, XOR)) {
             return Bitmaps.Operation.XOR;
         }
-        if (isCKeyword(arguments, index, NOT)) {
+        if (arguments.isKeyword(index, NOT)) {
             return Bitmaps.Operation.NOT;
         }
         throw Errors.SYNTAX;
