@@ -43,6 +43,14 @@ public final class LongDouble {
     private static final int EXPONENT_CLAMP = 1_000_000;
     private static final int FRACTION_DIGITS = 17;
     private static final BigInteger TEN_TO_FRACTION_DIGITS = BigInteger.TEN.pow(FRACTION_DIGITS);
+    private static final BigInteger[] SMALL_POWERS_OF_TEN = new BigInteger[64];
+
+    static {
+        SMALL_POWERS_OF_TEN[0] = BigInteger.ONE;
+        for (int i = 1; i < SMALL_POWERS_OF_TEN.length; i++) {
+            SMALL_POWERS_OF_TEN[i] = SMALL_POWERS_OF_TEN[i - 1].multiply(BigInteger.TEN);
+        }
+    }
 
     public static final LongDouble ZERO = new LongDouble(false, BigInteger.ZERO, 0, false);
 
@@ -109,15 +117,18 @@ public final class LongDouble {
     }
 
     private static LongDouble parseDecimal(byte[] bytes, int p, int end, boolean negative) {
-        StringBuilder digits = new StringBuilder();
+        int start = p;
         int fractionDigits = 0;
+        int significantDigits = 0;
         boolean sawDigit = false;
         boolean sawPoint = false;
         for (; p < end; p++) {
             byte b = bytes[p];
             if (b >= '0' && b <= '9') {
                 sawDigit = true;
-                digits.append((char) b);
+                if (significantDigits > 0 || b != '0') {
+                    significantDigits++;
+                }
                 if (sawPoint) {
                     fractionDigits++;
                 }
@@ -130,28 +141,50 @@ public final class LongDouble {
         if (!sawDigit) {
             throw NumericStrings.NOT_A_NUMBER;
         }
+        int digitsEnd = p;
         long exponent = p < end ? parseExponent(bytes, p, end, 'e') : 0;
-        BigInteger mantissa = new BigInteger(digits.toString());
-        if (mantissa.signum() == 0) {
+        if (significantDigits == 0) {
             return new LongDouble(negative, BigInteger.ZERO, 0, false);
         }
         long decimalExponent = exponent - fractionDigits;
         // The value lies in [10^(magnitude-1), 10^magnitude).
-        long magnitude = mantissa.toString().length() + decimalExponent;
-        if (magnitude > MAX_DECIMAL_MAGNITUDE) {
+        long magnitude = significantDigits + decimalExponent;
+        if (magnitude > MAX_DECIMAL_MAGNITUDE || magnitude < MIN_DECIMAL_MAGNITUDE) {
             throw NumericStrings.NOT_A_NUMBER;
         }
-        if (magnitude < MIN_DECIMAL_MAGNITUDE) {
-            throw NumericStrings.NOT_A_NUMBER;
-        }
+        BigInteger mantissa = digitsValue(bytes, start, digitsEnd, significantDigits);
         BigInteger numerator = mantissa;
         BigInteger denominator = BigInteger.ONE;
         if (decimalExponent >= 0) {
-            numerator = numerator.multiply(BigInteger.TEN.pow((int) decimalExponent));
+            numerator = numerator.multiply(powerOfTen((int) decimalExponent));
         } else {
-            denominator = BigInteger.TEN.pow((int) -decimalExponent);
+            denominator = powerOfTen((int) -decimalExponent);
         }
         return checkedParseResult(round(negative, numerator, denominator, 0));
+    }
+
+    /** The integer the decimal digits in [start, end) spell, the point skipped. */
+    private static BigInteger digitsValue(byte[] bytes, int start, int end, int significantDigits) {
+        if (significantDigits <= 18) {
+            long value = 0;
+            for (int p = start; p < end; p++) {
+                if (bytes[p] != '.') {
+                    value = value * 10 + (bytes[p] - '0');
+                }
+            }
+            return BigInteger.valueOf(value);
+        }
+        StringBuilder digits = new StringBuilder(end - start);
+        for (int p = start; p < end; p++) {
+            if (bytes[p] != '.') {
+                digits.append((char) bytes[p]);
+            }
+        }
+        return new BigInteger(digits.toString());
+    }
+
+    private static BigInteger powerOfTen(int exponent) {
+        return exponent < SMALL_POWERS_OF_TEN.length ? SMALL_POWERS_OF_TEN[exponent] : BigInteger.TEN.pow(exponent);
     }
 
     private static LongDouble parseHexadecimal(byte[] bytes, int p, int end, boolean negative) {

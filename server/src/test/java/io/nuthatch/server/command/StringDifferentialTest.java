@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 
 /**
  * The string commands against redis-server, case by case (strings.redis). No other type exists
- * yet, so WRONGTYPE replies are covered by {@link StringValueTypeTest} for now; the script's last
+ * yet in the server, so WRONGTYPE replies are covered by {@link StringWrongTypeTest} for now; the script's last
  * case lists the differential cases to add once lists or hashes land.
  */
 class StringDifferentialTest {
