@@ -8,8 +8,8 @@ import java.util.stream.Stream;
 
 /**
  * The string commands against redis-server, case by case (strings.redis). No other type exists
- * yet in the server, so WRONGTYPE replies are covered by {@link StringWrongTypeTest} for now; the script's last
- * case lists the differential cases to add once lists or hashes land.
+ * in the server yet, so WRONGTYPE replies are covered by {@link StringWrongTypeTest} for now; the
+ * script's last case lists the differential cases to add once lists or hashes land.
  */
 class StringDifferentialTest {
     @TestFactory
