@@ -14,6 +14,8 @@ public final class StandardCommands {
                 InfoCommands::register,
                 ConfigCommands::register,
                 StringCommands::register,
+                CounterCommands::register,
+                StringRangeCommands::register,
                 BitmapCommands::register,
                 BitfieldCommands::register,
                 KeyCommands::register,

@@ -22,6 +22,8 @@ public final class StringValue implements StoredValue {
     private byte[] bytes;
     private int length;
     private boolean changedInPlace;
+    /** Never "int" encoded, even when it reads as an integer (Redis's createStringObject). */
+    private boolean plain;
 
     private StringValue(byte[] bytes, int length, boolean changedInPlace) {
         this.bytes = bytes;
@@ -32,6 +34,16 @@ public final class StringValue implements StoredValue {
     /** A value that keeps the given array; the caller must not change it afterwards. */
     public static StringValue wrap(byte[] bytes) {
         return new StringValue(bytes, bytes.length, false);
+    }
+
+    /**
+     * A value Redis stores without trying the integer encoding (INCRBYFLOAT's result): "embstr" up
+     * to 44 bytes, "raw" beyond, whatever its text. The caller must not change the array afterwards.
+     */
+    public static StringValue wrapPlain(byte[] bytes) {
+        StringValue value = new StringValue(bytes, bytes.length, false);
+        value.plain = true;
+        return value;
     }
 
     public static StringValue of(long number) {
@@ -98,7 +110,7 @@ public final class StringValue implements StoredValue {
         if (changedInPlace) {
             return "raw";
         }
-        if (length <= 20 && NumericStrings.isLong(bytes, 0, length)) {
+        if (!plain && length <= 20 && NumericStrings.isLong(bytes, 0, length)) {
             return "int";
         }
         return length <= EMBSTR_LIMIT ? "embstr" : "raw";
@@ -106,7 +118,7 @@ public final class StringValue implements StoredValue {
 
     /** Whether OBJECT ENCODING would say "int". */
     public boolean isIntegerEncoded() {
-        return !changedInPlace && length <= 20 && NumericStrings.isLong(bytes, 0, length);
+        return !changedInPlace && !plain && length <= 20 && NumericStrings.isLong(bytes, 0, length);
     }
 
     @Override
@@ -117,6 +129,8 @@ public final class StringValue implements StoredValue {
 
     @Override
     public StoredValue copy() {
-        return new StringValue(Arrays.copyOf(bytes, length), length, changedInPlace);
+        StringValue copy = new StringValue(Arrays.copyOf(bytes, length), length, changedInPlace);
+        copy.plain = plain;
+        return copy;
     }
 }
