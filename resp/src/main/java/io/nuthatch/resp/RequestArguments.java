@@ -64,7 +64,9 @@ public final class RequestArguments {
 
     /**
      * The argument as an array the caller may keep: the argument's own array when it has one (large
-     * arguments), else a copy. After this call the argument must not be read through this object.
+     * arguments), else a copy. The argument stays readable here until the request ends (the
+     * dispatcher reads it to propagate the command), so the caller must not change the array
+     * before then.
      */
     public byte[] take(int index) {
         if (owned[index]) {
