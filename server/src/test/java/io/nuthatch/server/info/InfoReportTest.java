@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,13 +49,13 @@ class InfoReportTest {
 
     @Test
     void snapshotTakesTheLockAndReturnsEverySection() throws Exception {
-        Map<String, Map<String, String>>[] result = new Map[1];
-        Thread reader = new Thread(() -> result[0] = engine.info().snapshot());
+        AtomicReference<Map<String, Map<String, String>>> result = new AtomicReference<>();
+        Thread reader = new Thread(() -> result.set(engine.info().snapshot()));
         reader.start();
         reader.join();
-        assertEquals(engine.info().sectionNames(), List.copyOf(result[0].keySet()));
+        assertEquals(engine.info().sectionNames(), List.copyOf(result.get().keySet()));
         assertFalse(engine.lock().isLocked(), "the lock is released");
-        assertEquals("0", result[0].get("stats").get("total_commands_processed"));
+        assertEquals("0", result.get().get("stats").get("total_commands_processed"));
     }
 
     @Test
