@@ -6,6 +6,7 @@ import io.nuthatch.server.command.ClientSession;
 import io.nuthatch.server.command.CommandDispatcher;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.info.InfoReport;
 import io.nuthatch.server.info.ServerStats;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
@@ -46,6 +47,7 @@ public final class Engine implements KeyspaceHooks {
     private final SplittableRandom random = new SplittableRandom();
     private final long startedMillis = System.currentTimeMillis();
     private final long startedNanos = System.nanoTime();
+    private final InfoReport info;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -61,6 +63,7 @@ public final class Engine implements KeyspaceHooks {
         this.log = log;
         this.keyspace = new Keyspace(config.databases.intValue(), this);
         this.dispatcher = new CommandDispatcher(this);
+        this.info = new InfoReport(this);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
         protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value());
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
@@ -102,6 +105,11 @@ public final class Engine implements KeyspaceHooks {
 
     public CommandDispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The INFO report; what the exporter reads. */
+    public InfoReport info() {
+        return info;
     }
 
     /** The lock every command runs under; one total order of commands. */

@@ -81,6 +81,7 @@ public final class NuthatchServer implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
+        engine.info().listeningPort(port);
         NuthatchServer server = new NuthatchServer(engine, cron, network, port);
         engine.shutdownAction(server::close);
         log.notice("Ready to accept connections tcp");

@@ -60,12 +60,16 @@ final class ServerCron implements AutoCloseable {
         try {
             engine.beginServerTask();
             if (engine.isActiveExpiryEnabled()) {
-                expiryCycle.run(hz);
+                long started = System.nanoTime();
+                int expired = expiryCycle.run(hz);
+                engine.stats().expiryCycleRan(expiryCycle.lastSampled(), expired, expiryCycle.lastHitTimeLimit(),
+                        System.nanoTime() - started);
             }
             for (int i = 0; i < engine.keyspace().count(); i++) {
                 engine.keyspace().database(i).maintainTable(System.nanoTime() + REHASH_NANOS);
             }
             closeIdleClients();
+            engine.info().cronTick();
         } finally {
             lock.unlock();
         }

@@ -19,6 +19,7 @@ final class Authentication {
         String required = c.engine().config().requirepass.value();
         boolean accepted = user.equals("default") && (required.isEmpty() || constantTimeEquals(required, password));
         if (!accepted) {
+            c.engine().stats().aclDeniedAuth++;
             throw WRONG_PASSWORD;
         }
         c.client().authenticated(user);

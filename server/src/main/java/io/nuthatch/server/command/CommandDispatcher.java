@@ -89,8 +89,11 @@ public final class CommandDispatcher {
             reply.buffer().writerIndex(replyMark);
             reply.error(error.reply());
         }
-        long micros = (System.nanoTime() - started) / 1000;
-        command.stats().called(micros, stats.errorReplies != errorsBefore);
+        long nanos = System.nanoTime() - started;
+        command.stats().called(nanos / 1000, stats.errorReplies != errorsBefore);
+        if (engine.config().latencyTracking.value()) {
+            command.stats().recordLatency(nanos);
+        }
         stats.commandsProcessed++;
         if (engine.dirty() != dirtyBefore) {
             propagate(context, arguments);

@@ -52,6 +52,11 @@ public final class ServerConfig {
     public final IntegerDirective maxmemorySamples = add(new IntegerDirective("maxmemory-samples", 5, 1, 64));
     public final BooleanDirective lazyfreeLazyExpire = add(new BooleanDirective("lazyfree-lazy-expire", false));
 
+    // ------------------------------------------------------------------ observability
+    public final BooleanDirective latencyTracking = add(new BooleanDirective("latency-tracking", true));
+    public final PercentileListDirective latencyTrackingInfoPercentiles =
+            add(new PercentileListDirective("latency-tracking-info-percentiles", 50, 99, 99.9));
+
     private <T extends ConfigDirective> T add(T directive) {
         directives.add(directive);
         byName.put(directive.name(), directive);

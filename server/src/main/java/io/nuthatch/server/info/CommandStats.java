@@ -9,6 +9,8 @@ public final class CommandStats {
     private long microseconds;
     private long rejectedCalls;
     private long failedCalls;
+    /** Created on the first call recorded with latency tracking on (INFO latencystats lists those). */
+    private LatencyHistogram latencies;
 
     /** Counts a call that ran, with its duration. */
     public void called(long durationMicros, boolean failed) {
@@ -17,6 +19,19 @@ public final class CommandStats {
         if (failed) {
             failedCalls++;
         }
+    }
+
+    /** Records the duration of a call that ran, when latency-tracking is on. */
+    public void recordLatency(long durationNanos) {
+        if (latencies == null) {
+            latencies = new LatencyHistogram();
+        }
+        latencies.record(durationNanos);
+    }
+
+    /** The latency histogram, or null when no call was recorded since the last reset. */
+    public LatencyHistogram latencies() {
+        return latencies;
     }
 
     /** Counts a call refused before it ran (arity, NOAUTH, OOM...). */
@@ -50,5 +65,6 @@ public final class CommandStats {
         microseconds = 0;
         rejectedCalls = 0;
         failedCalls = 0;
+        latencies = null;
     }
 }

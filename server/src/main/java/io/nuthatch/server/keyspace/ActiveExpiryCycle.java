@@ -16,6 +16,8 @@ public final class ActiveExpiryCycle {
 
     private final Keyspace keyspace;
     private int nextDatabase;
+    private long lastSampled;
+    private boolean lastHitTimeLimit;
 
     public ActiveExpiryCycle(Keyspace keyspace) {
         this.keyspace = keyspace;
@@ -30,6 +32,8 @@ public final class ActiveExpiryCycle {
         long budgetNanos = 1_000_000_000L * CPU_PERCENT / 100 / Math.max(1, hz);
         long deadline = System.nanoTime() + budgetNanos;
         int deleted = 0;
+        lastSampled = 0;
+        lastHitTimeLimit = false;
         int databases = keyspace.count();
         for (int visited = 0; visited < databases; visited++) {
             Database database = keyspace.database(nextDatabase);
@@ -42,7 +46,9 @@ public final class ActiveExpiryCycle {
                 int sampled = Math.min(KEYS_PER_LOOP, database.expiringCount());
                 expired = database.expireSample(sampled);
                 deleted += expired;
+                lastSampled += sampled;
                 if (System.nanoTime() >= deadline) {
+                    lastHitTimeLimit = true;
                     return deleted;
                 }
                 if (expired * 100 <= sampled * ACCEPTABLE_STALE_PERCENT) {
@@ -51,5 +57,15 @@ public final class ActiveExpiryCycle {
             } while (true);
         }
         return deleted;
+    }
+
+    /** Keys with an expiry the last run checked (INFO expired_stale_perc). */
+    public long lastSampled() {
+        return lastSampled;
+    }
+
+    /** Whether the last run stopped at its time limit (INFO expired_time_cap_reached_count). */
+    public boolean lastHitTimeLimit() {
+        return lastHitTimeLimit;
     }
 }

@@ -58,6 +58,16 @@ public final class Database {
         return usedMemory + MemoryLayout.referenceArray(table.capacity()) + MemoryLayout.referenceArray(expiring.capacity());
     }
 
+    /** Bucket slots of the key table, both arrays during a resize (INFO memory overhead). */
+    public int tableSlots() {
+        return table.capacity();
+    }
+
+    /** Bucket slots of the array a resize in progress is draining, 0 when none. */
+    public int drainingTableSlots() {
+        return table.drainingCapacity();
+    }
+
     // ---------------------------------------------------------------- lookups
 
     /** Looks a key up for reading: lazy expiry, access clock, hit/miss statistics. */

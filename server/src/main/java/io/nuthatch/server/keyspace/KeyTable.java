@@ -303,4 +303,9 @@ final class KeyTable {
     int capacity() {
         return buckets.length + (rehashTarget == null ? 0 : rehashTarget.length);
     }
+
+    /** Slots of the array a resize in progress is draining, 0 when none (INFO memory). */
+    int drainingCapacity() {
+        return rehashTarget == null ? 0 : buckets.length;
+    }
 }

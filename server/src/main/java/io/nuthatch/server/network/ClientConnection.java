@@ -42,6 +42,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** Replies of the current read batch, not yet flushed. */
     private ByteBuf output;
     private boolean closeWhenFlushed;
+    /** Whether this connection's thread is known to run commands (INFO cpu main thread). */
+    private boolean threadRecorded;
 
     ClientConnection(Engine engine, ExecutionModel execution) {
         this.engine = engine;
@@ -85,6 +87,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
 
     /** Decodes and runs what has arrived; called by the execution model on its thread. */
     void process(ByteBuf in) {
+        long started = System.nanoTime();
+        if (!threadRecorded) {
+            engine.stats().commandThread(Thread.currentThread());
+            threadRecorded = true;
+        }
         pending = pending == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(channel.alloc(), pending, in);
         if (output == null) {
             output = channel.alloc().ioBuffer(OUTPUT_INITIAL_CAPACITY);
@@ -97,6 +104,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
                 && pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
             engine.log().warning("Closing client that reached max query buffer length: " + describe());
             decoder.failQueryBufferLimit();
+            engine.stats().queryBufferLimitDisconnections.increment();
             closeWhenFlushed = true;
         }
         if (!pending.isReadable()) {
@@ -105,6 +113,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         } else {
             pending.discardSomeReadBytes();
         }
+        engine.stats().readProcessed(System.nanoTime() - started);
     }
 
     @Override
@@ -146,6 +155,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         output = null;
         if (replies != null && replies.isReadable()) {
             engine.stats().netOutputBytes.add(replies.readableBytes());
+            engine.stats().writesProcessed.increment();
             if (closeWhenFlushed) {
                 channel.writeAndFlush(replies).addListener(ChannelFutureListener.CLOSE);
                 return;
@@ -229,7 +239,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     @Override
     public long queryBufferBytes() {
         ByteBuf buffer = pending;
-        return buffer == null ? 0 : buffer.readableBytes();
+        // The decoder keeps the arguments of an unfinished request (a large value arriving) itself.
+        return (buffer == null ? 0 : buffer.readableBytes()) + decoder.bytesHeld();
     }
 
     @Override
