@@ -2,7 +2,6 @@ package io.nuthatch.server.info;
 
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.command.ClientSession;
-import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.type.MemoryLayout;
 
@@ -14,8 +13,9 @@ import io.nuthatch.server.type.MemoryLayout;
  * so used_memory is an estimate made of:
  * <ul>
  * <li>the dataset: the keyspace's own estimate of keys, values and entry overhead, kept
- *     incrementally as values change ({@link Keyspace#usedMemory()});</li>
- * <li>the key tables' bucket arrays, 4 bytes a slot (Redis's dict overhead);</li>
+ *     incrementally as values change ({@link Keyspace#datasetMemory()});</li>
+ * <li>the key tables' bucket arrays and the expiry index, 4 bytes a slot (Redis's dict
+ *     overhead, {@link Keyspace#indexMemory()});</li>
  * <li>the clients: a fixed cost per connection plus its query and unsent reply bytes;</li>
  * <li>the startup figure: the retained heap of an idle server (command table and catalog,
  *     configuration, empty databases, Netty's event loops), measured once as the heap after a full
@@ -61,18 +61,15 @@ final class MemoryInfo {
 
     Figures measure() {
         Keyspace keyspace = engine.keyspace();
-        long tables = 0;
         long draining = 0;
         for (int i = 0; i < keyspace.count(); i++) {
-            Database database = keyspace.database(i);
-            tables += slotBytes(database.tableSlots());
-            draining += slotBytes(database.drainingTableSlots());
+            draining += slotBytes(keyspace.database(i).drainingTableSlots());
         }
         long clients = 0;
         for (ClientSession client : engine.clients().all()) {
             clients += CLIENT_BYTES + client.transport().queryBufferBytes() + client.transport().outputBufferBytes();
         }
-        return new Figures(keyspace.usedMemory(), tables, draining, clients);
+        return new Figures(keyspace.datasetMemory(), keyspace.indexMemory(), draining, clients);
     }
 
     private static long slotBytes(int slots) {

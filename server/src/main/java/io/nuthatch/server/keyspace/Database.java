@@ -55,12 +55,18 @@ public final class Database {
 
     /** Memory of the keys, their values and entries, and the tables that index them. */
     public long usedMemory() {
-        return usedMemory + MemoryLayout.referenceArray(table.capacity()) + MemoryLayout.referenceArray(expiring.capacity());
+        return usedMemory + indexMemory();
     }
 
-    /** Bucket slots of the key table, both arrays during a resize (INFO memory overhead). */
-    public int tableSlots() {
-        return table.capacity();
+    /** Memory of the keys, their values and entries (INFO's used_memory_dataset part). */
+    public long datasetMemory() {
+        return usedMemory;
+    }
+
+    /** Memory of the arrays that index the entries: the key table's buckets and the expiry index. */
+    public long indexMemory() {
+        long bytes = table.capacity() == 0 ? 0 : MemoryLayout.referenceArray(table.capacity());
+        return bytes + MemoryLayout.referenceArray(expiring.capacity());
     }
 
     /** Bucket slots of the array a resize in progress is draining, 0 when none. */

@@ -35,11 +35,25 @@ public final class Keyspace {
         return keys;
     }
 
-    /** Memory estimate of all keys and values. */
+    /** Memory estimate of all keys and values and the tables that index them. */
     public long usedMemory() {
+        return datasetMemory() + indexMemory();
+    }
+
+    /** Memory estimate of the keys and values, with their entries. */
+    public long datasetMemory() {
         long bytes = 0;
         for (Database database : databases) {
-            bytes += database.usedMemory();
+            bytes += database.datasetMemory();
+        }
+        return bytes;
+    }
+
+    /** Memory of the tables that index the keys. */
+    public long indexMemory() {
+        long bytes = 0;
+        for (Database database : databases) {
+            bytes += database.indexMemory();
         }
         return bytes;
     }
