@@ -5,10 +5,11 @@ import io.nuthatch.server.ServerIdentity;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The commands about the connection itself: PING, ECHO, QUIT, SELECT, HELLO.
+ * The commands about the connection itself: PING, ECHO, QUIT, SELECT, HELLO, AUTH, RESET.
  */
 public final class ConnectionCommands {
     private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESET = "+RESET\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] AUTH = CommandContext.keyword("AUTH");
     private static final byte[] SETNAME = CommandContext.keyword("SETNAME");
@@ -18,6 +19,8 @@ public final class ConnectionCommands {
     private static final CommandError HELLO_WITHOUT_AUTH = new CommandError("NOAUTH HELLO must be called with the"
             + " client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to"
             + " authenticate the client and select the RESP protocol version at the same time");
+    private static final CommandError AUTH_WITHOUT_PASSWORD = new CommandError("ERR AUTH <password> called without"
+            + " any password configured for the default user. Are you sure your configuration is correct?");
 
     private ConnectionCommands() {
     }
@@ -30,6 +33,50 @@ public final class ConnectionCommands {
         table.command("select", "Selects the database the connection works on.", "O(1)", ConnectionCommands::select);
         table.command("hello", "Chooses the protocol version (2 or 3), optionally authenticating and naming"
                 + " the connection, and describes the server.", "O(1)", ConnectionCommands::hello);
+        table.command("auth", "Authenticates the connection as a user, by default the default user.", "O(N) where N is"
+                + " the number of passwords the user has", ConnectionCommands::auth);
+        table.command("reset", "Returns the connection to the state of a new one: RESP2, database 0, no name,"
+                + " not authenticated when a password is required.", "O(1)", ConnectionCommands::reset);
+    }
+
+    /** AUTH [username] password */
+    static void auth(CommandContext c) {
+        if (c.argumentCount() > 3) {
+            throw Errors.SYNTAX;
+        }
+        String user;
+        String password;
+        if (c.argumentCount() == 2) {
+            // As Redis: the one-argument form with no password configured is more likely a mistake than intended.
+            if (c.engine().config().requirepass.value().isEmpty()) {
+                throw AUTH_WITHOUT_PASSWORD;
+            }
+            user = "default";
+            password = c.argumentText(1);
+        } else {
+            user = c.argumentText(1);
+            password = c.argumentText(2);
+        }
+        Authentication.authenticate(c, user, password);
+        c.reply().ok();
+    }
+
+    /**
+     * RESET: what a new connection has, except the client library's name and version, which still
+     * describe the client. The reply obeys a CLIENT REPLY SKIP given just before, as in Redis.
+     */
+    static void reset(CommandContext c) {
+        ClientSession client = c.client();
+        client.database(0);
+        c.reply().protocol(2);
+        client.deauthenticate();
+        client.name("");
+        client.noEvict(false);
+        client.noTouch(false);
+        if (client.replyMode() != ClientSession.ReplyMode.SKIP_THIS) {
+            client.replyMode(ClientSession.ReplyMode.ON);
+        }
+        c.reply().raw(RESET);
     }
 
     static void ping(CommandContext c) {
