@@ -17,7 +17,7 @@ public final class ConnectionCommands {
             new CommandError("ERR Protocol version is not an integer or out of range");
     private static final CommandError NO_PROTOCOL = new CommandError("NOPROTO unsupported protocol version");
     private static final CommandError HELLO_WITHOUT_AUTH = new CommandError("NOAUTH HELLO must be called with the"
-            + " client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to"
+            + " client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to"
             + " authenticate the client and select the RESP protocol version at the same time");
     private static final CommandError AUTH_WITHOUT_PASSWORD = new CommandError("ERR AUTH <password> called without"
             + " any password configured for the default user. Are you sure your configuration is correct?");
