@@ -14,7 +14,7 @@ import java.util.Map;
  * the argument after a keyword, searched forwards or backwards) and a find-keys step (a range, or a
  * count read from an argument). Redis trusts them unless they cannot be trusted for these arguments:
  * a spec of unknown shape (SORT), flags that depend on the arguments (SET ... GET, BITFIELD), a spec
- * marked incomplete (MIGRATE ... KEYS), or arguments the spec cannot parse (a bad numkeys). Then
+ * marked incomplete that matched (MIGRATE ... KEYS), or arguments the spec cannot parse (a bad numkeys). Then
  * the command's own rule decides; those rules are here too, with the same results as Redis's, and
  * most of them give no flags, as Redis's do.
  */
@@ -52,8 +52,7 @@ final class CommandKeys {
      */
     static List<KeyReference> find(CommandSpec command, RequestArguments arguments, int base) {
         CommandKeys line = new CommandKeys(arguments, base);
-        boolean trustSpecs = hasKeySpec(command, "not_key", false) && !hasKeySpec(command, "variable_flags", true)
-                && !hasKeySpec(command, "incomplete", true);
+        boolean trustSpecs = hasKeySpec(command, "not_key", false) && !hasKeySpec(command, "variable_flags", true);
         if (trustSpecs) {
             List<KeyReference> keys = line.fromSpecs(command);
             if (keys != null) {
@@ -147,6 +146,10 @@ final class CommandKeys {
             }
             for (int i = first; i <= last; i += step) {
                 keys.add(new KeyReference(i, flags));
+            }
+            if (flags.contains("incomplete")) {
+                // Found, but maybe not all of them (MIGRATE ... KEYS): the command's own rule decides.
+                return null;
             }
         }
         return keys;

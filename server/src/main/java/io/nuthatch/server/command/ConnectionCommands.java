@@ -99,7 +99,10 @@ public final class ConnectionCommands {
         c.client().closeAfterReply();
     }
 
-    /** HELLO [protover [AUTH username password] [SETNAME clientname]] */
+    /**
+     * HELLO [protover [AUTH username password] [SETNAME clientname]]. As in Redis 7.0, the options
+     * take effect one by one as they are read, so an error in a later one leaves the earlier done.
+     */
     static void hello(CommandContext c) {
         int protocol = c.client().protocol();
         if (c.argumentCount() >= 2) {
@@ -109,30 +112,22 @@ public final class ConnectionCommands {
             }
             protocol = (int) requested;
         }
-        String user = null;
-        String password = null;
-        String name = null;
         for (int i = 2; i < c.argumentCount(); i++) {
             int more = c.argumentCount() - 1 - i;
             if (c.isKeyword(i, AUTH) && more >= 2) {
-                user = c.argumentText(i + 1);
-                password = c.argumentText(i + 2);
+                Authentication.authenticate(c, c.argumentText(i + 1), c.argumentText(i + 2));
                 i += 2;
             } else if (c.isKeyword(i, SETNAME) && more >= 1) {
-                name = c.argumentText(i + 1);
+                String name = c.argumentText(i + 1);
+                ClientNames.validate(name);
+                c.client().name(name);
                 i++;
             } else {
                 throw new CommandError("ERR Syntax error in HELLO option '" + c.argumentText(i) + "'");
             }
         }
-        if (user != null) {
-            Authentication.authenticate(c, user, password);
-        } else if (c.engine().authenticationRequired(c.client())) {
+        if (c.engine().authenticationRequired(c.client())) {
             throw HELLO_WITHOUT_AUTH;
-        }
-        if (name != null) {
-            ClientNames.validate(name);
-            c.client().name(name);
         }
         c.reply().protocol(protocol);
         c.reply().mapHeader(7);

@@ -1,6 +1,7 @@
 package io.nuthatch.server.command;
 
 import io.nuthatch.resp.ReplyWriter;
+import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.keyspace.GlobPattern;
 
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * COMMAND and its subcommands, answered from the command table: only the commands this server
@@ -158,7 +160,7 @@ public final class IntrospectionCommands {
         }
     }
 
-    private static void collect(CommandContext c, List<String> names, java.util.function.Predicate<CommandSpec> test) {
+    private static void collect(CommandContext c, List<String> names, Predicate<CommandSpec> test) {
         for (CommandSpec command : c.engine().commands().commands()) {
             if (test.test(command)) {
                 names.add(command.name());
@@ -190,21 +192,11 @@ public final class IntrospectionCommands {
 
     /** COMMAND GETKEYS[ANDFLAGS] command arg...: the command is looked up as Redis runs it. */
     private static void writeKeys(CommandContext c, boolean withFlags) {
-        int given = c.argumentCount() - 2;
         CommandSpec command = lookup(c);
         if (command == null) {
             throw INVALID_COMMAND;
         }
-        if (!CommandKeys.hasKeys(command)) {
-            throw NO_KEY_ARGUMENTS;
-        }
-        if (!command.acceptsArgumentCount(given)) {
-            throw INVALID_ARGUMENT_COUNT;
-        }
-        List<CommandKeys.KeyReference> keys = CommandKeys.find(command, c.arguments(), 2);
-        if (keys.isEmpty() && !command.has(CommandFlag.NO_MANDATORY_KEYS)) {
-            throw INVALID_ARGUMENTS;
-        }
+        List<CommandKeys.KeyReference> keys = keysOf(command, c.arguments(), 2);
         ReplyWriter reply = c.reply();
         reply.arrayHeader(keys.size());
         for (CommandKeys.KeyReference key : keys) {
@@ -217,6 +209,25 @@ public final class IntrospectionCommands {
                 statusSet(reply, key.flags());
             }
         }
+    }
+
+    /**
+     * The keys of a command line ({@code arguments} from {@code base} on), or the error COMMAND
+     * GETKEYS replies for it.
+     */
+    static List<CommandKeys.KeyReference> keysOf(CommandSpec command, RequestArguments arguments,
+                                                 int base) {
+        if (!CommandKeys.hasKeys(command)) {
+            throw NO_KEY_ARGUMENTS;
+        }
+        if (!command.acceptsArgumentCount(arguments.count() - base)) {
+            throw INVALID_ARGUMENT_COUNT;
+        }
+        List<CommandKeys.KeyReference> keys = CommandKeys.find(command, arguments, base);
+        if (keys.isEmpty() && !command.has(CommandFlag.NO_MANDATORY_KEYS)) {
+            throw INVALID_ARGUMENTS;
+        }
+        return keys;
     }
 
     /** The command of argument 2, or its subcommand named by argument 3 when it is a container. */

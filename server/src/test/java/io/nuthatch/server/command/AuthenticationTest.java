@@ -84,6 +84,12 @@ class AuthenticationTest {
     }
 
     @Test
+    void helloOptionsTakeEffectOneByOne() throws IOException {
+        compare(c("HELLO", "2", "SETNAME", "n5"), c("AUTH", PASSWORD), c("CLIENT", "GETNAME"), c("RESET"),
+                c("HELLO", "3", "AUTH", "default", PASSWORD, "SETNAME", "a b"), c("PING"));
+    }
+
+    @Test
     void resetForgetsTheAuthentication() throws IOException {
         compare(c("RESET"), c("AUTH", PASSWORD), c("CLIENT", "SETNAME", "n"), c("RESET"), c("GET", "k"),
                 c("CLIENT", "GETNAME"), c("AUTH", "default", PASSWORD), c("CLIENT", "GETNAME"));
