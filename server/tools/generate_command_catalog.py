@@ -8,7 +8,7 @@ redis-server for COMMAND INFO and COMMAND DOCS.
 
 Kept: arity, flags, key positions, ACL categories, tips, key specs (with their notes, which
 COMMAND INFO shows), subcommands, and from the docs the version, group and argument structure.
-Left out: Redis's prose (summaries, complexity texts, history notes); our own words for those live
+Added: the flags COMMAND INFO hides (HIDDEN_FLAGS below). Left out: Redis's prose (summaries, complexity texts, history notes); our own words for those live
 next to each handler.
 
 A few commands newer than the reference server (Redis 7.2's CLIENT SETINFO and CLIENT NO-TOUCH,
@@ -108,6 +108,13 @@ def newer_subcommand(arity, since, arguments=None):
     return entry
 
 
+# Flags COMMAND INFO hides on purpose, which the server still acts on: DEBUG and MODULE are
+# protected (enable-debug-command, enable-module-command).
+HIDDEN_FLAGS = {
+    "debug": ["protected"],
+    "module": ["protected"],
+}
+
 # (container, subcommand) -> entry, for commands the 7.0 reference server does not have.
 NEWER_COMMANDS = {
     ("client", "setinfo"): newer_subcommand(4, "7.2.0", [
@@ -130,6 +137,8 @@ def main():
     for name, docs in connection.call("COMMAND", "DOCS").items():
         if name in catalog:
             merge_docs(catalog[name], docs)
+    for name, flags in HIDDEN_FLAGS.items():
+        catalog[name]["flags"] += flags
     for (container, name), entry in NEWER_COMMANDS.items():
         subcommands = catalog[container]["subcommands"]
         subcommands.setdefault(name, entry)

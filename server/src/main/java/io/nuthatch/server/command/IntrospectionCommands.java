@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -27,6 +28,9 @@ public final class IntrospectionCommands {
     private static final CommandError INVALID_ARGUMENT_COUNT =
             new CommandError("ERR Invalid number of arguments specified for command");
     private static final CommandError INVALID_ARGUMENTS = new CommandError("ERR Invalid arguments specified for command");
+
+    /** Flags Redis acts on but leaves out of COMMAND INFO. */
+    private static final Set<String> HIDDEN_FLAGS = Set.of("protected", "may_replicate", "sentinel", "only_sentinel");
 
     /** COMMAND HELP, as Redis 7.0 prints it. */
     private static final List<String> HELP = List.of(
@@ -250,8 +254,8 @@ public final class IntrospectionCommands {
     // ---------------------------------------------------------------- COMMAND INFO
 
     /**
-     * One command as COMMAND INFO describes it: name, arity, flags, first key, last key, key step,
-     * ACL categories, tips, key specs, subcommands. The sets are RESP3 sets, of simple strings
+     * One command as COMMAND INFO describes it: name, arity, flags (but the hidden ones), first key,
+     * last key, key step, ACL categories, tips, key specs, subcommands. The sets are RESP3 sets, of simple strings
      * except the tips; an empty list of subcommands is an empty set, a full one an array.
      */
     @SuppressWarnings("unchecked")
@@ -260,7 +264,8 @@ public final class IntrospectionCommands {
         reply.arrayHeader(10);
         reply.bulk(command.name());
         reply.integer(command.arity());
-        statusSet(reply, (List<Object>) entry.get("flags"));
+        List<Object> flags = (List<Object>) entry.get("flags");
+        statusSet(reply, flags.stream().filter(flag -> !HIDDEN_FLAGS.contains(flag)).toList());
         reply.integer(command.firstKey());
         reply.integer(command.lastKey());
         reply.integer(command.keyStep());
