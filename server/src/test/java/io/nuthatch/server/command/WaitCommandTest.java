@@ -92,6 +92,17 @@ class WaitCommandTest {
     }
 
     @Test
+    void aHugeTimeoutIsAsGoodAsNone() throws IOException {
+        try (RawConnection waiter = connect(); RawConnection other = connect()) {
+            long waiterId = clientId(waiter);
+            waiter.send(Resp.request("WAIT", "1", Long.toString(Long.MAX_VALUE)));
+            awaitBlocked(other, waiterId, true);
+            assertEquals(1L, RespValue.parse(other.call("CLIENT", "KILL", "ID", Long.toString(waiterId))));
+            assertTrue(waiter.isClosedByServer(5000));
+        }
+    }
+
+    @Test
     void aWaitingClientThatDisconnectsIsForgotten() throws Exception {
         long waiterId;
         try (RawConnection waiter = connect()) {
