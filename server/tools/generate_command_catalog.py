@@ -6,9 +6,13 @@ redis-server for COMMAND INFO and COMMAND DOCS.
     python3 server/tools/generate_command_catalog.py 7777 \
         > server/src/main/resources/io/nuthatch/server/command/command-catalog.json
 
-Kept: arity, flags, key positions, ACL categories, tips, key specs, subcommands, and from the docs
-the version, group and argument structure. Left out: Redis's prose (summaries, complexity texts,
-history notes, key spec notes); our own words for those live next to each handler.
+Kept: arity, flags, key positions, ACL categories, tips, key specs (with their notes, which
+COMMAND INFO shows), subcommands, and from the docs the version, group and argument structure.
+Added: the flags COMMAND INFO hides (HIDDEN_FLAGS below). Left out: Redis's prose (summaries, complexity texts, history notes); our own words for those live
+next to each handler.
+
+A few commands newer than the reference server (Redis 7.2's CLIENT SETINFO and CLIENT NO-TOUCH,
+which client libraries send) are added from NEWER_COMMANDS below, written from their 7.2 facts.
 """
 import json
 import socket
@@ -66,9 +70,10 @@ def info_entry(info):
     if tips:
         entry["tips"] = tips
     if key_specs:
-        entry["key_specs"] = [{k: v for k, v in spec.items() if k != "notes"} for spec in key_specs]
+        entry["key_specs"] = key_specs
     if subcommands:
-        entry["subcommands"] = {sub[0].split("|")[1]: info_entry(sub) for sub in subcommands}
+        # Sorted: the server lists subcommands in its hash table's order, which changes per process.
+        entry["subcommands"] = dict(sorted((sub[0].split("|")[1], info_entry(sub)) for sub in subcommands))
     return entry
 
 
@@ -88,6 +93,41 @@ def merge_docs(entry, docs):
             merge_docs(entry["subcommands"][short], sub_docs)
 
 
+def newer_subcommand(arity, since, arguments=None):
+    entry = {
+        "arity": arity,
+        "flags": ["noscript", "loading", "stale"],
+        "first_key": 0,
+        "last_key": 0,
+        "key_step": 0,
+        "acl_categories": ["@slow", "@connection"],
+        "docs": {"since": since, "group": "connection"},
+    }
+    if arguments:
+        entry["docs"]["arguments"] = arguments
+    return entry
+
+
+# Flags COMMAND INFO hides on purpose, which the server still acts on: DEBUG and MODULE are
+# protected (enable-debug-command, enable-module-command).
+HIDDEN_FLAGS = {
+    "debug": ["protected"],
+    "module": ["protected"],
+}
+
+# (container, subcommand) -> entry, for commands the 7.0 reference server does not have.
+NEWER_COMMANDS = {
+    ("client", "setinfo"): newer_subcommand(4, "7.2.0", [
+        {"name": "attr", "type": "oneof", "arguments": [
+            {"name": "libname", "type": "string", "token": "LIB-NAME"},
+            {"name": "libver", "type": "string", "token": "LIB-VER"}]}]),
+    ("client", "no-touch"): newer_subcommand(3, "7.2.0", [
+        {"name": "enabled", "type": "oneof", "arguments": [
+            {"name": "on", "type": "pure-token", "token": "ON"},
+            {"name": "off", "type": "pure-token", "token": "OFF"}]}]),
+}
+
+
 def main():
     connection = Connection(int(sys.argv[1]))
     connection.call("HELLO", "3")
@@ -97,6 +137,12 @@ def main():
     for name, docs in connection.call("COMMAND", "DOCS").items():
         if name in catalog:
             merge_docs(catalog[name], docs)
+    for name, flags in HIDDEN_FLAGS.items():
+        catalog[name]["flags"] += flags
+    for (container, name), entry in NEWER_COMMANDS.items():
+        subcommands = catalog[container]["subcommands"]
+        subcommands.setdefault(name, entry)
+        catalog[container]["subcommands"] = dict(sorted(subcommands.items()))
     version = connection.call("INFO", "server").split("redis_version:")[1].split("\r\n")[0]
     json.dump({"generated_from": "redis-server " + version, "commands": dict(sorted(catalog.items()))},
               sys.stdout, indent=1, sort_keys=False)

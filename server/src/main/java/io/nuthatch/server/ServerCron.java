@@ -82,7 +82,8 @@ final class ServerCron implements AutoCloseable {
         }
         long now = System.currentTimeMillis();
         for (ClientSession client : engine.clients().all()) {
-            if (now - client.lastInteractionMillis() > timeoutSeconds * 1000) {
+            // As in Redis, a client parked by a blocking command is not idle: its own timeout applies.
+            if (!client.isBlocked() && now - client.lastInteractionMillis() > timeoutSeconds * 1000) {
                 engine.log().verbose("Closing idle client");
                 client.transport().closeNow();
             }

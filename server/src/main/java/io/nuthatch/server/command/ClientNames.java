@@ -10,11 +10,19 @@ final class ClientNames {
 
     /** A name may be empty, or printable ASCII without spaces ('!' to '~'). */
     static void validate(String name) {
+        if (!isValid(name)) {
+            throw INVALID;
+        }
+    }
+
+    /** The rule of names, which CLIENT SETINFO applies to library names and versions too. */
+    static boolean isValid(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c < '!' || c > '~') {
-                throw INVALID;
+                return false;
             }
         }
+        return true;
     }
 }

@@ -2,6 +2,8 @@ package io.nuthatch.server.command;
 
 import io.nuthatch.resp.ReplyWriter;
 
+import java.util.concurrent.Future;
+
 /**
  * The server-side state of one client connection that commands read and change: selected
  * database, protocol version, authentication, name, flags. It knows nothing of sockets; the
@@ -14,8 +16,22 @@ public final class ClientSession {
         /** Closes the connection once the replies written so far have been sent. */
         void closeAfterReply();
 
-        /** Closes the connection now, dropping unsent replies (CLIENT KILL of another client). */
+        /**
+         * Closes the connection now, dropping unsent replies (CLIENT KILL of another client, the idle
+         * timeout). Safe from any thread.
+         */
         void closeNow();
+
+        /**
+         * Runs {@code task} on the connection's own thread after {@code delayMillis} (0: as soon as it
+         * can), with the engine lock held and the reply writer pointed at the connection's output;
+         * then sends what was written and, unless the client is still blocked, goes on with the
+         * requests that arrived meanwhile. Nothing runs once the connection has closed. Safe from any
+         * thread. This is how a blocked client is woken (see {@link BlockedClient}).
+         *
+         * @return a future that cancels the task
+         */
+        Future<?> runLater(long delayMillis, Runnable task);
 
         /** "ip:port" of the client. */
         String remoteAddress();
@@ -28,6 +44,27 @@ public final class ClientSession {
 
         /** Bytes of replies not yet written to the socket (CLIENT LIST omem). */
         long outputBufferBytes();
+
+        /** Unused capacity of the buffer holding received requests (CLIENT LIST qbuf-free). */
+        long queryBufferFree();
+
+        /** Bytes of replies of the current read batch, not yet handed to the socket (CLIENT LIST obl). */
+        long replyBufferLength();
+
+        /** Capacity of the buffer replies of the current batch are written to (CLIENT LIST rbs). */
+        long replyBufferSize();
+
+        /** The largest batch of replies lately (CLIENT LIST rbp). */
+        long replyBufferPeak();
+
+        /** Writes queued on the socket and not yet sent (CLIENT LIST oll). */
+        long outputListLength();
+
+        /** Memory the connection's buffers hold (part of CLIENT LIST tot-mem). */
+        long bufferMemory();
+
+        /** The socket's file descriptor, or -1 where the transport does not expose it (CLIENT LIST fd). */
+        int fileDescriptor();
 
         /** Whether the client connected over loopback (enable-debug-command local, protected mode). */
         boolean isLocal();
@@ -53,6 +90,7 @@ public final class ClientSession {
     private boolean closing;
     private long lastInteractionMillis;
     private CommandSpec lastCommand;
+    private BlockedClient blocked;
 
     public ClientSession(long id, Transport transport, long nowMillis) {
         this.id = id;
@@ -165,6 +203,37 @@ public final class ClientSession {
     public void closeAfterReply() {
         closing = true;
         transport.closeAfterReply();
+    }
+
+    /**
+     * Closes the connection now (CLIENT KILL): the client runs no further command, even one it has
+     * already sent. The caller holds the engine lock.
+     */
+    public void closeNow() {
+        closing = true;
+        transport.closeNow();
+    }
+
+    /** Whether a blocking command has parked the client (CLIENT LIST flag b). */
+    public boolean isBlocked() {
+        return blocked != null;
+    }
+
+    /** The wait the client is parked in, or null. */
+    public BlockedClient blocked() {
+        return blocked;
+    }
+
+    /** The connection closed: ends the wait the client was parked in, if any. Under the engine lock. */
+    public void disconnected() {
+        closing = true;
+        if (blocked != null) {
+            blocked.abandon();
+        }
+    }
+
+    void blocked(BlockedClient blocked) {
+        this.blocked = blocked;
     }
 
     public long lastInteractionMillis() {

@@ -113,6 +113,22 @@ public final class CommandContext {
         }
     }
 
+    // ---------------------------------------------------------------- blocking
+
+    /**
+     * Parks the client until the returned wait is completed or {@code timeoutMillis} pass (0: no
+     * timeout), when {@code onTimeout} writes the reply. The handler returns without replying. See
+     * {@link BlockedClient}.
+     */
+    public BlockedClient block(long timeoutMillis, BlockedClient.Reply onTimeout) {
+        BlockedClient blocked = new BlockedClient(this, onTimeout);
+        client.blocked(blocked);
+        if (timeoutMillis > 0) {
+            blocked.timer(client.transport().runLater(timeoutMillis, blocked::timedOut));
+        }
+        return blocked;
+    }
+
     // ---------------------------------------------------------------- values
 
     /** The value of an entry as a string. @throws CommandError WRONGTYPE when it is another type */

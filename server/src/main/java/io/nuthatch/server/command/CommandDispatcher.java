@@ -51,10 +51,29 @@ public final class CommandDispatcher {
                     call(context, command, arguments, replyMark);
                 }
             }
-            applyReplyMode(client, reply, replyMark);
+            if (!client.isBlocked()) {
+                applyReplyMode(client, reply, replyMark);
+            }
         } finally {
             engine.endCommand();
         }
+    }
+
+    /** Writes the deferred reply of a client whose wait ended (see {@link BlockedClient}). */
+    void finishBlocked(CommandContext context, BlockedClient.Reply deferred) {
+        ClientSession client = context.client();
+        engine.beginCommand(client);
+        ReplyWriter reply = client.reply();
+        int replyMark = reply.buffer().writerIndex();
+        try {
+            deferred.write(context);
+        } catch (CommandError error) {
+            reply.buffer().writerIndex(replyMark);
+            reply.error(error.reply());
+        } finally {
+            engine.endCommand();
+        }
+        applyReplyMode(client, reply, replyMark);
     }
 
     /** The checks of Redis's processCommand that apply here; null when the command may run. */

@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.resp.RequestDecoder;
@@ -14,6 +17,9 @@ import io.nuthatch.server.command.CommandContext;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,12 +30,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * when Netty reports the end of the batch, so a pipeline of N commands costs one write system call.
  * A client that does not read its replies stops being read from (the socket's send buffer and
  * Netty's high-water mark apply back pressure), rather than making the server hold its replies.
+ *
+ * <p>A client a blocking command parked (see BlockedClient) keeps its connection: bytes it sends go
+ * on accumulating in {@code pending}, undecoded, until the wait ends; the wake-up runs on this
+ * connection's thread ({@link #runLater}), writes the reply and resumes decoding where it stopped.
+ *
+ * <p>CLIENT LIST reads the figures of other connections from the thread running CLIENT LIST: they
+ * are read without synchronization, so they may be a moment stale, never invalid.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter
         implements RequestDecoder.RequestListener, ClientSession.Transport {
     private static final byte[] MAX_CLIENTS_REACHED =
             "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int OUTPUT_INITIAL_CAPACITY = 1024;
+    /** Redis forgets the peak of a client's reply buffer every 5 seconds; so does CLIENT LIST rbp here. */
+    private static final long REPLY_PEAK_PERIOD_MILLIS = 5000;
 
     private final Engine engine;
     private final ExecutionModel execution;
@@ -44,6 +59,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean closeWhenFlushed;
     /** Whether this connection's thread is known to run commands (INFO cpu main thread). */
     private boolean threadRecorded;
+    private boolean released;
+    private volatile long replyPeak;
+    private long replyPeakSince;
+    private volatile int replyBufferCapacity;
 
     ClientConnection(Engine engine, ExecutionModel execution) {
         this.engine = engine;
@@ -87,21 +106,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
 
     /** Decodes and runs what has arrived; called by the execution model on its thread. */
     void process(ByteBuf in) {
+        if (released) {
+            in.release();
+            return;
+        }
         long started = System.nanoTime();
         if (!threadRecorded) {
             engine.stats().commandThread(Thread.currentThread());
             threadRecorded = true;
         }
         pending = pending == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(channel.alloc(), pending, in);
-        if (output == null) {
-            output = channel.alloc().ioBuffer(OUTPUT_INITIAL_CAPACITY);
+        prepareOutput();
+        decodePending();
+        engine.stats().readProcessed(System.nanoTime() - started);
+    }
+
+    /** Runs the complete requests buffered, unless the client is parked. */
+    private void decodePending() {
+        if (pending == null) {
+            return;
         }
-        session.reply().target(output);
-        RequestDecoder.Outcome outcome = decoder.decode(pending, this);
+        RequestDecoder.Outcome outcome = session.isBlocked() || closeWhenFlushed
+                ? RequestDecoder.Outcome.STOPPED : decoder.decode(pending, this);
         if (outcome == RequestDecoder.Outcome.PROTOCOL_ERROR) {
             protocolError();
-        } else if (outcome == RequestDecoder.Outcome.NEEDS_MORE_INPUT
-                && pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
+        } else if (pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
             engine.log().warning("Closing client that reached max query buffer length: " + describe());
             decoder.failQueryBufferLimit();
             engine.stats().queryBufferLimitDisconnections.increment();
@@ -113,7 +142,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         } else {
             pending.discardSomeReadBytes();
         }
-        engine.stats().readProcessed(System.nanoTime() - started);
+    }
+
+    private void prepareOutput() {
+        if (output == null) {
+            output = channel.alloc().ioBuffer(OUTPUT_INITIAL_CAPACITY);
+        }
+        session.reply().target(output);
     }
 
     @Override
@@ -121,12 +156,34 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         ReentrantLock lock = engine.lock();
         lock.lock();
         try {
+            if (session.isClosing() && !closeWhenFlushed) {
+                // Killed by another client while this batch waited for the lock.
+                return false;
+            }
             engine.dispatcher().execute(context, arguments);
+            decoder.authenticationRequired(engine.authenticationRequired(session));
+            return !closeWhenFlushed && !session.isBlocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs a task of {@link #runLater} on the execution thread: under the lock, then sends and resumes. */
+    private void runWoken(Runnable task) {
+        if (released || session == null) {
+            return;
+        }
+        prepareOutput();
+        ReentrantLock lock = engine.lock();
+        lock.lock();
+        try {
+            task.run();
             decoder.authenticationRequired(engine.authenticationRequired(session));
         } finally {
             lock.unlock();
         }
-        return !closeWhenFlushed;
+        decodePending();
+        flush();
     }
 
     private void protocolError() {
@@ -153,6 +210,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     void flush() {
         ByteBuf replies = output;
         output = null;
+        if (replies != null) {
+            notePeak(replies);
+        }
         if (replies != null && replies.isReadable()) {
             engine.stats().netOutputBytes.add(replies.readableBytes());
             engine.stats().writesProcessed.increment();
@@ -174,6 +234,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         }
     }
 
+    private void notePeak(ByteBuf replies) {
+        replyBufferCapacity = replies.capacity();
+        long now = System.currentTimeMillis();
+        if (now - replyPeakSince > REPLY_PEAK_PERIOD_MILLIS) {
+            replyPeakSince = now;
+            replyPeak = 0;
+        }
+        if (replies.readableBytes() > replyPeak) {
+            replyPeak = replies.readableBytes();
+        }
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
@@ -189,10 +261,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
 
     /** Forgets the client and frees its buffers; called by the execution model on its thread. */
     void release() {
+        released = true;
         if (session != null) {
             ReentrantLock lock = engine.lock();
             lock.lock();
             try {
+                session.disconnected();
                 engine.clients().remove(session);
             } finally {
                 lock.unlock();
@@ -223,7 +297,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void closeNow() {
+        // Channel.close is safe from any thread: Netty runs it on the channel's event loop.
         channel.channel().close();
+    }
+
+    @Override
+    public Future<?> runLater(long delayMillis, Runnable task) {
+        EventLoop loop = channel.channel().eventLoop();
+        Runnable step = () -> execution.execute(this, () -> runWoken(task));
+        try {
+            return delayMillis <= 0 ? loop.submit(step) : loop.schedule(step, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            return loop.newFailedFuture(shuttingDown);
+        }
     }
 
     @Override
@@ -245,8 +331,51 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public long outputBufferBytes() {
-        var outbound = channel.channel().unsafe().outboundBuffer();
+        ChannelOutboundBuffer outbound = channel.channel().unsafe().outboundBuffer();
         return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+    }
+
+    @Override
+    public long queryBufferFree() {
+        ByteBuf buffer = pending;
+        return buffer == null ? 0 : buffer.writableBytes();
+    }
+
+    @Override
+    public long replyBufferLength() {
+        ByteBuf buffer = output;
+        return buffer == null ? 0 : buffer.readableBytes();
+    }
+
+    @Override
+    public long replyBufferSize() {
+        ByteBuf buffer = output;
+        return buffer == null ? replyBufferCapacity : buffer.capacity();
+    }
+
+    @Override
+    public long replyBufferPeak() {
+        ByteBuf buffer = output;
+        return Math.max(replyPeak, buffer == null ? 0 : buffer.readableBytes());
+    }
+
+    @Override
+    public long outputListLength() {
+        ChannelOutboundBuffer outbound = channel.channel().unsafe().outboundBuffer();
+        return outbound == null ? 0 : outbound.size();
+    }
+
+    @Override
+    public long bufferMemory() {
+        ByteBuf query = pending;
+        ByteBuf replies = output;
+        return (query == null ? 0 : query.capacity()) + decoder.bytesHeld()
+                + (replies == null ? 0 : replies.capacity()) + outputBufferBytes();
+    }
+
+    @Override
+    public int fileDescriptor() {
+        return channel.channel() instanceof UnixChannel unix ? unix.fd().intValue() : -1;
     }
 
     @Override

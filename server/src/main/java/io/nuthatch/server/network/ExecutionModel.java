@@ -22,6 +22,9 @@ interface ExecutionModel {
     /** The connection closed. */
     void closed(ClientConnection connection);
 
+    /** Runs other work of the connection (waking a blocked client), called on its event loop. */
+    void execute(ClientConnection connection, Runnable task);
+
     void shutdown();
 
     /**
@@ -43,6 +46,11 @@ interface ExecutionModel {
             @Override
             public void closed(ClientConnection connection) {
                 connection.release();
+            }
+
+            @Override
+            public void execute(ClientConnection connection, Runnable task) {
+                task.run();
             }
 
             @Override
@@ -75,6 +83,11 @@ interface ExecutionModel {
             @Override
             public void closed(ClientConnection connection) {
                 executor.execute(connection::release);
+            }
+
+            @Override
+            public void execute(ClientConnection connection, Runnable task) {
+                executor.execute(task);
             }
 
             @Override
