@@ -209,6 +209,11 @@ public final class Engine implements KeyspaceHooks {
         if (currentClient != null && currentClient.noTouch()) {
             return;
         }
+        touch(entry);
+    }
+
+    /** Marks an entry as accessed whatever the client's NO-TOUCH mode: TOUCH exists to do that. */
+    public void touch(KeyEntry entry) {
         entry.accessClock(lruClock());
     }
 

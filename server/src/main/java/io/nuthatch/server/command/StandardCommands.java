@@ -16,6 +16,7 @@ public final class StandardCommands {
                 StringCommands::register,
                 BitmapCommands::register,
                 KeyCommands::register,
+                ScanCommands::register,
                 ExpiryCommands::register,
                 ObjectCommands::register);
     }

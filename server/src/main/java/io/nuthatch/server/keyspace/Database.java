@@ -194,6 +194,26 @@ public final class Database {
         hooks.keyModified(this, entry.key);
     }
 
+    /** Removes the expiry of a key as PERSIST does, signalling the change; false if it had none. */
+    public boolean persist(KeyEntry entry) {
+        if (!clearExpiry(entry)) {
+            return false;
+        }
+        entry.version = hooks.nextVersion();
+        hooks.keyModified(this, entry.key);
+        return true;
+    }
+
+    /**
+     * Deletes an entry of this database whose time has passed, as a lookup would (Redis's
+     * expireIfNeeded); for commands that reach entries without a lookup (SCAN, RANDOMKEY).
+     *
+     * @return true if the key was deleted
+     */
+    public boolean expireIfNeeded(KeyEntry entry) {
+        return entry != null && isExpired(entry) && expireNow(entry);
+    }
+
     /** Removes the expiry of a key; false if it had none. Signals nothing: callers signal their change. */
     public boolean clearExpiry(KeyEntry entry) {
         if (entry.expirySlot < 0) {

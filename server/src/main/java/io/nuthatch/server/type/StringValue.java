@@ -22,6 +22,7 @@ public final class StringValue implements StoredValue {
     private byte[] bytes;
     private int length;
     private boolean changedInPlace;
+    private boolean copied;
 
     private StringValue(byte[] bytes, int length, boolean changedInPlace) {
         this.bytes = bytes;
@@ -117,6 +118,16 @@ public final class StringValue implements StoredValue {
 
     @Override
     public StoredValue copy() {
-        return new StringValue(Arrays.copyOf(bytes, length), length, changedInPlace);
+        StringValue copy = new StringValue(Arrays.copyOf(bytes, length), length, changedInPlace);
+        copy.copied = true;
+        return copy;
+    }
+
+    /**
+     * Whether this value was made by {@link #copy()} (COPY). Redis duplicates an integer without
+     * using its shared integer objects then, so OBJECT REFCOUNT of the copy says 1.
+     */
+    public boolean isCopy() {
+        return copied;
     }
 }
