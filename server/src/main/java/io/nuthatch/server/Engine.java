@@ -7,6 +7,7 @@ import io.nuthatch.server.command.CommandDispatcher;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.info.ServerStats;
+import io.nuthatch.server.keyspace.AccessFrequency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
@@ -53,6 +54,8 @@ public final class Engine implements KeyspaceHooks {
     private long lastVersion;
     private long lastSaveMillis = startedMillis;
     private volatile boolean activeExpiryEnabled = true;
+    /** Whether maxmemory-policy is an LFU one: access clocks then hold frequencies (AccessFrequency). */
+    private volatile boolean lfuPolicy;
     private volatile Runnable shutdownAction = () -> { };
 
     public Engine(ServerConfig config, CommandTable commands, ServerLog log) {
@@ -66,6 +69,8 @@ public final class Engine implements KeyspaceHooks {
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
         config.clientQueryBufferLimit.onChange(
                 () -> protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value()));
+        lfuPolicy = config.maxmemoryPolicy.value().endsWith("-lfu");
+        config.maxmemoryPolicy.onChange(() -> lfuPolicy = config.maxmemoryPolicy.value().endsWith("-lfu"));
     }
 
     public ServerConfig config() {
@@ -214,7 +219,21 @@ public final class Engine implements KeyspaceHooks {
 
     /** Marks an entry as accessed whatever the client's NO-TOUCH mode: TOUCH exists to do that. */
     public void touch(KeyEntry entry) {
-        entry.accessClock(lruClock());
+        if (lfuPolicy) {
+            int minutes = AccessFrequency.minutes(System.currentTimeMillis());
+            entry.accessClock(AccessFrequency.accessed(entry.accessClock(), minutes, random));
+        } else {
+            entry.accessClock(lruClock());
+        }
+    }
+
+    @Override
+    public void stored(KeyEntry entry, boolean added) {
+        if (!lfuPolicy) {
+            entry.accessClock(lruClock());
+        } else if (added) {
+            entry.accessClock(AccessFrequency.initial(AccessFrequency.minutes(System.currentTimeMillis())));
+        }
     }
 
     @Override

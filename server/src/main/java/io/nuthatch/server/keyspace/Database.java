@@ -154,7 +154,7 @@ public final class Database {
     public KeyEntry add(byte[] key, StoredValue value) {
         KeyEntry entry = new KeyEntry(key, KeyHashing.hash(key), value);
         table.insert(entry);
-        hooks.accessed(entry);
+        hooks.stored(entry, true);
         account(entry);
         hooks.keyModified(this, key);
         return entry;
@@ -163,7 +163,7 @@ public final class Database {
     /** Replaces the value of an existing key, keeping its expiry (Redis's dbOverwrite). */
     public void replace(KeyEntry entry, StoredValue value) {
         entry.value = value;
-        hooks.accessed(entry);
+        hooks.stored(entry, false);
         account(entry);
         hooks.keyModified(this, entry.key);
     }
