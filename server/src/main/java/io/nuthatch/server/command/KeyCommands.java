@@ -23,7 +23,7 @@ public final class KeyCommands {
     private static final byte[] DB = CommandContext.keyword("DB");
     private static final byte[] NONE = CommandContext.keyword("none");
 
-    static final CommandError NOT_AN_INT = new CommandError(
+    static final CommandError OUT_OF_INT_RANGE = new CommandError(
             "ERR value is out of range, value must between -2147483648 and 2147483647");
     static final CommandError SAME_OBJECT = new CommandError("ERR source and destination objects are the same");
     private static final CommandError INVALID_FIRST_DB = new CommandError("ERR invalid first DB index");
@@ -283,7 +283,7 @@ public final class KeyCommands {
 
     /** A database number argument, as MOVE and COPY read it. */
     static int databaseIndex(CommandContext c, int index) {
-        int database = intArgument(c, index, Errors.NOT_AN_INTEGER, NOT_AN_INT);
+        int database = intArgument(c, index, Errors.NOT_AN_INTEGER, OUT_OF_INT_RANGE);
         if (database < 0 || database >= c.engine().keyspace().count()) {
             throw Errors.DB_INDEX_OUT_OF_RANGE;
         }
