@@ -200,4 +200,22 @@ class ObjectCommandsTest {
             }
         }
     }
+
+    @Test
+    void helpListsEverySubcommandAsStatusLines() throws Exception {
+        try (NuthatchServer server = ReferencePair.startNuthatch();
+             RawConnection connection = new RawConnection(server.port())) {
+            for (String hello : new String[] {"2", "3"}) {
+                connection.call("HELLO", hello);
+                String help = call(connection, "OBJECT", "HELP");
+                assertTrue(help.startsWith("*14\\r\\n+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
+                        help);
+                for (String line : new String[] {"+ENCODING <key>", "+FREQ <key>", "+IDLETIME <key>",
+                        "+REFCOUNT <key>", "+HELP\\r\\n+    Print this help.\\r\\n"}) {
+                    assertTrue(help.contains("\\n" + line), line + " missing from " + help);
+                }
+                assertEquals(help, call(connection, "object", "help"));
+            }
+        }
+    }
 }
