@@ -8,6 +8,7 @@ import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.info.InfoReport;
 import io.nuthatch.server.info.ServerStats;
+import io.nuthatch.server.keyspace.AccessFrequency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
@@ -52,9 +53,13 @@ public final class Engine implements KeyspaceHooks {
     private long commandTime;
     private ClientSession currentClient;
     private long dirty;
+    /** The key the running command changed last, so that one key's several changes count once. */
+    private byte[] lastModifiedKey;
     private long lastVersion;
     private long lastSaveMillis = startedMillis;
     private volatile boolean activeExpiryEnabled = true;
+    /** Whether maxmemory-policy is an LFU one: access clocks then hold frequencies (AccessFrequency). */
+    private volatile boolean lfuPolicy;
     private volatile Runnable shutdownAction = () -> { };
 
     public Engine(ServerConfig config, CommandTable commands, ServerLog log) {
@@ -69,6 +74,8 @@ public final class Engine implements KeyspaceHooks {
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
         config.clientQueryBufferLimit.onChange(
                 () -> protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value()));
+        lfuPolicy = config.maxmemoryPolicy.value().endsWith("-lfu");
+        config.maxmemoryPolicy.onChange(() -> lfuPolicy = config.maxmemoryPolicy.value().endsWith("-lfu"));
     }
 
     public ServerConfig config() {
@@ -171,6 +178,7 @@ public final class Engine implements KeyspaceHooks {
     /** Called by the dispatcher before a command runs: fixes the command's time. */
     public void beginCommand(ClientSession client) {
         currentClient = client;
+        lastModifiedKey = null;
         commandTime = System.currentTimeMillis();
         client.lastInteractionMillis(commandTime);
     }
@@ -182,6 +190,7 @@ public final class Engine implements KeyspaceHooks {
     /** Starts a piece of work that is not a client's command (the cron): fixes its time. */
     public void beginServerTask() {
         currentClient = null;
+        lastModifiedKey = null;
         commandTime = System.currentTimeMillis();
     }
 
@@ -217,7 +226,26 @@ public final class Engine implements KeyspaceHooks {
         if (currentClient != null && currentClient.noTouch()) {
             return;
         }
-        entry.accessClock(lruClock());
+        touch(entry);
+    }
+
+    /** Marks an entry as accessed whatever the client's NO-TOUCH mode: TOUCH exists to do that. */
+    public void touch(KeyEntry entry) {
+        if (lfuPolicy) {
+            int minutes = AccessFrequency.minutes(System.currentTimeMillis());
+            entry.accessClock(AccessFrequency.accessed(entry.accessClock(), minutes, random));
+        } else {
+            entry.accessClock(lruClock());
+        }
+    }
+
+    @Override
+    public void stored(KeyEntry entry, boolean added) {
+        if (!lfuPolicy) {
+            entry.accessClock(lruClock());
+        } else if (added) {
+            entry.accessClock(AccessFrequency.initial(AccessFrequency.minutes(System.currentTimeMillis())));
+        }
     }
 
     @Override
@@ -231,7 +259,12 @@ public final class Engine implements KeyspaceHooks {
 
     @Override
     public void keyModified(Database database, byte[] key) {
-        dirty++;
+        // A command that changes one key in several steps (SET EX: value, then expiry) counts
+        // once, as Redis counts it; each further key counts one more (MSET, DEL k1 k2).
+        if (key != lastModifiedKey) {
+            lastModifiedKey = key;
+            dirty++;
+        }
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class StandardCommands {
                 BitmapCommands::register,
                 BitfieldCommands::register,
                 KeyCommands::register,
+                ScanCommands::register,
                 ExpiryCommands::register,
                 ObjectCommands::register);
     }

@@ -172,7 +172,7 @@ public final class Database {
     public KeyEntry add(byte[] key, StoredValue value) {
         KeyEntry entry = new KeyEntry(key, KeyHashing.hash(key), value);
         table.insert(entry);
-        hooks.accessed(entry);
+        hooks.stored(entry, true);
         account(entry);
         hooks.keyModified(this, key);
         return entry;
@@ -181,7 +181,7 @@ public final class Database {
     /** Replaces the value of an existing key, keeping its expiry (Redis's dbOverwrite). */
     public void replace(KeyEntry entry, StoredValue value) {
         entry.value = value;
-        hooks.accessed(entry);
+        hooks.stored(entry, false);
         account(entry);
         hooks.keyModified(this, entry.key);
     }
@@ -210,6 +210,26 @@ public final class Database {
         }
         entry.version = hooks.nextVersion();
         hooks.keyModified(this, entry.key);
+    }
+
+    /** Removes the expiry of a key as PERSIST does, signalling the change; false if it had none. */
+    public boolean persist(KeyEntry entry) {
+        if (!clearExpiry(entry)) {
+            return false;
+        }
+        entry.version = hooks.nextVersion();
+        hooks.keyModified(this, entry.key);
+        return true;
+    }
+
+    /**
+     * Deletes an entry of this database whose time has passed, as a lookup would (Redis's
+     * expireIfNeeded); for commands that reach entries without a lookup (SCAN, RANDOMKEY).
+     *
+     * @return true if the key was deleted
+     */
+    public boolean expireIfNeeded(KeyEntry entry) {
+        return entry != null && isExpired(entry) && expireNow(entry);
     }
 
     /** Removes the expiry of a key; false if it had none. Signals nothing: callers signal their change. */
@@ -300,6 +320,9 @@ public final class Database {
      * @return the number of keys deleted
      */
     public int expireSample(int samples) {
+        if (!hooks.expiryDeletesKeys()) {
+            return 0;
+        }
         int expired = 0;
         for (int checked = 0; checked < samples && expiring.size() > 0; checked++) {
             if (expiryCursor >= expiring.size()) {

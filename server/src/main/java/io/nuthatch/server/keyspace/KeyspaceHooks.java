@@ -17,6 +17,15 @@ public interface KeyspaceHooks {
     void accessed(KeyEntry entry);
 
     /**
+     * A command stored a new value under the entry: {@code added} when the key is new, else the
+     * value replaced another. Redis gives a new value a fresh LRU clock, or under an LFU policy the
+     * initial counter for a new key and the old counter for a replaced value.
+     */
+    default void stored(KeyEntry entry, boolean added) {
+        accessed(entry);
+    }
+
+    /**
      * A key was found expired and is about to be deleted: propagate a DEL, count it, tell WATCH.
      * This is not a change made by a command: it does not count as one (dirty).
      */

@@ -24,6 +24,7 @@ public final class StringValue implements StoredValue {
     private boolean changedInPlace;
     /** Never "int" encoded, even when it reads as an integer (Redis's createStringObject). */
     private boolean plain;
+    private boolean copied;
 
     private StringValue(byte[] bytes, int length, boolean changedInPlace) {
         this.bytes = bytes;
@@ -131,6 +132,15 @@ public final class StringValue implements StoredValue {
     public StoredValue copy() {
         StringValue copy = new StringValue(Arrays.copyOf(bytes, length), length, changedInPlace);
         copy.plain = plain;
+        copy.copied = true;
         return copy;
+    }
+
+    /**
+     * Whether this value was made by {@link #copy()} (COPY). Redis duplicates an integer without
+     * using its shared integer objects then, so OBJECT REFCOUNT of the copy says 1.
+     */
+    public boolean isCopy() {
+        return copied;
     }
 }
