@@ -27,19 +27,19 @@ class ExpiryCycleTest {
              RawConnection connection = new RawConnection(server.port())) {
             Engine engine = server.engine();
             assertEquals("+OK\\r\\n", Resp.escape(connection.call("SET", "keep", "forever")));
-            long baseline = read(engine, e -> e.keyspace().database(0).usedMemory());
+            long baseline = read(engine, e -> e.keyspace().database(0).datasetMemory());
             long expiredBefore = read(engine, e -> e.stats().expiredKeys);
 
             setAll(connection);
             // The pipeline may take longer than 100 ms: some keys can be gone already, not all.
-            assertTrue(read(engine, e -> e.keyspace().database(0).usedMemory()) > baseline);
+            assertTrue(read(engine, e -> e.keyspace().database(0).datasetMemory()) > baseline);
 
             long deadline = System.nanoTime() + DEADLINE_NANOS;
             while (!Resp.escape(connection.call("DBSIZE")).equals(":1\\r\\n")) {
                 assertTrue(System.nanoTime() < deadline, "expired keys still there: " + Resp.escape(connection.call("DBSIZE")));
                 Thread.sleep(20);
             }
-            assertEquals(baseline, read(engine, e -> e.keyspace().database(0).usedMemory()));
+            assertEquals(baseline, read(engine, e -> e.keyspace().database(0).datasetMemory()));
             assertEquals(0, read(engine, e -> e.keyspace().database(0).expiringCount()));
             // Every key was stored and deleted by expiry, none by a lookup (nothing looked).
             assertEquals(expiredBefore + KEYS, read(engine, e -> e.stats().expiredKeys));
@@ -64,7 +64,7 @@ class ExpiryCycleTest {
                 assertTrue(System.nanoTime() < deadline, "expired keys left in some database");
                 Thread.sleep(20);
             }
-            assertEquals(0, read(engine, e -> e.keyspace().usedMemory()));
+            assertEquals(0, read(engine, e -> e.keyspace().datasetMemory()));
         }
     }
 
@@ -80,7 +80,7 @@ class ExpiryCycleTest {
             assertEquals(1, read(engine, e -> e.keyspace().database(0).size()));
             assertEquals("$-1\\r\\n", Resp.escape(connection.call("GET", "k")));
             assertEquals(0, read(engine, e -> e.keyspace().database(0).size()));
-            assertEquals(0, read(engine, e -> e.keyspace().database(0).usedMemory()));
+            assertEquals(0, read(engine, e -> e.keyspace().database(0).datasetMemory()));
         }
     }
 
