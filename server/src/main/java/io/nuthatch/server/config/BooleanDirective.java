@@ -29,7 +29,7 @@ public final class BooleanDirective extends ConfigDirective {
 
     @Override
     protected void apply(List<String> arguments) throws ConfigException {
-        String text = single(arguments);
+        String text = ConfigSyntax.cString(single(arguments));
         boolean parsed;
         if (text.equalsIgnoreCase("yes")) {
             parsed = true;

@@ -12,9 +12,9 @@ final class CLibraryNumbers {
 
     /** What strtoll returns: the value, and the index where parsing stopped (0 when nothing was parsed). */
     record Parsed(long value, int end, boolean overflow) {
-        /** Whether the whole text was consumed, as Redis's {@code *endptr == '\0'} checks. */
+        /** Whether parsing stopped at the end of the C string, as Redis's {@code *endptr == '\0'} checks. */
         boolean consumedAll(String text) {
-            return end == text.length();
+            return end == text.length() || text.charAt(end) == '\0';
         }
     }
 

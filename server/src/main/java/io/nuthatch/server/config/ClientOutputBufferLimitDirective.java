@@ -49,15 +49,15 @@ public final class ClientOutputBufferLimitDirective extends ConfigDirective {
         }
         Limit[] updated = limits.clone();
         for (int i = 0; i < arguments.size(); i += 4) {
-            ClientClass clientClass = classNamed(arguments.get(i));
+            ClientClass clientClass = classNamed(ConfigSyntax.cString(arguments.get(i)));
             if (clientClass == null) {
                 throw new ConfigException("Invalid client class specified in buffer limit configuration.");
             }
             long hard;
             long soft;
             try {
-                hard = MemorySize.parse(arguments.get(i + 1));
-                soft = MemorySize.parse(arguments.get(i + 2));
+                hard = MemorySize.parse(ConfigSyntax.cString(arguments.get(i + 1)));
+                soft = MemorySize.parse(ConfigSyntax.cString(arguments.get(i + 2)));
             } catch (NumberFormatException notASize) {
                 throw badNumbers();
             }

@@ -142,6 +142,15 @@ public final class ConfigSyntax {
         return pieces;
     }
 
+    /**
+     * The text up to its first NUL char: what Redis's parsers that take a C string see of a value
+     * (most do; plain integers, requirepass and masterauth are read with their length).
+     */
+    public static String cString(String text) {
+        int nul = text.indexOf('\0');
+        return nul < 0 ? text : text.substring(0, nul);
+    }
+
     /** The line without the blanks Redis trims from both ends of each config line (" \t\r\n"). */
     public static String trim(String line) {
         int start = 0;

@@ -33,6 +33,7 @@ public final class ConfigUpdate {
                              Consumer<String> warnings) {
         int count = names.size();
         List<ConfigDirective> directives = new ArrayList<>(count);
+        List<String> entries = new ArrayList<>(count);
         String unknownName = null;
         String failedName = null;
         String reason = null;
@@ -40,6 +41,7 @@ public final class ConfigUpdate {
         for (int i = 0; i < count; i++) {
             ConfigDirective directive = config.find(names.get(i));
             directives.add(directive);
+            entries.add(directive == null ? null : registeredName(directive, names.get(i)));
             if (directive == null) {
                 if (!invalid) {
                     unknownName = names.get(i);
@@ -56,7 +58,8 @@ public final class ConfigUpdate {
                 invalid = true;
                 continue;
             }
-            if (directives.subList(0, i).contains(directive)) {
+            // Redis's table has an entry per name, alias included: a name and its alias are not duplicates.
+            if (entries.subList(0, i).contains(entries.get(i))) {
                 reason = "duplicate parameter";
                 failedName = names.get(i);
                 invalid = true;

@@ -34,7 +34,7 @@ public final class DirectoryDirective extends ConfigDirective {
 
     @Override
     protected void apply(List<String> arguments) throws ConfigException {
-        String text = single(arguments);
+        String text = ConfigSyntax.cString(single(arguments));
         if (text.isEmpty()) {
             throw new ConfigException("No such file or directory");
         }

@@ -34,7 +34,7 @@ public final class EnumDirective extends ConfigDirective {
 
     @Override
     protected void apply(List<String> arguments) throws ConfigException {
-        String text = single(arguments).toLowerCase(Locale.ROOT);
+        String text = ConfigSyntax.cString(single(arguments)).toLowerCase(Locale.ROOT);
         if (!choices.contains(text)) {
             throw new ConfigException("argument(s) must be one of the following: " + String.join(", ", choices));
         }

@@ -36,7 +36,7 @@ public final class FlagSetDirective extends ConfigDirective {
         }
         int parsed = 0;
         for (String argument : arguments) {
-            int index = choices.indexOf(argument.toLowerCase(Locale.ROOT));
+            int index = choices.indexOf(ConfigSyntax.cString(argument).toLowerCase(Locale.ROOT));
             if (index < 0) {
                 throw notAChoice();
             }

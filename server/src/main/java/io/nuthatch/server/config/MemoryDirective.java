@@ -35,7 +35,7 @@ public final class MemoryDirective extends NumericDirective {
     @Override
     long parse(String text) throws ConfigException {
         try {
-            return MemorySize.parse(text);
+            return MemorySize.parse(ConfigSyntax.cString(text));
         } catch (NumberFormatException notASize) {
             if (percent && text.length() > 1 && text.endsWith("%")) {
                 try {

@@ -8,8 +8,8 @@ import java.util.Locale;
  *
  * <p>The rules are those of Redis's memtoull, odd corners included, since clients see them through
  * CONFIG SET: no sign, no blanks, no fraction; "" and a bare unit are 0; a digit string beyond the
- * 64-bit range saturates at 2^64-1 (strtoull's overflow is not checked there) while a unit that
- * overflows is an error. Values are unsigned 64-bit numbers held in a long.
+ * 64-bit range saturates at 2^64-1 (strtoull's overflow is not checked there) and the unit's
+ * multiplication wraps around. Values are unsigned 64-bit numbers held in a long.
  */
 public final class MemorySize {
     private static final long GB = 1024L * 1024 * 1024;
@@ -45,11 +45,8 @@ public final class MemorySize {
         if (unitStart >= 128) {
             throw new NumberFormatException(text);
         }
-        long value = parseUnsignedSaturating(text.substring(0, unitStart));
-        if (Long.compareUnsigned(value, Long.divideUnsigned(-1L, multiplier)) > 0) {
-            throw new NumberFormatException(text);
-        }
-        return value * multiplier;
+        // Redis 7.0 multiplies without checking: a size beyond 2^64 wraps around.
+        return parseUnsignedSaturating(text.substring(0, unitStart)) * multiplier;
     }
 
     private static long parseUnsignedSaturating(String digits) {

@@ -41,7 +41,7 @@ public final class NotifyKeyspaceEventsDirective extends ConfigDirective {
 
     @Override
     protected void apply(List<String> arguments) throws ConfigException {
-        String text = single(arguments);
+        String text = ConfigSyntax.cString(single(arguments));
         int parsed = 0;
         for (int i = 0; i < text.length(); i++) {
             char letter = text.charAt(i);

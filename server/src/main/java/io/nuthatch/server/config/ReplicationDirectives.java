@@ -32,7 +32,7 @@ public final class ReplicationDirectives {
     ReplicationDirectives(DirectiveRegistry registry) {
         String none = NoEffect.REPLICATION;
         replicaof = registry.add(new ReplicaOfDirective()).alias("slaveof").immutable();
-        masterauth = registry.add(new StringDirective("masterauth", "").emptyIsUnset()).sensitive().withoutEffect(none);
+        masterauth = registry.add(new StringDirective("masterauth", "").emptyIsUnset().binarySafe()).sensitive().withoutEffect(none);
         masteruser = registry.add(new StringDirective("masteruser", "").emptyIsUnset()).sensitive().withoutEffect(none);
         replicaServeStaleData = registry.add(new BooleanDirective("replica-serve-stale-data", true))
                 .alias("slave-serve-stale-data").withoutEffect(none);

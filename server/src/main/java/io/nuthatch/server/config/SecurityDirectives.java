@@ -8,7 +8,7 @@ public final class SecurityDirectives {
     public final EnumDirective aclPubsubDefault;
 
     SecurityDirectives(DirectiveRegistry registry) {
-        requirepass = registry.add(new StringDirective("requirepass", "").emptyIsUnset()).sensitive();
+        requirepass = registry.add(new StringDirective("requirepass", "").emptyIsUnset().binarySafe()).sensitive();
         aclfile = registry.add(new StringDirective("aclfile", "")).immutable().withoutEffect(NoEffect.ACL);
         acllogMaxLen = registry.add(new IntegerDirective("acllog-max-len", 128, 0, Long.MAX_VALUE))
                 .withoutEffect(NoEffect.ACL);

@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 public final class StringDirective extends ConfigDirective {
     private final String defaultValue;
     private boolean emptyIsUnset;
+    private boolean binarySafe;
     private UnaryOperator<String> validator = value -> null;
     private volatile String value;
 
@@ -25,6 +26,15 @@ public final class StringDirective extends ConfigDirective {
     /** Treats "" as no value at all, as Redis's EMPTY_STRING_IS_NULL. */
     public StringDirective emptyIsUnset() {
         emptyIsUnset = true;
+        return this;
+    }
+
+    /**
+     * Keeps the value whole, NUL chars included, as Redis's sds directives (requirepass,
+     * masterauth); the others keep what a C string holds, the text before the first NUL.
+     */
+    public StringDirective binarySafe() {
+        binarySafe = true;
         return this;
     }
 
@@ -41,7 +51,7 @@ public final class StringDirective extends ConfigDirective {
 
     @Override
     protected void apply(List<String> arguments) throws ConfigException {
-        String text = single(arguments);
+        String text = binarySafe ? single(arguments) : ConfigSyntax.cString(single(arguments));
         String problem = validator.apply(text);
         if (problem != null) {
             throw new ConfigException(problem);

@@ -27,7 +27,8 @@ public final class WordListDirective extends ConfigDirective {
         if (arguments.size() > MAX_WORDS) {
             throw new ConfigException("Too many bind addresses specified.");
         }
-        words = arguments.size() == 1 && arguments.get(0).isEmpty() ? List.of() : List.copyOf(arguments);
+        words = arguments.size() == 1 && arguments.get(0).isEmpty() ? List.of()
+                : arguments.stream().map(ConfigSyntax::cString).toList();
     }
 
     @Override
