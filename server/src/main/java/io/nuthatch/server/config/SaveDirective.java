@@ -8,7 +8,8 @@ import java.util.List;
  * {@code save ""} (or a bare {@code save}) removes them all.
  *
  * <p>In a config file the lines add up: the first save line replaces the defaults, each later one
- * adds its rules. CONFIG SET replaces them all. Redis's parser treats the numbers with strtoll, so
+ * adds its rules, and {@code save ""} drops the rules so far (a bare {@code save} only does when it
+ * comes first). CONFIG SET replaces them all. Redis's parser treats the numbers with strtoll, so
  * its quirks are ours: " 5" is a number, "" is 0, and the change count is cut to 32 bits.
  */
 public final class SaveDirective extends ConfigDirective {
@@ -38,7 +39,8 @@ public final class SaveDirective extends ConfigDirective {
     @Override
     void loadFromFile(List<String> arguments) throws ConfigException {
         List<Rule> parsed = parse(arguments);
-        if (loadedFromFile) {
+        boolean clears = arguments.size() == 1 && arguments.get(0).isEmpty();
+        if (loadedFromFile && !clears) {
             List<Rule> combined = new ArrayList<>(rules);
             combined.addAll(parsed);
             parsed = List.copyOf(combined);
