@@ -1,6 +1,7 @@
 package io.nuthatch.server.config;
 
 import io.nuthatch.server.NuthatchServer;
+import io.nuthatch.server.testing.ConfigReplies;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisServerProcess;
 import io.nuthatch.server.testing.ReferencePair;
@@ -10,12 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,8 +50,8 @@ class ConfigDirectivesTest {
 
     @Test
     void everyDirectiveAndAliasHasRedisDefault() throws IOException {
-        Map<String, String> expected = configGet(redis.port(), "*");
-        Map<String, String> actual = configGet(nuthatch.port(), "*");
+        Map<String, String> expected = ConfigReplies.configGet(redis.port(), "*");
+        Map<String, String> actual = ConfigReplies.configGet(nuthatch.port(), "*");
         assertEquals(expected.keySet(), actual.keySet(), "CONFIG GET * names");
         List<String> differences = new ArrayList<>();
         for (String name : expected.keySet()) {
@@ -67,15 +66,15 @@ class ConfigDirectivesTest {
     void hiddenDirectivesAnswerOnlyToTheirName() throws IOException {
         for (String name : List.of("use-exit-on-panic", "rdb-key-save-delay", "key-load-delay", "watchdog-period",
                 "loading-process-events-interval-bytes")) {
-            assertEquals(configGet(redis.port(), name), configGet(nuthatch.port(), name), name);
-            assertEquals(Map.of(), configGet(nuthatch.port(), name + "*"), name + "*");
+            assertEquals(ConfigReplies.configGet(redis.port(), name), ConfigReplies.configGet(nuthatch.port(), name), name);
+            assertEquals(Map.of(), ConfigReplies.configGet(nuthatch.port(), name + "*"), name + "*");
         }
     }
 
     @Test
     void configSetAnswersAsRedisForEveryDirectiveAndValue() throws IOException {
-        Map<String, String> redisBefore = configGet(redis.port(), "*");
-        Map<String, String> nuthatchBefore = configGet(nuthatch.port(), "*");
+        Map<String, String> redisBefore = ConfigReplies.configGet(redis.port(), "*");
+        Map<String, String> nuthatchBefore = ConfigReplies.configGet(nuthatch.port(), "*");
         List<String> differences = new ArrayList<>();
         try (RawConnection reference = new RawConnection(redis.port());
              RawConnection ours = new RawConnection(nuthatch.port())) {
@@ -101,13 +100,13 @@ class ConfigDirectivesTest {
             }
         }
         assertEquals(List.of(), differences);
-        assertEquals(redisBefore, configGet(redis.port(), "*"), "redis-server restored");
-        assertEquals(nuthatchBefore, configGet(nuthatch.port(), "*"), "nuthatch restored");
+        assertEquals(redisBefore, ConfigReplies.configGet(redis.port(), "*"), "redis-server restored");
+        assertEquals(nuthatchBefore, ConfigReplies.configGet(nuthatch.port(), "*"), "nuthatch restored");
     }
 
     @Test
     void everyDirectiveIsDeclaredOnceWithARedisName() throws IOException {
-        Map<String, String> names = configGet(redis.port(), "*");
+        Map<String, String> names = ConfigReplies.configGet(redis.port(), "*");
         ServerConfig config = new ServerConfig();
         Set<String> declared = new TreeSet<>();
         for (ConfigDirective directive : config.directives()) {
@@ -116,35 +115,5 @@ class ConfigDirectivesTest {
                 assertTrue(names.containsKey(directive.name()), directive.name() + " is not a Redis 7.0.15 directive");
             }
         }
-    }
-
-    /** CONFIG GET as a map, from a RESP2 reply. */
-    static Map<String, String> configGet(int port, String pattern) throws IOException {
-        try (RawConnection connection = new RawConnection(port)) {
-            List<String> items = flatBulks(connection.call("CONFIG", "GET", pattern));
-            Map<String, String> values = new TreeMap<>();
-            for (int i = 0; i + 1 < items.size(); i += 2) {
-                values.put(items.get(i), items.get(i + 1));
-            }
-            return values;
-        }
-    }
-
-    /** The bulk strings of a RESP2 array of bulk strings. */
-    static List<String> flatBulks(byte[] reply) {
-        String text = new String(reply, StandardCharsets.ISO_8859_1);
-        if (text.charAt(0) != '*') {
-            throw new AssertionError("not an array: " + Resp.escape(reply));
-        }
-        int p = text.indexOf("\r\n") + 2;
-        int count = Integer.parseInt(text.substring(1, p - 2));
-        List<String> items = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int end = text.indexOf("\r\n", p);
-            int length = Integer.parseInt(text.substring(p + 1, end));
-            items.add(text.substring(end + 2, end + 2 + length));
-            p = end + 2 + length + 2;
-        }
-        return items;
     }
 }

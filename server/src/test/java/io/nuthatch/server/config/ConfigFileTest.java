@@ -2,6 +2,7 @@ package io.nuthatch.server.config;
 
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.command.StandardCommands;
+import io.nuthatch.server.testing.ConfigReplies;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisServerProcess;
 import org.junit.jupiter.api.Test;
@@ -290,7 +291,7 @@ class ConfigFileTest {
                 }
                 Map<String, String> values = new java.util.TreeMap<>();
                 for (String name : names) {
-                    List<String> pair = ConfigDirectivesTest.flatBulks(connection.call("CONFIG", "GET", name));
+                    List<String> pair = ConfigReplies.flatBulks(connection.call("CONFIG", "GET", name));
                     values.put(pair.get(0), pair.get(1));
                 }
                 return values;
