@@ -82,6 +82,9 @@ public final class NuthatchServer implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
+        if (config.usesFreePort() && port > 0) {
+            showPort(config, port);
+        }
         NuthatchServer server = new NuthatchServer(engine, cron, network, port);
         engine.shutdownAction(server::close);
         config.loglevel.onChange(() -> log.level(ServerLog.Level.byName(config.loglevel.value())));
@@ -89,6 +92,15 @@ public final class NuthatchServer implements AutoCloseable {
         config.bind.onApply(() -> server.listenAgain("Failed to bind to specified addresses."));
         log.notice("Ready to accept connections tcp");
         return server;
+    }
+
+    /** Makes the port directive say where a server on a free port listens (CONFIG GET port, CONFIG SET bind). */
+    private static void showPort(ServerConfig config, int port) {
+        try {
+            config.port.set(Integer.toString(port));
+        } catch (ConfigException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /** CONFIG SET port or bind: listens where the configuration now says, as Redis does at once. */
