@@ -152,6 +152,8 @@ public final class Main {
 
         log.role('M');
         PidFile pidFile = PidFile.create(config, log);
+        Shutdown shutdown = new Shutdown(log, pidFile);
+        shutdown.handleSignals();
         NuthatchServer server;
         try {
             server = NuthatchServer.start(config, log);
@@ -164,37 +166,12 @@ public final class Main {
         log.notice("Running mode=standalone, port=" + server.port() + ", execution="
                 + System.getProperty(NuthatchServer.EXECUTION_PROPERTY, "event-loop") + ", io-threads="
                 + config.ioThreads.value() + ".");
-
-        AtomicBoolean stopping = new AtomicBoolean();
-        server.engine().shutdownAction(() -> {
-            if (stopping.compareAndSet(false, true)) {
-                log.warning("User requested shutdown...");
-                server.close();
-            }
-        });
-        for (String name : List.of("TERM", "INT")) {
-            Signal.handle(new Signal(name), signal -> {
-                if (!stopping.compareAndSet(false, true)) {
-                    if (name.equals("INT")) {
-                        log.warning("You insist... exiting now.");
-                        pidFile.remove();
-                        Runtime.getRuntime().halt(1);
-                    }
-                    return;
-                }
-                log.warning("Received SIG" + name + " scheduling shutdown...");
-                Thread stopper = new Thread(() -> {
-                    log.warning("User requested shutdown...");
-                    server.close();
-                }, "nuthatch-signal");
-                stopper.start();
-            });
-        }
-        Thread cleanup = new Thread(() -> {
+        server.engine().shutdownAction(shutdown::stop);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             pidFile.remove();
-        }, "nuthatch-exit");
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        }, "nuthatch-exit"));
+        shutdown.serverStarted(server);
         try {
             server.awaitStop();
         } catch (InterruptedException e) {
@@ -270,6 +247,58 @@ public final class Main {
         }
         byReason.forEach((reason, names) ->
                 log.warning("Accepted without effect (" + reason + "): " + String.join(", ", names)));
+    }
+
+    /**
+     * Stopping on SIGTERM, SIGINT or SHUTDOWN, as Redis logs it. The signal handlers are installed
+     * before the server starts, so that a signal during startup stops the server as soon as it
+     * exists instead of killing the JVM; a second SIGINT exits at once.
+     */
+    private static final class Shutdown {
+        private final ServerLog log;
+        private final PidFile pidFile;
+        private final AtomicBoolean requested = new AtomicBoolean();
+        private final AtomicBoolean done = new AtomicBoolean();
+        private volatile NuthatchServer server;
+
+        Shutdown(ServerLog log, PidFile pidFile) {
+            this.log = log;
+            this.pidFile = pidFile;
+        }
+
+        void handleSignals() {
+            for (String name : List.of("TERM", "INT")) {
+                Signal.handle(new Signal(name), signal -> {
+                    if (!requested.compareAndSet(false, true)) {
+                        if (name.equals("INT")) {
+                            log.warning("You insist... exiting now.");
+                            pidFile.remove();
+                            Runtime.getRuntime().halt(1);
+                        }
+                        return;
+                    }
+                    log.warning("Received SIG" + name + " scheduling shutdown...");
+                    new Thread(this::stop, "nuthatch-signal").start();
+                });
+            }
+        }
+
+        void serverStarted(NuthatchServer started) {
+            server = started;
+            if (requested.get()) {
+                stop();
+            }
+        }
+
+        /** Stops the server, once it exists; the main thread then finishes. */
+        void stop() {
+            requested.set(true);
+            NuthatchServer running = server;
+            if (running != null && done.compareAndSet(false, true)) {
+                log.warning("User requested shutdown...");
+                running.close();
+            }
+        }
     }
 
     /** The pidfile directive: written after the configuration is read, removed when the process ends. */

