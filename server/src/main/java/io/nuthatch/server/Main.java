@@ -203,11 +203,16 @@ public final class Main {
         }
     }
 
-    /** The memory limit of the process's cgroup (v2, else v1), or -1 when there is none. */
     private static long containerMemoryLimit() {
-        for (String file : List.of("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")) {
+        return containerMemoryLimit(Path.of("/sys/fs/cgroup/memory.max"),
+                Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
+    }
+
+    /** The memory limit of the process's cgroup (v2, else v1), or -1 when there is none. */
+    static long containerMemoryLimit(Path version2, Path version1) {
+        for (Path file : List.of(version2, version1)) {
             try {
-                String text = Files.readString(Path.of(file)).trim();
+                String text = Files.readString(file).trim();
                 if (text.equals("max")) {
                     return -1;
                 }

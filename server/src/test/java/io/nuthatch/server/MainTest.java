@@ -184,6 +184,21 @@ class MainTest {
         }
     }
 
+    @Test
+    void theContainerMemoryLimitIsReadFromCgroupsVersionTwoThenOne() throws IOException {
+        Path version2 = directory.resolve("memory.max");
+        Path version1 = directory.resolve("memory.limit_in_bytes");
+        assertEquals(-1, Main.containerMemoryLimit(version2, version1), "not in a cgroup");
+        Files.writeString(version1, "9223372036854771712\n");
+        assertEquals(-1, Main.containerMemoryLimit(version2, version1), "cgroup v1 without a limit");
+        Files.writeString(version1, "536870912\n");
+        assertEquals(536870912, Main.containerMemoryLimit(version2, version1));
+        Files.writeString(version2, "max\n");
+        assertEquals(-1, Main.containerMemoryLimit(version2, version1), "cgroup v2 without a limit");
+        Files.writeString(version2, "1073741824\n");
+        assertEquals(1073741824, Main.containerMemoryLimit(version2, version1));
+    }
+
     private Process startProcess(String... arguments) throws IOException {
         List<String> command = javaCommand();
         command.addAll(List.of(arguments));

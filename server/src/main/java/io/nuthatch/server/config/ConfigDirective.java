@@ -160,17 +160,17 @@ public abstract class ConfigDirective {
         changed();
     }
 
-    /** Sets a one-argument value. */
-    public final void set(String value) throws ConfigException {
-        set(List.of(value));
-    }
-
     /**
      * Sets the value as CONFIG SET gives it: one string, which a directive of several arguments
      * splits at each single space ("3600 1 300 100"; "" is no argument at all).
      */
-    public final void setFromCommand(String value) throws ConfigException {
+    public final void set(String value) throws ConfigException {
         set(multipleArguments ? ConfigSyntax.splitOnSpaces(value) : List.of(value));
+    }
+
+    /** The same as {@link #set(String)}: CONFIG SET's form of a value. */
+    public final void setFromCommand(String value) throws ConfigException {
+        set(value);
     }
 
     /**

@@ -69,6 +69,26 @@ class ConfigCommandsTest {
     }
 
     @Test
+    void dirChangesAsChdirWhenProtectedConfigsAreEnabled() throws Exception {
+        Path data = java.nio.file.Files.createDirectories(directory.resolve("data"));
+        java.nio.file.Files.writeString(directory.resolve("file"), "");
+        try (RedisCommandLine.Started redis = RedisCommandLine.start(directory, List.of("--save", "", "--dir",
+                directory.toString(), "--enable-protected-configs", "yes"));
+             NuthatchServer server = ReferencePair.startNuthatch("enable-protected-configs", "yes", "dir",
+                     directory.toString());
+             RawConnection reference = new RawConnection(redis.port());
+             RawConnection ours = new RawConnection(server.port())) {
+            for (String value : List.of("/nonexistent", directory.resolve("file").toString(),
+                    directory.resolve("file/x").toString(), "", "data", "..", data.toString() + "/../data/.")) {
+                assertEquals(Resp.escape(reference.call("CONFIG", "SET", "dir", value)),
+                        Resp.escape(ours.call("CONFIG", "SET", "dir", value)), "dir " + value);
+                assertEquals(ConfigReplies.configGet(reference, "dir"), ConfigReplies.configGet(ours, "dir"));
+            }
+            assertEquals(data.toRealPath(), server.engine().config().dir.path());
+        }
+    }
+
+    @Test
     void configSetLoglevelChangesWhatIsLogged() throws Exception {
         try (NuthatchServer server = ReferencePair.startNuthatch();
              RawConnection connection = new RawConnection(server.port())) {

@@ -194,6 +194,22 @@ class ConfigFileTest {
         assertTrue(Files.exists(data.resolve("nuthatch.log")), "the log file is opened as Redis opens it");
     }
 
+    @Test
+    void anyValueQuotedAsRewriteQuotesItReadsBackUnchanged() {
+        java.util.Random random = new java.util.Random(7);
+        String awkward = " \"'\\#\t\nax";
+        for (int round = 0; round < 2000; round++) {
+            char[] chars = new char[random.nextInt(12)];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = random.nextBoolean() ? (char) (1 + random.nextInt(255))
+                        : awkward.charAt(random.nextInt(awkward.length()));
+            }
+            String value = new String(chars);
+            assertEquals(List.of("name", value), ConfigSyntax.splitArguments("name " + ConfigSyntax.quote(value)),
+                    ConfigSyntax.quote(value));
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void assertSameError(String text, String... arguments) throws Exception {
