@@ -137,9 +137,13 @@ public final class ReplyWriter {
         out.writeShort(CRLF);
     }
 
-    /** A bulk string of the text's UTF-8 bytes. */
+    /**
+     * A bulk string of the text, one byte per character (ISO-8859-1): the server's Strings hold
+     * bytes that way (arguments read as text, names, configuration values), so they go back out
+     * unchanged.
+     */
     public void bulk(String text) {
-        bulk(text.getBytes(StandardCharsets.UTF_8));
+        bulk(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** A bulk string holding a number in decimal, as Redis's addReplyBulkLongLong. */

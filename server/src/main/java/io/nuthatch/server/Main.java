@@ -1,52 +1,342 @@
 package io.nuthatch.server;
 
+import io.nuthatch.server.command.CommandSpec;
+import io.nuthatch.server.command.StandardCommands;
+import io.nuthatch.server.config.CommandLine;
 import io.nuthatch.server.config.ConfigDirective;
-import io.nuthatch.server.config.ConfigException;
+import io.nuthatch.server.config.ConfigFileError;
+import io.nuthatch.server.config.ConfigLoader;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.config.SystemErrors;
 import io.nuthatch.server.log.ServerLog;
+import sun.misc.Signal;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code nuthatch-server [config-file] [--directive value ...]}: the process, started like
- * redis-server.
+ * {@code nuthatch-server [/path/to/redis.conf] [--directive value ...] [-]}: the process, started
+ * like redis-server. It reads the configuration as Redis does (the file, then standard input,
+ * then the command line), sets up the log, starts the server and stops it on SIGTERM, SIGINT or
+ * SHUTDOWN with status 0. A configuration error is reported as Redis reports it, with status 1.
+ *
+ * <p>daemonize yes is accepted and ignored (listed at startup with the directives that have no
+ * effect): in a container or under systemd the server runs in the foreground, and a server that
+ * forked away from its supervisor would be a worse surprise than one that did not.
  */
 public final class Main {
+    private static final String USAGE = """
+            Usage: nuthatch-server [/path/to/redis.conf] [options] [-]
+                   nuthatch-server - (read the configuration from standard input)
+                   nuthatch-server -v or --version
+                   nuthatch-server -h or --help
+
+            The configuration file has redis.conf's grammar; each option is a directive of it,
+            given as --name value, and overrides the file. Nuthatch is compatible with Redis %s.
+
+            Examples:
+                   nuthatch-server (run the server with the default configuration)
+                   echo 'maxmemory 128mb' | nuthatch-server -
+                   nuthatch-server /etc/nuthatch/redis.conf
+                   nuthatch-server --port 7777
+                   nuthatch-server --port 7777 --maxmemory 384mb --maxmemory-policy allkeys-lru
+                   nuthatch-server /etc/nuthatch/redis.conf --loglevel verbose -
+                   nuthatch-server /etc/nuthatch/redis.conf --loglevel verbose
+            """;
+
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        ServerConfig config = new ServerConfig();
-        List<String> line = null;
-        for (String arg : args) {
-            if (arg.startsWith("--")) {
-                apply(config, line);
-                line = new ArrayList<>();
-                line.add(arg.substring(2));
-            } else if (line != null) {
-                line.add(arg);
-            }
-        }
-        apply(config, line);
-        ServerLog log = new ServerLog();
-        NuthatchServer server = NuthatchServer.start(config, log);
-        server.engine().shutdownAction(() -> {
-            server.close();
-            System.exit(0);
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "nuthatch-signal"));
-        server.awaitStop();
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
     }
 
-    private static void apply(ServerConfig config, List<String> line) throws ConfigException {
-        if (line == null) {
-            return;
+    /**
+     * Runs the process until the server stops, and returns the exit status. The streams are the
+     * process's own, given for tests.
+     */
+    static int run(String[] args, InputStream standardInput, PrintStream out, PrintStream err) {
+        List<String> arguments = new ArrayList<>();
+        for (String arg : args) {
+            arguments.add(new String(arg.getBytes(ServerConfig.nativeCharset()), StandardCharsets.ISO_8859_1));
         }
-        ConfigDirective directive = config.find(line.get(0));
-        if (directive == null) {
-            throw new ConfigException("Bad directive or wrong number of arguments: " + line.get(0));
+        CommandLine commandLine = CommandLine.parse(arguments, Path.of("").toAbsolutePath());
+        switch (commandLine.action()) {
+            case VERSION -> {
+                out.println("Nuthatch server v=" + ServerIdentity.nuthatchVersion() + " redis-compatible="
+                        + ServerIdentity.REDIS_VERSION + " java=" + Runtime.version() + " vm="
+                        + System.getProperty("java.vm.name") + " bits=64");
+                return 0;
+            }
+            case HELP -> {
+                err.print(String.format(USAGE, ServerIdentity.REDIS_VERSION));
+                return 1;
+            }
+            case TEST_MEMORY -> {
+                err.println("Nuthatch has no memory test: --test-memory checks a machine's RAM, which a JVM"
+                        + " process cannot do. Use a dedicated tool such as memtester.");
+                return 1;
+            }
+            case CHECK_SYSTEM -> {
+                out.println("Nuthatch has no system checks to run: it needs neither memory overcommit nor"
+                        + " transparent huge pages settings.");
+                return 0;
+            }
+            case RUN -> { }
         }
-        directive.set(line.subList(1, line.size()));
+        if (arguments.contains("--sentinel")) {
+            err.println("Nuthatch has no sentinel mode (--sentinel).");
+            return 1;
+        }
+
+        ServerLog log = new ServerLog(out);
+        log.role('C');
+        ServerConfig config = new ServerConfig();
+        config.configFile(commandLine.configFile());
+        if (commandLine.readsConfiguration()) {
+            if (commandLine.configFromStandardInput()) {
+                log.warning("Reading config from stdin");
+            }
+            try {
+                new ConfigLoader(config, commandNames()).load(commandLine.configFile(),
+                        commandLine.configFromStandardInput() ? standardInput : null, commandLine.options());
+            } catch (ConfigFileError e) {
+                if (e.isUnreadableFile()) {
+                    log.warning(e.getMessage());
+                } else {
+                    err.print(e.report());
+                    if (e.hint() != null) {
+                        err.println(e.hint());
+                    }
+                }
+                return 1;
+            }
+        }
+        log.level(ServerLog.Level.byName(config.loglevel.value()));
+        try {
+            log.file(config.logfile.value().isEmpty() ? null : config.resolvePath(config.logfile.value()));
+        } catch (IOException e) {
+            err.print(ConfigFileError.withoutLine("Can't open the log file: " + SystemErrors.describe(e)).report());
+            return 1;
+        }
+        return serve(config, commandLine, log);
+    }
+
+    private static int serve(ServerConfig config, CommandLine commandLine, ServerLog log) {
+        long pid = ProcessHandle.current().pid();
+        log.warning("oO0OoO0OoO0Oo Nuthatch is starting oO0OoO0OoO0Oo");
+        log.warning("Nuthatch version=" + ServerIdentity.nuthatchVersion() + ", redis-compatible="
+                + ServerIdentity.REDIS_VERSION + ", java=" + Runtime.version() + ", pid=" + pid + ", just started");
+        if (commandLine.readsConfiguration()) {
+            log.warning("Configuration loaded");
+        } else {
+            log.warning("Warning: no config file specified, using the default config. In order to specify a config"
+                    + " file use nuthatch-server /path/to/redis.conf");
+        }
+        logDirectivesWithoutEffect(config, log);
+        checkMemory(config, log);
+        if (config.port.intValue() == 0) {
+            log.warning("Configured to not listen anywhere, exiting.");
+            return 1;
+        }
+
+        log.role('M');
+        PidFile pidFile = PidFile.create(config, log);
+        Shutdown shutdown = new Shutdown(log, pidFile);
+        shutdown.handleSignals();
+        NuthatchServer server;
+        try {
+            server = NuthatchServer.start(config, log);
+        } catch (UncheckedIOException e) {
+            log.warning(e.getMessage());
+            log.warning("Failed listening on port " + config.port.value() + " (TCP), aborting.");
+            pidFile.remove();
+            return 1;
+        }
+        log.notice("Running mode=standalone, port=" + server.port() + ", execution="
+                + System.getProperty(NuthatchServer.EXECUTION_PROPERTY, "event-loop") + ", io-threads="
+                + config.ioThreads.value() + ".");
+        server.engine().shutdownAction(shutdown::stop);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            pidFile.remove();
+        }, "nuthatch-exit"));
+        shutdown.serverStarted(server);
+        try {
+            server.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pidFile.remove();
+        log.warning("Nuthatch is now ready to exit, bye bye...");
+        return 0;
+    }
+
+    /**
+     * Warns about a maxmemory that cannot be what was meant: below 1MB (as Redis warns), or none
+     * at all in a container with a memory limit, where the dataset would grow until the kernel
+     * kills the process instead of evicting keys.
+     */
+    private static void checkMemory(ServerConfig config, ServerLog log) {
+        long maxmemory = config.maxmemory.value();
+        if (maxmemory > 0 && maxmemory < 1024 * 1024) {
+            log.warning("WARNING: You specified a maxmemory value that is less than 1MB (current value is "
+                    + maxmemory + " bytes). Are you sure this is what you really want?");
+        }
+        long limit = containerMemoryLimit();
+        if (maxmemory == 0 && limit > 0) {
+            long heap = Runtime.getRuntime().maxMemory();
+            log.warning("WARNING: maxmemory is 0 (no limit) but the container has a memory limit of " + limit
+                    + " bytes. The JVM heap (at most " + heap + " bytes here) plus maxmemory must fit in that limit,"
+                    + " or the kernel will kill the server when the dataset grows: set maxmemory (and"
+                    + " maxmemory-policy) so that the heap plus maxmemory stay below the limit.");
+        }
+    }
+
+    private static long containerMemoryLimit() {
+        return containerMemoryLimit(Path.of("/sys/fs/cgroup/memory.max"),
+                Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
+    }
+
+    /** The memory limit of the process's cgroup (v2, else v1), or -1 when there is none. */
+    static long containerMemoryLimit(Path version2, Path version1) {
+        for (Path file : List.of(version2, version1)) {
+            try {
+                String text = Files.readString(file).trim();
+                if (text.equals("max")) {
+                    return -1;
+                }
+                long limit = Long.parseLong(text);
+                // cgroup v1 reports "no limit" as a number near 2^63, rounded to pages.
+                return limit >= Long.MAX_VALUE / 2 ? -1 : limit;
+            } catch (IOException | RuntimeException unreadable) {
+                // not this cgroup version, or not in a cgroup
+            }
+        }
+        return -1;
+    }
+
+    /** The names of the commands, for rename-command's checks while the configuration is read. */
+    private static List<String> commandNames() {
+        List<String> names = new ArrayList<>();
+        for (CommandSpec command : StandardCommands.table().commands()) {
+            names.add(command.name());
+        }
+        return names;
+    }
+
+    /**
+     * Lists, once, the directives the configuration set that change nothing here, grouped by why,
+     * so that nobody believes a setting is in force when it is not.
+     */
+    private static void logDirectivesWithoutEffect(ServerConfig config, ServerLog log) {
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        for (ConfigDirective directive : config.directives()) {
+            if (directive.isSetExplicitly() && directive.noEffectReason() != null) {
+                byReason.computeIfAbsent(directive.noEffectReason(), reason -> new ArrayList<>()).add(directive.name());
+            }
+        }
+        for (List<String> user : config.declaredUsers()) {
+            byReason.computeIfAbsent("ACL users are not implemented yet", reason -> new ArrayList<>())
+                    .add("user " + user.get(0));
+        }
+        byReason.forEach((reason, names) ->
+                log.warning("Accepted without effect (" + reason + "): " + String.join(", ", names)));
+    }
+
+    /**
+     * Stopping on SIGTERM, SIGINT or SHUTDOWN, as Redis logs it. The signal handlers are installed
+     * before the server starts, so that a signal during startup stops the server as soon as it
+     * exists instead of killing the JVM; a second SIGINT exits at once.
+     */
+    private static final class Shutdown {
+        private final ServerLog log;
+        private final PidFile pidFile;
+        private final AtomicBoolean requested = new AtomicBoolean();
+        private final AtomicBoolean done = new AtomicBoolean();
+        private volatile NuthatchServer server;
+
+        Shutdown(ServerLog log, PidFile pidFile) {
+            this.log = log;
+            this.pidFile = pidFile;
+        }
+
+        void handleSignals() {
+            for (String name : List.of("TERM", "INT")) {
+                Signal.handle(new Signal(name), signal -> {
+                    if (!requested.compareAndSet(false, true)) {
+                        if (name.equals("INT")) {
+                            log.warning("You insist... exiting now.");
+                            pidFile.remove();
+                            Runtime.getRuntime().halt(1);
+                        }
+                        return;
+                    }
+                    log.warning("Received SIG" + name + " scheduling shutdown...");
+                    new Thread(this::stop, "nuthatch-signal").start();
+                });
+            }
+        }
+
+        void serverStarted(NuthatchServer started) {
+            server = started;
+            if (requested.get()) {
+                stop();
+            }
+        }
+
+        /** Stops the server, once it exists; the main thread then finishes. */
+        void stop() {
+            requested.set(true);
+            NuthatchServer running = server;
+            if (running != null && done.compareAndSet(false, true)) {
+                log.warning("User requested shutdown...");
+                running.close();
+            }
+        }
+    }
+
+    /** The pidfile directive: written after the configuration is read, removed when the process ends. */
+    private static final class PidFile {
+        private final Path path;
+
+        private PidFile(Path path) {
+            this.path = path;
+        }
+
+        static PidFile create(ServerConfig config, ServerLog log) {
+            if (config.general.pidfile.value().isEmpty()) {
+                return new PidFile(null);
+            }
+            Path path = config.resolvePath(config.general.pidfile.value());
+            try {
+                Files.writeString(path, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+                return new PidFile(path);
+            } catch (IOException e) {
+                log.warning("Failed to write PID file: " + SystemErrors.describe(e));
+                return new PidFile(null);
+            }
+        }
+
+        synchronized void remove() {
+            if (path == null) {
+                return;
+            }
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                // nothing left to do: the process is ending
+            }
+        }
     }
 }

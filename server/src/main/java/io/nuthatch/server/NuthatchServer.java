@@ -2,6 +2,7 @@ package io.nuthatch.server;
 
 import io.nuthatch.server.command.StandardCommands;
 import io.nuthatch.server.command.CommandTable;
+import io.nuthatch.server.config.ConfigException;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.network.NetworkServer;
@@ -32,7 +33,7 @@ public final class NuthatchServer implements AutoCloseable {
     private final Engine engine;
     private final ServerCron cron;
     private final NetworkServer network;
-    private final int port;
+    private volatile int port;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -82,10 +83,42 @@ public final class NuthatchServer implements AutoCloseable {
             throw (RuntimeException) e;
         }
         engine.info().listeningPort(port);
+        if (config.usesFreePort() && port > 0) {
+            showPort(config, port);
+        }
         NuthatchServer server = new NuthatchServer(engine, cron, network, port);
         engine.shutdownAction(server::close);
+        config.loglevel.onChange(() -> log.level(ServerLog.Level.byName(config.loglevel.value())));
+        config.port.onApply(() -> server.listenAgain("Unable to listen on this port. Check server logs."));
+        config.bind.onApply(() -> server.listenAgain("Failed to bind to specified addresses."));
         log.notice("Ready to accept connections tcp");
         return server;
+    }
+
+    /** Makes the port directive say where a server on a free port listens (CONFIG GET port, CONFIG SET bind). */
+    private static void showPort(ServerConfig config, int port) {
+        try {
+            config.port.set(Integer.toString(port));
+        } catch (ConfigException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** CONFIG SET port or bind: listens where the configuration now says, as Redis does at once. */
+    private void listenAgain(String failure) throws ConfigException {
+        ServerConfig config = engine.config();
+        network.stopListening();
+        port = -1;
+        if (config.port.intValue() == 0) {
+            return;
+        }
+        try {
+            port = network.listen(config.port.intValue(), config.bind.value());
+        } catch (IOException | RuntimeException e) {
+            network.stopListening();
+            engine.log().warning("Could not listen on port " + config.port.value() + ": " + e.getMessage());
+            throw new ConfigException(failure);
+        }
     }
 
     /** The TCP port the server listens on, or -1 when it listens on none (port 0). */

@@ -2,43 +2,67 @@ package io.nuthatch.server.config;
 
 import java.util.List;
 
-/** An integer directive with an inclusive range. */
-public final class IntegerDirective extends ConfigDirective {
-    private final long minimum;
-    private final long maximum;
-    private volatile long value;
+/** An integer directive with an inclusive range, written in decimal (or octal, for unixsocketperm). */
+public final class IntegerDirective extends NumericDirective {
+    private boolean octal;
+    private long clampMinimum = Long.MIN_VALUE;
+    private long clampMaximum = Long.MAX_VALUE;
 
     public IntegerDirective(String name, long defaultValue, long minimum, long maximum) {
-        super(name);
-        this.value = defaultValue;
-        this.minimum = minimum;
-        this.maximum = maximum;
+        super(name, defaultValue, minimum, maximum);
     }
 
-    public long value() {
-        return value;
+    /** Compares the value with its range as an unsigned number (Redis's unsigned and size_t directives). */
+    public IntegerDirective unsigned() {
+        markUnsigned();
+        return this;
+    }
+
+    /** Reads and shows the value in octal (unixsocketperm 700). */
+    public IntegerDirective octal() {
+        octal = true;
+        return this;
+    }
+
+    /**
+     * Accepts the whole range but keeps the value within these bounds, as Redis treats hz: a hint it
+     * caps to what it can do (1 to 500).
+     */
+    public IntegerDirective clampedTo(long lowest, long highest) {
+        clampMinimum = lowest;
+        clampMaximum = highest;
+        return this;
     }
 
     public int intValue() {
-        return (int) value;
+        return (int) value();
+    }
+
+    @Override
+    long parse(String text) throws ConfigException {
+        if (!octal) {
+            return parseInteger(text);
+        }
+        CLibraryNumbers.Parsed parsed = CLibraryNumbers.strtoll(text, 8);
+        if (parsed.overflow() || !parsed.consumedAll(text)) {
+            throw new ConfigException("argument couldn't be parsed as an octal number");
+        }
+        return parsed.value();
     }
 
     @Override
     protected void apply(List<String> arguments) throws ConfigException {
-        long parsed;
-        try {
-            parsed = Long.parseLong(single(arguments));
-        } catch (NumberFormatException e) {
-            throw new ConfigException("argument couldn't be parsed into an integer");
-        }
-        if (parsed < minimum || parsed > maximum) {
-            throw new ConfigException("argument must be between " + minimum + " and " + maximum + " inclusive");
-        }
-        value = parsed;
+        super.apply(arguments);
+        store(Math.max(clampMinimum, Math.min(clampMaximum, value())));
+    }
+
+    @Override
+    String bound(long limit) {
+        return octal ? Long.toOctalString(limit) : super.bound(limit);
     }
 
     @Override
     public String get() {
-        return Long.toString(value);
+        return octal ? Long.toOctalString(value()) : Long.toString(value());
     }
 }

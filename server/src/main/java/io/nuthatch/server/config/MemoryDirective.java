@@ -1,38 +1,75 @@
 package io.nuthatch.server.config;
 
-import java.util.List;
-
-/** A size in bytes, written with or without a unit: 384mb, 1gb, 64k, 1048576. */
-public final class MemoryDirective extends ConfigDirective {
-    private final long minimum;
-    private final long maximum;
-    private volatile long bytes;
+/**
+ * A size in bytes, written with or without a unit: 384mb, 1gb, 64k, 1048576. A directive made
+ * {@link #percent()} also takes a percentage ("5%"), kept as a negative number as Redis keeps it.
+ */
+public final class MemoryDirective extends NumericDirective {
+    private boolean percent;
 
     public MemoryDirective(String name, long defaultBytes, long minimum, long maximum) {
-        super(name);
-        this.bytes = defaultBytes;
-        this.minimum = minimum;
-        this.maximum = maximum;
+        super(name, defaultBytes, minimum, maximum);
     }
 
-    public long value() {
-        return bytes;
+    /** Compares the value with its range as an unsigned number (Redis's unsigned and size_t directives). */
+    public MemoryDirective unsigned() {
+        markUnsigned();
+        return this;
+    }
+
+    /** Also accepts "n%" (maxmemory-clients: a share of maxmemory). */
+    public MemoryDirective percent() {
+        percent = true;
+        return this;
+    }
+
+    /** Whether the value is a percentage; {@link #percentage()} then gives it. */
+    public boolean isPercentage() {
+        return percent && value() < 0;
+    }
+
+    public long percentage() {
+        return -value();
     }
 
     @Override
-    protected void apply(List<String> arguments) throws ConfigException {
-        long parsed = MemorySize.parse(single(arguments));
-        if (parsed < 0) {
-            throw new ConfigException("argument must be a memory value");
+    long parse(String text) throws ConfigException {
+        try {
+            return MemorySize.parse(ConfigSyntax.cString(text));
+        } catch (NumberFormatException notASize) {
+            if (percent && text.length() > 1 && text.endsWith("%")) {
+                try {
+                    long share = parseInteger(text.substring(0, text.length() - 1));
+                    if (share >= 0) {
+                        return -share;
+                    }
+                } catch (ConfigException notAPercentage) {
+                    // reported below, as Redis words it
+                }
+            }
+            throw new ConfigException(percent ? "argument must be a memory or percent value"
+                    : "argument must be a memory value");
         }
-        if (parsed < minimum || parsed > maximum) {
-            throw new ConfigException("argument must be between " + minimum + " and " + maximum + " inclusive");
+    }
+
+    @Override
+    void checkRange(long parsed) throws ConfigException {
+        if (percent && parsed < 0) {
+            if (parsed < minimum()) {
+                throw new ConfigException("percentage argument must be less or equal to " + -minimum());
+            }
+            return;
         }
-        bytes = parsed;
+        super.checkRange(parsed);
     }
 
     @Override
     public String get() {
-        return Long.toString(bytes);
+        return isPercentage() ? percentage() + "%" : Long.toUnsignedString(value());
+    }
+
+    @Override
+    protected String rewriteValue() {
+        return isPercentage() ? percentage() + "%" : MemorySize.format(value());
     }
 }

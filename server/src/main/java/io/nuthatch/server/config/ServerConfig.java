@@ -1,66 +1,70 @@
 package io.nuthatch.server.config;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * Every configuration directive, by its redis.conf name, with its default. This is the one place
- * directive names are written; the rest of the server reads typed values from the fields here.
+ * Every configuration directive of redis-server 7.0.15, by its redis.conf name, with its kind,
+ * range and default. The directives are declared by area, each in one place (NetworkDirectives,
+ * PersistenceDirectives...); the ones most of the server reads are also fields here.
+ *
+ * <p>A configuration is read from a file and the command line ({@link ConfigLoader},
+ * {@link CommandLine}), changed by CONFIG SET ({@link ConfigUpdate}) and written back by CONFIG
+ * REWRITE ({@link ConfigRewrite}).
  */
 public final class ServerConfig {
-    private final Map<String, ConfigDirective> byName = new LinkedHashMap<>();
-    private final List<ConfigDirective> directives = new ArrayList<>();
+    private final DirectiveRegistry registry = new DirectiveRegistry();
+
+    public final GeneralDirectives general = new GeneralDirectives(registry);
+    public final NetworkDirectives network = new NetworkDirectives(registry);
+    public final SecurityDirectives security = new SecurityDirectives(registry);
+    public final PersistenceDirectives persistence = new PersistenceDirectives(registry);
+    public final MemoryManagementDirectives memory = new MemoryManagementDirectives(registry);
+    public final MonitoringDirectives monitoring = new MonitoringDirectives(registry);
+    public final EncodingDirectives encoding = new EncodingDirectives(registry);
+    public final ReplicationDirectives replication = new ReplicationDirectives(registry);
+    public final ClusterDirectives cluster = new ClusterDirectives(registry);
+    public final TlsDirectives tls = new TlsDirectives(registry);
+
+    // ------------------------------------------------------------------ the directives read most
+    public final IntegerDirective port = network.port;
+    public final WordListDirective bind = network.bind;
+    public final IntegerDirective tcpBacklog = network.tcpBacklog;
+    public final IntegerDirective timeout = network.timeout;
+    public final IntegerDirective tcpKeepalive = network.tcpKeepalive;
+    public final IntegerDirective maxclients = network.maxclients;
+    public final BooleanDirective protectedMode = network.protectedMode;
+    public final IntegerDirective ioThreads = network.ioThreads;
+    public final MemoryDirective protoMaxBulkLen = network.protoMaxBulkLen;
+    public final MemoryDirective clientQueryBufferLimit = network.clientQueryBufferLimit;
+    public final IntegerDirective databases = general.databases;
+    public final IntegerDirective hz = general.hz;
+    public final DirectoryDirective dir = persistence.dir;
+    public final EnumDirective loglevel = general.loglevel;
+    public final StringDirective logfile = general.logfile;
+    public final StringDirective requirepass = security.requirepass;
+    public final EnumDirective enableDebugCommand = general.enableDebugCommand;
+    public final MemoryDirective maxmemory = memory.maxmemory;
+    public final EnumDirective maxmemoryPolicy = memory.maxmemoryPolicy;
+    public final IntegerDirective maxmemorySamples = memory.maxmemorySamples;
+    public final BooleanDirective lazyfreeLazyExpire = memory.lazyfreeLazyExpire;
+    public final BooleanDirective latencyTracking = monitoring.latencyTracking;
+    public final PercentileListDirective latencyTrackingInfoPercentiles = monitoring.latencyTrackingInfoPercentiles;
+
     private final Map<String, String> renamedCommands = new LinkedHashMap<>();
+    private final List<List<String>> declaredUsers = new ArrayList<>();
+    private Path configFile;
     private boolean freePort;
 
-    // ------------------------------------------------------------------ network
-    public final IntegerDirective port = add(new IntegerDirective("port", 6379, 0, 65535)).immutable();
-    public final WordListDirective bind = add(new WordListDirective("bind", List.of("*", "-::*")));
-    public final IntegerDirective tcpBacklog = add(new IntegerDirective("tcp-backlog", 511, 0, Integer.MAX_VALUE)).immutable();
-    public final IntegerDirective timeout = add(new IntegerDirective("timeout", 0, 0, Integer.MAX_VALUE));
-    public final IntegerDirective tcpKeepalive = add(new IntegerDirective("tcp-keepalive", 300, 0, Integer.MAX_VALUE));
-    public final IntegerDirective maxclients = add(new IntegerDirective("maxclients", 10000, 1, Integer.MAX_VALUE));
-    public final EnumDirective protectedMode = add(new EnumDirective("protected-mode", "yes", "yes", "no"));
-    public final IntegerDirective ioThreads = add(new IntegerDirective("io-threads", 1, 1, 128)).immutable();
-
-    // ------------------------------------------------------------------ protocol limits
-    public final MemoryDirective protoMaxBulkLen =
-            add(new MemoryDirective("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE));
-    public final MemoryDirective clientQueryBufferLimit =
-            add(new MemoryDirective("client-query-buffer-limit", 1024L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE));
-
-    // ------------------------------------------------------------------ general
-    public final IntegerDirective databases = add(new IntegerDirective("databases", 16, 1, Integer.MAX_VALUE)).immutable();
-    public final IntegerDirective hz = add(new IntegerDirective("hz", 10, 0, Integer.MAX_VALUE));
-    public final StringDirective dir = add(new StringDirective("dir", "."));
-    public final EnumDirective loglevel = add(new EnumDirective("loglevel", "notice", "debug", "verbose", "notice", "warning", "nothing"));
-    public final StringDirective logfile = add(new StringDirective("logfile", "")).immutable();
-    public final StringDirective requirepass = add(new StringDirective("requirepass", "")).sensitive();
-    public final EnumDirective enableDebugCommand =
-            add(new EnumDirective("enable-debug-command", "no", "no", "yes", "local")).immutable();
-
-    // ------------------------------------------------------------------ memory
-    public final MemoryDirective maxmemory = add(new MemoryDirective("maxmemory", 0, 0, Long.MAX_VALUE));
-    public final EnumDirective maxmemoryPolicy = add(new EnumDirective("maxmemory-policy", "noeviction",
-            "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
-            "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
-    public final IntegerDirective maxmemorySamples = add(new IntegerDirective("maxmemory-samples", 5, 1, 64));
-    public final BooleanDirective lazyfreeLazyExpire = add(new BooleanDirective("lazyfree-lazy-expire", false));
-
-    // ------------------------------------------------------------------ observability
-    public final BooleanDirective latencyTracking = add(new BooleanDirective("latency-tracking", true));
-    public final PercentileListDirective latencyTrackingInfoPercentiles =
-            add(new PercentileListDirective("latency-tracking-info-percentiles", 50, 99, 99.9));
-
-    private <T extends ConfigDirective> T add(T directive) {
-        directives.add(directive);
-        byName.put(directive.name(), directive);
-        return directive;
+    public ServerConfig() {
+        registry.indexAliases();
     }
 
     /**
@@ -81,27 +85,63 @@ public final class ServerConfig {
         renamedCommands.put(name, newName);
     }
 
-    /** The rename-command directives given, original name to new name. */
+    /** The rename-command directives given, original name to new name, in order. */
     public Map<String, String> renamedCommands() {
         return Collections.unmodifiableMap(renamedCommands);
     }
 
-    /** The directive of a name or alias, ignoring case; null when there is none. */
-    public ConfigDirective find(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        ConfigDirective directive = byName.get(lower);
-        if (directive == null) {
-            for (ConfigDirective candidate : directives) {
-                if (candidate.aliases().contains(lower)) {
-                    return candidate;
-                }
-            }
-        }
-        return directive;
+    /** Records a {@code user} line of a config file (its arguments), kept for the ACL and CONFIG REWRITE. */
+    public void declareUser(List<String> arguments) {
+        declaredUsers.add(List.copyOf(arguments));
     }
 
-    /** All directives, in declaration order. */
+    /** The users config files declared, each the arguments of its {@code user} line. */
+    public List<List<String>> declaredUsers() {
+        return Collections.unmodifiableList(declaredUsers);
+    }
+
+    /** The config file the server started with, as an absolute path; null when none (CONFIG REWRITE). */
+    public Path configFile() {
+        return configFile;
+    }
+
+    public void configFile(Path file) {
+        configFile = file == null ? null : file.toAbsolutePath().normalize();
+    }
+
+    /** The directive of a name or alias, ignoring case; null when there is none. */
+    public ConfigDirective find(String name) {
+        return registry.find(name);
+    }
+
+    /** All directives, in declaration order, each once (by its primary name). */
     public Collection<ConfigDirective> directives() {
-        return Collections.unmodifiableList(directives);
+        return registry.all();
+    }
+
+    /**
+     * A path as a directive gives it, made absolute against {@code dir} as Redis's relative paths
+     * are against its working directory (logfile, pidfile, include...).
+     */
+    public Path resolvePath(String configText) {
+        return dir.path().resolve(nativePath(configText));
+    }
+
+    /**
+     * Config text (one char per byte) as a file name of this system: the bytes decoded in the
+     * charset the JVM uses for file names.
+     */
+    static String nativePath(String configText) {
+        return new String(configText.getBytes(StandardCharsets.ISO_8859_1), nativeCharset());
+    }
+
+    /** The charset the JVM uses for file names and command-line arguments. */
+    public static Charset nativeCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name == null ? Charset.defaultCharset() : Charset.forName(name);
+        } catch (RuntimeException unknown) {
+            return Charset.defaultCharset();
+        }
     }
 }

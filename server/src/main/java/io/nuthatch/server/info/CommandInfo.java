@@ -4,6 +4,7 @@ import io.nuthatch.server.Engine;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.config.PercentileListDirective;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -54,7 +55,7 @@ final class CommandInfo {
         if (!engine.config().latencyTracking.value()) {
             return;
         }
-        double[] percentiles = engine.config().latencyTrackingInfoPercentiles.value();
+        List<Double> percentiles = engine.config().latencyTrackingInfoPercentiles.value();
         for (CommandSpec command : engine.commands().commands()) {
             latencyStats(out, command, percentiles);
             for (CommandSpec subcommand : command.subcommands().values()) {
@@ -63,7 +64,7 @@ final class CommandInfo {
         }
     }
 
-    private static void latencyStats(InfoFields out, CommandSpec command, double[] percentiles) {
+    private static void latencyStats(InfoFields out, CommandSpec command, List<Double> percentiles) {
         LatencyHistogram histogram = command.stats().latencies();
         if (histogram == null) {
             return;
@@ -73,7 +74,7 @@ final class CommandInfo {
             if (value.length() > 0) {
                 value.append(',');
             }
-            value.append('p').append(PercentileListDirective.shortest(percentile)).append('=')
+            value.append('p').append(PercentileListDirective.formatPercentile(percentile)).append('=')
                     .append(InfoFields.fixed(histogram.microsAtPercentile(percentile), 3));
         }
         out.add("latency_percentiles_usec_" + command.name(), value.toString());

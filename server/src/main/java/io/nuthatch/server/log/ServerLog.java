@@ -1,9 +1,13 @@
 package io.nuthatch.server.log;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -11,7 +15,12 @@ import java.util.Locale;
 /**
  * The server log, in Redis's format so that the tools that read Redis logs read ours:
  * {@code 1234:M 23 Nov 2026 07:46:55.123 * Ready to accept connections tcp}. The character after
- * the date is the level: '.' debug, '-' verbose, '*' notice, '#' warning.
+ * the date is the level: '.' debug, '-' verbose, '*' notice, '#' warning. The one before is the
+ * role: 'C' while the process starts (Redis's letter for a process that is not yet the server),
+ * then 'M' for a primary.
+ *
+ * <p>With a logfile, each line opens the file, appends and closes it, as Redis does: a log
+ * rotation that moves the file away needs no signal, the next line creates a new file.
  */
 public final class ServerLog {
 
@@ -41,9 +50,20 @@ public final class ServerLog {
             DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS", Locale.ENGLISH).withZone(ZoneId.systemDefault());
 
     private final long pid = ProcessHandle.current().pid();
+    private final PrintStream standardOutput;
     private volatile Level level = Level.NOTICE;
-    private volatile PrintStream out = System.out;
+    private volatile Path file;
     private volatile char role = 'M';
+
+    /** A log on standard output. */
+    public ServerLog() {
+        this(System.out);
+    }
+
+    /** A log on the given stream, until a file is set. */
+    public ServerLog(PrintStream standardOutput) {
+        this.standardOutput = standardOutput;
+    }
 
     /** Sets the least important level written (loglevel). */
     public void level(Level level) {
@@ -60,14 +80,24 @@ public final class ServerLog {
      * @throws IOException if the file cannot be opened
      */
     public void file(String path) throws IOException {
-        if (path == null || path.isEmpty()) {
-            out = System.out;
-        } else {
-            out = new PrintStream(new FileOutputStream(path, true), true, StandardCharsets.UTF_8);
-        }
+        file(path == null || path.isEmpty() ? null : Path.of(path));
     }
 
-    /** The role letter: M for a primary (the only role so far). */
+    /**
+     * Writes to the given file, appending, or to standard output for null.
+     *
+     * @throws IOException if the file cannot be opened for appending
+     */
+    public void file(Path path) throws IOException {
+        if (path != null) {
+            try (OutputStream ignored = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                // opened to check it can be
+            }
+        }
+        file = path;
+    }
+
+    /** The role letter: 'C' while starting, 'M' for a primary. */
     public void role(char role) {
         this.role = role;
     }
@@ -92,19 +122,25 @@ public final class ServerLog {
         if (!isEnabled(messageLevel)) {
             return;
         }
-        String line = pid + ":" + role + " " + TIMESTAMP.format(java.time.Instant.now()) + " "
-                + messageLevel.marker + " " + message;
-        PrintStream target = out;
-        synchronized (this) {
-            target.println(line);
-        }
+        write(pid + ":" + role + " " + TIMESTAMP.format(Instant.now()) + " " + messageLevel.marker + " " + message);
     }
 
     /** Writes a line without the prefix (the startup banner). */
     public void raw(String text) {
-        PrintStream target = out;
-        synchronized (this) {
-            target.println(text);
+        write(text);
+    }
+
+    private synchronized void write(String line) {
+        Path target = file;
+        if (target == null) {
+            standardOutput.println(line);
+            return;
+        }
+        try {
+            Files.write(target, (line + "\n").getBytes(StandardCharsets.UTF_8),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // As Redis: a log line that cannot be written is lost, the server goes on.
         }
     }
 }

@@ -46,6 +46,7 @@ public final class ReferencePair {
         try {
             config.find("bind").set("127.0.0.1");
             config.find("enable-debug-command").set("yes");
+            config.find("save").set("");
             for (int i = 0; i + 1 < directives.length; i += 2) {
                 config.find(directives[i]).set(directives[i + 1]);
             }

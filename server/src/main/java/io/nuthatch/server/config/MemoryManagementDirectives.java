@@ -1,0 +1,66 @@
+package io.nuthatch.server.config;
+
+/** maxmemory and eviction, lazy freeing, and Redis's allocator knobs. */
+public final class MemoryManagementDirectives {
+    private static final long INT_MAX = Integer.MAX_VALUE;
+    private static final String LAZY_FREE = "the JVM frees memory in the background anyway";
+    private static final String DEFRAG = "Active defragmentation cannot be enabled: it requires a Redis server compiled"
+            + " with a modified Jemalloc like the one shipped by default with the Redis source distribution";
+
+    public final MemoryDirective maxmemory;
+    public final EnumDirective maxmemoryPolicy;
+    public final IntegerDirective maxmemorySamples;
+    public final IntegerDirective maxmemoryEvictionTenacity;
+    public final IntegerDirective lfuLogFactor;
+    public final IntegerDirective lfuDecayTime;
+    public final BooleanDirective lazyfreeLazyEviction;
+    public final BooleanDirective lazyfreeLazyExpire;
+    public final BooleanDirective lazyfreeLazyServerDel;
+    public final BooleanDirective lazyfreeLazyUserDel;
+    public final BooleanDirective lazyfreeLazyUserFlush;
+    public final BooleanDirective activedefrag;
+    public final MemoryDirective activeDefragIgnoreBytes;
+    public final IntegerDirective activeDefragThresholdLower;
+    public final IntegerDirective activeDefragThresholdUpper;
+    public final IntegerDirective activeDefragCycleMin;
+    public final IntegerDirective activeDefragCycleMax;
+    public final IntegerDirective activeDefragMaxScanFields;
+
+    MemoryManagementDirectives(DirectiveRegistry registry) {
+        maxmemory = registry.add(new MemoryDirective("maxmemory", 0, 0, -1L).unsigned())
+                .withoutEffect(NoEffect.EVICTION);
+        maxmemoryPolicy = registry.add(new EnumDirective("maxmemory-policy", "noeviction",
+                "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+                "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction")).withoutEffect(NoEffect.EVICTION);
+        maxmemorySamples = registry.add(new IntegerDirective("maxmemory-samples", 5, 1, INT_MAX))
+                .withoutEffect(NoEffect.EVICTION);
+        maxmemoryEvictionTenacity = registry.add(new IntegerDirective("maxmemory-eviction-tenacity", 10, 0, 100))
+                .withoutEffect(NoEffect.EVICTION);
+        lfuLogFactor = registry.add(new IntegerDirective("lfu-log-factor", 10, 0, INT_MAX))
+                .withoutEffect(NoEffect.EVICTION);
+        lfuDecayTime = registry.add(new IntegerDirective("lfu-decay-time", 1, 0, INT_MAX))
+                .withoutEffect(NoEffect.EVICTION);
+        lazyfreeLazyEviction = registry.add(new BooleanDirective("lazyfree-lazy-eviction", false))
+                .withoutEffect(LAZY_FREE);
+        lazyfreeLazyExpire = registry.add(new BooleanDirective("lazyfree-lazy-expire", false));
+        lazyfreeLazyServerDel = registry.add(new BooleanDirective("lazyfree-lazy-server-del", false))
+                .withoutEffect(LAZY_FREE);
+        lazyfreeLazyUserDel = registry.add(new BooleanDirective("lazyfree-lazy-user-del", false))
+                .withoutEffect(LAZY_FREE);
+        lazyfreeLazyUserFlush = registry.add(new BooleanDirective("lazyfree-lazy-user-flush", false))
+                .withoutEffect(LAZY_FREE);
+        activedefrag = registry.add(new BooleanDirective("activedefrag", false).refusingYes(DEFRAG));
+        activeDefragIgnoreBytes = registry.add(new MemoryDirective("active-defrag-ignore-bytes", 100L << 20, 1,
+                Long.MAX_VALUE).unsigned()).withoutEffect(NoEffect.JVM_MEMORY);
+        activeDefragThresholdLower = registry.add(new IntegerDirective("active-defrag-threshold-lower", 10, 0, 1000))
+                .withoutEffect(NoEffect.JVM_MEMORY);
+        activeDefragThresholdUpper = registry.add(new IntegerDirective("active-defrag-threshold-upper", 100, 0, 1000))
+                .withoutEffect(NoEffect.JVM_MEMORY);
+        activeDefragCycleMin = registry.add(new IntegerDirective("active-defrag-cycle-min", 1, 1, 99))
+                .withoutEffect(NoEffect.JVM_MEMORY);
+        activeDefragCycleMax = registry.add(new IntegerDirective("active-defrag-cycle-max", 25, 1, 99))
+                .withoutEffect(NoEffect.JVM_MEMORY);
+        activeDefragMaxScanFields = registry.add(new IntegerDirective("active-defrag-max-scan-fields", 1000, 1,
+                Long.MAX_VALUE)).withoutEffect(NoEffect.JVM_MEMORY);
+    }
+}
