@@ -109,6 +109,10 @@ java_version=$(java -version 2>&1 | head -n 2 | tr '\n' ' ' | sed 's/ *$//')
 redis_version=$(redis-server --version)
 bench_version=$(redis-benchmark --version 2>/dev/null || echo unknown)
 git_commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The jar may be older than the checkout: say when it was built.
+jar_date() {
+    if [[ -f $JAR ]]; then date -u -r "$JAR" '+built %Y-%m-%d %H:%M UTC'; else echo "to be built"; fi
+}
 
 HEADER=(
     "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -116,7 +120,7 @@ HEADER=(
     "java: $java_version"
     "redis: $redis_version"
     "client: $bench_version"
-    "nuthatch: commit $git_commit; JVM: ${NUTHATCH_JAVA_OPTS} ${EXTRA_JVM_PROPS}; args: ${NUTHATCH_ARGS:-(none)}"
+    "nuthatch: commit $git_commit, jar $(jar_date); JVM: ${NUTHATCH_JAVA_OPTS} ${EXTRA_JVM_PROPS}; args: ${NUTHATCH_ARGS:-(none)}"
     "run: redis-benchmark -n $N -c $CLIENTS -d 100 -r 100000 -P {${PIPELINES// /,}}; median of $ROUNDS rounds; warm-up $WARMUP_N requests per test"
 )
 printf '%s\n' "${HEADER[@]}"
