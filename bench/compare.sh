@@ -273,12 +273,15 @@ awk -F'\t' -v tests="$TESTS" -v pipelines="$PIPELINES" '
         }
     }' "$RESULTS" >"$TABLE"
 
+# The load during the runs says how far to trust the figures.
+FOOTER="load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 COLUMNS_TEXT="test pipeline redis_rps nuthatch_rps ratio redis_p50_ms nuthatch_p50_ms redis_p99_ms nuthatch_p99_ms"
 echo
 {
     echo "$COLUMNS_TEXT" | tr ' ' '\t'
     cat "$TABLE"
 } | column -t -s $'\t'
+echo "$FOOTER"
 
 if [[ -n $OUT ]]; then
     {
@@ -287,6 +290,8 @@ if [[ -n $OUT ]]; then
         echo "| test | pipeline | redis rps | nuthatch rps | ratio | redis p50 ms | nuthatch p50 ms | redis p99 ms | nuthatch p99 ms |"
         echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
         awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$TABLE"
+        echo
+        echo "$FOOTER"
     } >"$OUT"
     echo
     echo "markdown table written to $OUT"
