@@ -1,0 +1,203 @@
+package io.nuthatch.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.nuthatch.resp.RequestArguments;
+import io.nuthatch.server.Engine;
+import io.nuthatch.server.command.ClientSession;
+import io.nuthatch.server.command.CommandContext;
+import io.nuthatch.server.command.CommandDispatcher;
+import io.nuthatch.server.command.StandardCommands;
+import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.keyspace.Database;
+import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.log.ServerLog;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * GET and SET through the real dispatcher, as a connection runs them but without a socket: the
+ * engine lock, command lookup, arity check, the handler, statistics, and the reply written into a
+ * reused pooled direct buffer. One operation is one command.
+ *
+ * <p>With {@code -prof gc}, {@code gc.alloc.rate.norm} is what one command allocates: 0 for GET;
+ * for SET over an existing key, the stored value (its array and its StringValue); for SET of a new
+ * key, that plus the key's copy and its KeyEntry.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class CommandPathBenchmark {
+    /** Keys present in the database; a power of two so the cursor wraps with a mask. */
+    static final int KEYS = 1 << 14;
+    static final int VALUE_SIZE = 100;
+
+    private Engine engine;
+    private CommandDispatcher dispatcher;
+    private CommandContext context;
+    private ByteBuf out;
+    private byte[][] keys;
+    private RequestArguments[] gets;
+    private RequestArguments[] sets;
+    private RequestArguments[] getMisses;
+    private int cursor;
+
+    @Setup
+    public void setUp() {
+        ServerLog log = new ServerLog();
+        log.level(ServerLog.Level.WARNING);
+        engine = new Engine(new ServerConfig(), StandardCommands.table(), log);
+        dispatcher = engine.dispatcher();
+        ClientSession session = new ClientSession(1, new NoTransport(), System.currentTimeMillis());
+        engine.clients().add(session);
+        context = dispatcher.newContext(session);
+        out = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
+        session.reply().target(out);
+
+        byte[] get = bytes("GET");
+        byte[] set = bytes("SET");
+        byte[] value = bytes("v".repeat(VALUE_SIZE));
+        keys = new byte[KEYS][];
+        gets = new RequestArguments[KEYS];
+        sets = new RequestArguments[KEYS];
+        getMisses = new RequestArguments[KEYS];
+        for (int i = 0; i < KEYS; i++) {
+            keys[i] = bytes(String.format("key:%012d", i));
+            gets[i] = RequestArguments.of(get, keys[i]);
+            sets[i] = RequestArguments.of(set, keys[i], value);
+            getMisses[i] = RequestArguments.of(get, bytes(String.format("absent:%012d", i)));
+            run(sets[i]);
+        }
+        if (engine.keyspace().database(0).size() != KEYS) {
+            throw new IllegalStateException("setup SETs did not store the keys");
+        }
+        run(gets[0]);
+        expectReply("$100\r\n");
+        run(getMisses[0]);
+        expectReply("$-1\r\n");
+        run(sets[0]);
+        expectReply("+OK\r\n");
+    }
+
+    @TearDown
+    public void tearDown() {
+        out.release();
+    }
+
+    private void run(RequestArguments arguments) {
+        out.clear();
+        ReentrantLock lock = engine.lock();
+        lock.lock();
+        try {
+            dispatcher.execute(context, arguments);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void expectReply(String start) {
+        String reply = out.toString(StandardCharsets.ISO_8859_1);
+        if (!reply.startsWith(start)) {
+            throw new IllegalStateException("expected a reply starting " + start.trim() + ", got " + reply);
+        }
+    }
+
+    private int next() {
+        int index = cursor;
+        cursor = (index + 1) & (KEYS - 1);
+        return index;
+    }
+
+    /** GET of an existing 100-byte value: $100 reply. */
+    @Benchmark
+    public int get() {
+        run(gets[next()]);
+        return out.writerIndex();
+    }
+
+    /** GET of an absent key: $-1 reply. */
+    @Benchmark
+    public int getMiss() {
+        run(getMisses[next()]);
+        return out.writerIndex();
+    }
+
+    /** SET over an existing key (the steady state of redis-benchmark -r): +OK. */
+    @Benchmark
+    public int setExisting() {
+        run(sets[next()]);
+        return out.writerIndex();
+    }
+
+    /**
+     * SET of a key that is absent: the key is deleted first, directly in the database (no
+     * allocation there), so the SET adds it again. The time includes that delete.
+     */
+    @Benchmark
+    public int setNewKey() {
+        int index = next();
+        Database database = engine.keyspace().database(0);
+        KeyEntry entry = database.peek(keys[index]);
+        if (entry != null) {
+            database.delete(entry);
+        }
+        run(sets[index]);
+        return out.writerIndex();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A connection that is not there: the commands benchmarked never reach it. */
+    static final class NoTransport implements ClientSession.Transport {
+        @Override
+        public void closeAfterReply() {
+        }
+
+        @Override
+        public void closeNow() {
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1:1";
+        }
+
+        @Override
+        public String localAddress() {
+            return "127.0.0.1:6379";
+        }
+
+        @Override
+        public long queryBufferBytes() {
+            return 0;
+        }
+
+        @Override
+        public long outputBufferBytes() {
+            return 0;
+        }
+
+        @Override
+        public boolean isLocal() {
+            return true;
+        }
+    }
+}
