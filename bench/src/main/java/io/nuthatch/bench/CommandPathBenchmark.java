@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -193,6 +194,46 @@ public class CommandPathBenchmark {
         @Override
         public long outputBufferBytes() {
             return 0;
+        }
+
+        @Override
+        public Future<?> runLater(long delayMillis, Runnable task) {
+            throw new UnsupportedOperationException("no blocking command is benchmarked");
+        }
+
+        @Override
+        public long queryBufferFree() {
+            return 0;
+        }
+
+        @Override
+        public long replyBufferLength() {
+            return 0;
+        }
+
+        @Override
+        public long replyBufferSize() {
+            return 0;
+        }
+
+        @Override
+        public long replyBufferPeak() {
+            return 0;
+        }
+
+        @Override
+        public long outputListLength() {
+            return 0;
+        }
+
+        @Override
+        public long bufferMemory() {
+            return 0;
+        }
+
+        @Override
+        public int fileDescriptor() {
+            return -1;
         }
 
         @Override
