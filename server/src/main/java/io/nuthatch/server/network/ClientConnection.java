@@ -1,6 +1,7 @@
 package io.nuthatch.server.network;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -24,12 +25,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * when Netty reports the end of the batch, so a pipeline of N commands costs one write system call.
  * A client that does not read its replies stops being read from (the socket's send buffer and
  * Netty's high-water mark apply back pressure), rather than making the server hold its replies.
+ *
+ * <p>One read can hold thousands of pipelined requests, and their replies can be far larger than
+ * the requests (GETs of a large value). So decoding also stops once the batch's replies reach
+ * {@link #OUTPUT_BATCH_LIMIT}: they are written out, and if the connection is then over its
+ * high-water mark, the requests not yet run wait in the input buffer and the socket is not read
+ * until the client has read enough for the connection to become writable again.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter
         implements RequestDecoder.RequestListener, ClientSession.Transport {
     private static final byte[] MAX_CLIENTS_REACHED =
             "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int OUTPUT_INITIAL_CAPACITY = 1024;
+    /** Replies held before they are written out in the middle of a batch. */
+    private static final int OUTPUT_BATCH_LIMIT = 64 * 1024;
 
     private final Engine engine;
     private final ExecutionModel execution;
@@ -42,6 +51,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** Replies of the current read batch, not yet flushed. */
     private ByteBuf output;
     private boolean closeWhenFlushed;
+    /** Decoding waits until the connection is writable again (its replies backed up). */
+    private boolean paused;
 
     ClientConnection(Engine engine, ExecutionModel execution) {
         this.engine = engine;
@@ -86,18 +97,36 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** Decodes and runs what has arrived; called by the execution model on its thread. */
     void process(ByteBuf in) {
         pending = pending == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(channel.alloc(), pending, in);
-        if (output == null) {
-            output = channel.alloc().ioBuffer(OUTPUT_INITIAL_CAPACITY);
+        if (paused) {
+            if (!channel.channel().isWritable()) {
+                return;
+            }
+            paused = false;
+            channel.channel().config().setAutoRead(true);
         }
-        session.reply().target(output);
-        RequestDecoder.Outcome outcome = decoder.decode(pending, this);
-        if (outcome == RequestDecoder.Outcome.PROTOCOL_ERROR) {
-            protocolError();
-        } else if (outcome == RequestDecoder.Outcome.NEEDS_MORE_INPUT
-                && pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
-            engine.log().warning("Closing client that reached max query buffer length: " + describe());
-            decoder.failQueryBufferLimit();
-            closeWhenFlushed = true;
+        while (!closeWhenFlushed) {
+            if (output == null) {
+                output = channel.alloc().ioBuffer(OUTPUT_INITIAL_CAPACITY);
+            }
+            session.reply().target(output);
+            RequestDecoder.Outcome outcome = decoder.decode(pending, this);
+            if (outcome == RequestDecoder.Outcome.PROTOCOL_ERROR) {
+                protocolError();
+            } else if (outcome == RequestDecoder.Outcome.NEEDS_MORE_INPUT
+                    && pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
+                engine.log().warning("Closing client that reached max query buffer length: " + describe());
+                decoder.failQueryBufferLimit();
+                closeWhenFlushed = true;
+            }
+            if (outcome != RequestDecoder.Outcome.STOPPED || output.readableBytes() < OUTPUT_BATCH_LIMIT) {
+                break;
+            }
+            writeOutput();
+            if (!channel.channel().isWritable()) {
+                paused = true;
+                channel.channel().config().setAutoRead(false);
+                break;
+            }
         }
         if (!pending.isReadable()) {
             pending.release();
@@ -117,7 +146,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         } finally {
             lock.unlock();
         }
-        return !closeWhenFlushed;
+        return !closeWhenFlushed && output.readableBytes() < OUTPUT_BATCH_LIMIT;
+    }
+
+    /** Sends the replies so far, in the middle of a batch whose replies grew large. */
+    private void writeOutput() {
+        ByteBuf replies = output;
+        output = null;
+        engine.stats().netOutputBytes.add(replies.readableBytes());
+        channel.writeAndFlush(replies, channel.voidPromise());
     }
 
     private void protocolError() {
@@ -159,7 +196,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
                 replies.release();
             }
             if (closeWhenFlushed) {
-                channel.close();
+                // After any replies already written in the middle of the batch, not before them.
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         }
     }
@@ -168,6 +206,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(true);
+            // Requests held back while paused are already read: run them without waiting for a read.
+            // Later, as a task of its own, so that a write inside process() never re-enters it.
+            ctx.executor().execute(() -> {
+                if (ctx.channel().isActive() && session != null) {
+                    execution.run(this, Unpooled.EMPTY_BUFFER);
+                    execution.readComplete(this);
+                }
+            });
         }
         ctx.fireChannelWritabilityChanged();
     }
