@@ -142,8 +142,8 @@ class LettuceClientTest {
                 gets.add(redis.get("pipe:" + i));
             }
             connection.flushCommands();
-            assertTrue(LettuceFutures.awaitAll(TIMEOUT, sets.toArray(new RedisFuture[0])));
-            assertTrue(LettuceFutures.awaitAll(TIMEOUT, gets.toArray(new RedisFuture[0])));
+            assertTrue(LettuceFutures.awaitAll(TIMEOUT, sets.toArray(new RedisFuture<?>[0])));
+            assertTrue(LettuceFutures.awaitAll(TIMEOUT, gets.toArray(new RedisFuture<?>[0])));
             for (int i = 0; i < 1000; i++) {
                 assertEquals("OK", sets.get(i).get());
                 assertEquals("value-" + i, gets.get(i).get());

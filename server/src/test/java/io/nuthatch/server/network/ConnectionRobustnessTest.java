@@ -69,8 +69,8 @@ class ConnectionRobustnessTest {
     @Test
     void maxclientsRefusesTheConnectionBeyondTheLimit() throws IOException {
         try (NuthatchServer server = ReferencePair.startNuthatch("maxclients", "2");
-             RawConnection first = new RawConnection(server.port());
              RawConnection second = new RawConnection(server.port())) {
+            RawConnection first = new RawConnection(server.port());
             assertEquals("+PONG\\r\\n", Resp.escape(first.call("PING")));
             assertEquals("+PONG\\r\\n", Resp.escape(second.call("PING")));
             try (RawConnection third = new RawConnection(server.port())) {
