@@ -223,7 +223,7 @@ public final class RequestDecoder {
 
     private Outcome decodeInline(ByteBuf in, RequestListener listener) {
         int start = in.readerIndex();
-        int newline = in.indexOf(start, in.writerIndex(), (byte) '\n');
+        int newline = indexBeforeNul(in, start, (byte) '\n');
         if (newline < 0) {
             if (in.readableBytes() > ProtocolLimits.INLINE_MAX_SIZE) {
                 return fail("Protocol error: too big inline request");
@@ -255,7 +255,7 @@ public final class RequestDecoder {
      */
     private int findLineEnd(ByteBuf in, String tooLongError) {
         int start = in.readerIndex();
-        int carriageReturn = in.indexOf(start, in.writerIndex(), (byte) '\r');
+        int carriageReturn = indexBeforeNul(in, start, (byte) '\r');
         if (carriageReturn < 0) {
             if (in.readableBytes() > ProtocolLimits.INLINE_MAX_SIZE) {
                 fail(tooLongError);
@@ -267,6 +267,19 @@ public final class RequestDecoder {
             return NEED_MORE;
         }
         return carriageReturn;
+    }
+
+    /**
+     * The index of the first {@code wanted} byte from {@code start}, or -1 when there is none or a
+     * NUL byte comes first. Redis looks for line ends with strchr, which stops at a NUL, so a line
+     * holding one never ends: the connection waits for more input until the size limit fails it.
+     */
+    private static int indexBeforeNul(ByteBuf in, int start, byte wanted) {
+        int found = in.indexOf(start, in.writerIndex(), wanted);
+        if (found > start && in.indexOf(start, found, (byte) 0) >= 0) {
+            return -1;
+        }
+        return found;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.nuthatch.server.network;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -31,6 +32,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * A client that does not read its replies stops being read from (the socket's send buffer and
  * Netty's high-water mark apply back pressure), rather than making the server hold its replies.
  *
+ * <p>One read can hold thousands of pipelined requests, and their replies can be far larger than
+ * the requests (GETs of a large value). So decoding also stops once the batch's replies reach
+ * {@link #OUTPUT_BATCH_LIMIT}: they are written out, and if the connection is then over its
+ * high-water mark, the requests not yet run wait in the input buffer and the socket is not read
+ * until the client has read enough for the connection to become writable again.
+ *
  * <p>A client a blocking command parked (see BlockedClient) keeps its connection: bytes it sends go
  * on accumulating in {@code pending}, undecoded, until the wait ends; the wake-up runs on this
  * connection's thread ({@link #runLater}), writes the reply and resumes decoding where it stopped.
@@ -45,6 +52,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private static final int OUTPUT_INITIAL_CAPACITY = 1024;
     /** Redis forgets the peak of a client's reply buffer every 5 seconds; so does CLIENT LIST rbp here. */
     private static final long REPLY_PEAK_PERIOD_MILLIS = 5000;
+    /** Replies held before they are written out in the middle of a batch. */
+    private static final int OUTPUT_BATCH_LIMIT = 64 * 1024;
 
     private final Engine engine;
     private final ExecutionModel execution;
@@ -63,6 +72,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private volatile long replyPeak;
     private long replyPeakSince;
     private volatile int replyBufferCapacity;
+    /** Decoding waits until the connection is writable again (its replies backed up). */
+    private boolean paused;
 
     ClientConnection(Engine engine, ExecutionModel execution) {
         this.engine = engine;
@@ -116,25 +127,47 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             threadRecorded = true;
         }
         pending = pending == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(channel.alloc(), pending, in);
-        prepareOutput();
+        if (paused) {
+            if (!channel.channel().isWritable()) {
+                return;
+            }
+            paused = false;
+            channel.channel().config().setAutoRead(true);
+        }
         decodePending();
         engine.stats().readProcessed(System.nanoTime() - started);
     }
 
-    /** Runs the complete requests buffered, unless the client is parked. */
+    /**
+     * Runs the complete requests buffered, unless the client is parked, writing replies out in the
+     * middle when they pass {@link #OUTPUT_BATCH_LIMIT} and pausing when the client is not reading.
+     */
     private void decodePending() {
         if (pending == null) {
             return;
         }
-        RequestDecoder.Outcome outcome = session.isBlocked() || closeWhenFlushed
-                ? RequestDecoder.Outcome.STOPPED : decoder.decode(pending, this);
-        if (outcome == RequestDecoder.Outcome.PROTOCOL_ERROR) {
-            protocolError();
-        } else if (pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
-            engine.log().warning("Closing client that reached max query buffer length: " + describe());
-            decoder.failQueryBufferLimit();
-            engine.stats().queryBufferLimitDisconnections.increment();
-            closeWhenFlushed = true;
+        while (true) {
+            prepareOutput();
+            RequestDecoder.Outcome outcome = session.isBlocked() || closeWhenFlushed
+                    ? RequestDecoder.Outcome.STOPPED : decoder.decode(pending, this);
+            if (outcome == RequestDecoder.Outcome.PROTOCOL_ERROR) {
+                protocolError();
+            } else if (pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
+                engine.log().warning("Closing client that reached max query buffer length: " + describe());
+                decoder.failQueryBufferLimit();
+                engine.stats().queryBufferLimitDisconnections.increment();
+                closeWhenFlushed = true;
+            }
+            if (outcome != RequestDecoder.Outcome.STOPPED || session.isBlocked() || closeWhenFlushed
+                    || output.readableBytes() < OUTPUT_BATCH_LIMIT) {
+                break;
+            }
+            writeOutput();
+            if (!channel.channel().isWritable()) {
+                paused = true;
+                channel.channel().config().setAutoRead(false);
+                break;
+            }
         }
         if (!pending.isReadable()) {
             pending.release();
@@ -162,7 +195,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             }
             engine.dispatcher().execute(context, arguments);
             decoder.authenticationRequired(engine.authenticationRequired(session));
-            return !closeWhenFlushed && !session.isBlocked();
+            return !closeWhenFlushed && !session.isBlocked() && output.readableBytes() < OUTPUT_BATCH_LIMIT;
         } finally {
             lock.unlock();
         }
@@ -184,6 +217,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         decodePending();
         flush();
+    }
+
+    /** Sends the replies so far, in the middle of a batch whose replies grew large. */
+    private void writeOutput() {
+        ByteBuf replies = output;
+        output = null;
+        notePeak(replies);
+        engine.stats().netOutputBytes.add(replies.readableBytes());
+        engine.stats().writesProcessed.increment();
+        channel.writeAndFlush(replies, channel.voidPromise());
     }
 
     private void protocolError() {
@@ -229,7 +272,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
                 replies.release();
             }
             if (closeWhenFlushed) {
-                channel.close();
+                // After any replies already written in the middle of the batch, not before them.
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         }
     }
@@ -250,6 +294,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(true);
+            // Requests held back while paused are already read: run them without waiting for a read.
+            // Later, as a task of its own, so that a write inside process() never re-enters it.
+            ctx.executor().execute(() -> {
+                if (ctx.channel().isActive() && session != null) {
+                    execution.run(this, Unpooled.EMPTY_BUFFER);
+                    execution.readComplete(this);
+                }
+            });
         }
         ctx.fireChannelWritabilityChanged();
     }
