@@ -13,7 +13,7 @@
 #   TESTS=ping_inline,ping_mbulk,set,get,incr,mset
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
 #   MAXMEMORY=0          maxmemory given to both servers
-#   NUTHATCH_JAVA_OPTS   JVM options (default: -Xms1g -Xmx1g -XX:+UseParallelGC)
+#   NUTHATCH_JAVA_OPTS   JVM options (default: -Xms1g -Xmx1g and the launcher's collector, G1)
 #   EXTRA_JVM_PROPS      more JVM options, e.g. -Dnuthatch.execution=dedicated
 #   NUTHATCH_ARGS        extra server arguments for Nuthatch, e.g. "--io-threads 2"
 #   REDIS_ARGS           extra server arguments for redis-server
@@ -29,7 +29,7 @@ PIPELINES=${PIPELINES:-"1 16"}
 TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset}
 WARMUP_N=${WARMUP_N:-100000}
 MAXMEMORY=${MAXMEMORY:-0}
-NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseParallelGC"}
+NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC -XX:+PerfDisableSharedMem"}
 EXTRA_JVM_PROPS=${EXTRA_JVM_PROPS:-}
 NUTHATCH_ARGS=${NUTHATCH_ARGS:-}
 REDIS_ARGS=${REDIS_ARGS:-}

@@ -35,7 +35,11 @@ public final class ReplyWriter {
     private static final byte[] EMPTY_BULK = "$0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
 
-    private final byte[] digits = new byte[20];
+    /** A number line without a type byte (the digits of a bulk number). */
+    private static final int NO_TYPE = -1;
+
+    /** Scratch for one line: a type byte, up to 20 characters of number, CRLF. */
+    private final byte[] line = new byte[23];
     private ByteBuf out;
     private int protocol = RESP2;
     private ErrorListener errorListener;
@@ -115,9 +119,7 @@ public final class ReplyWriter {
     }
 
     public void integer(long value) {
-        out.writeByte(':');
-        writeDecimal(value);
-        out.writeShort(CRLF);
+        writeLine(':', value);
     }
 
     public void bulk(byte[] value) {
@@ -130,9 +132,7 @@ public final class ReplyWriter {
             return;
         }
         out.ensureWritable(length + 16);
-        out.writeByte('$');
-        writeDecimal(length);
-        out.writeShort(CRLF);
+        writeLine('$', length);
         out.writeBytes(value, offset, length);
         out.writeShort(CRLF);
     }
@@ -148,12 +148,8 @@ public final class ReplyWriter {
 
     /** A bulk string holding a number in decimal, as Redis's addReplyBulkLongLong. */
     public void bulk(long value) {
-        int length = decimalLength(value);
-        out.writeByte('$');
-        writeDecimal(length);
-        out.writeShort(CRLF);
-        writeDecimal(value);
-        out.writeShort(CRLF);
+        writeLine('$', decimalLength(value));
+        writeLine(NO_TYPE, value);
     }
 
     /** The null of a missing string: {@code $-1} in RESP2, {@code _} in RESP3. */
@@ -240,9 +236,7 @@ public final class ReplyWriter {
             bulk(text);
             return;
         }
-        out.writeByte('=');
-        writeDecimal(text.length + 4L);
-        out.writeShort(CRLF);
+        writeLine('=', text.length + 4L);
         out.writeCharSequence(format, StandardCharsets.US_ASCII);
         out.writeByte(':');
         out.writeBytes(text);
@@ -287,30 +281,36 @@ public final class ReplyWriter {
     }
 
     private void aggregateHeader(char type, long length) {
-        out.writeByte(type);
-        writeDecimal(length);
-        out.writeShort(CRLF);
+        writeLine(type, length);
     }
 
-    private void writeDecimal(long value) {
-        if (value >= 0 && value < 10) {
-            out.writeByte((int) ('0' + value));
-            return;
-        }
+    /**
+     * Writes a type byte, a number in decimal and CRLF ({@code :42\r\n}, {@code $5\r\n}) with
+     * one call into the buffer: composed in a scratch array first, because every ByteBuf call pays
+     * for its bounds and reference-count checks, and a reply is mostly such lines.
+     */
+    private void writeLine(int type, long value) {
+        byte[] scratch = line;
+        int position = scratch.length;
+        scratch[--position] = '\n';
+        scratch[--position] = '\r';
         if (value == Long.MIN_VALUE) {
-            out.writeBytes(MIN_LONG);
-            return;
+            position -= MIN_LONG.length;
+            System.arraycopy(MIN_LONG, 0, scratch, position, MIN_LONG.length);
+        } else {
+            long remaining = Math.abs(value);
+            do {
+                scratch[--position] = (byte) ('0' + remaining % 10);
+                remaining /= 10;
+            } while (remaining > 0);
+            if (value < 0) {
+                scratch[--position] = '-';
+            }
         }
-        long remaining = Math.abs(value);
-        int position = digits.length;
-        while (remaining > 0) {
-            digits[--position] = (byte) ('0' + remaining % 10);
-            remaining /= 10;
+        if (type != NO_TYPE) {
+            scratch[--position] = (byte) type;
         }
-        if (value < 0) {
-            digits[--position] = '-';
-        }
-        out.writeBytes(digits, position, digits.length - position);
+        out.writeBytes(scratch, position, scratch.length - position);
     }
 
     /** Number of characters of a long in decimal, the sign included. */

@@ -1,6 +1,7 @@
 package io.nuthatch.resp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 
 /**
  * Decodes the requests of one connection, multibulk ({@code *2\r\n$3\r\nGET\r\n$1\r\nk\r\n}) or
@@ -53,6 +54,8 @@ public final class RequestDecoder {
     private int largeBulkFilled;
     private boolean authenticationRequired;
     private String errorReply;
+    /** A header line being parsed: a type byte and up to 20 characters of number. */
+    private final byte[] header = new byte[21];
     private boolean lengthValid;
 
     public RequestDecoder(ProtocolLimits limits) {
@@ -102,7 +105,7 @@ public final class RequestDecoder {
                     if (lineEnd < 0) {
                         return lineEnd == NEED_MORE ? Outcome.NEEDS_MORE_INPUT : Outcome.PROTOCOL_ERROR;
                     }
-                    long count = parseLength(in, in.readerIndex() + 1, lineEnd);
+                    long count = parseLength(in, in.readerIndex() + 1, lineEnd, false);
                     if (!lengthValid || count > ProtocolLimits.MULTIBULK_MAX_COUNT) {
                         return fail("Protocol error: invalid multibulk length");
                     }
@@ -124,11 +127,10 @@ public final class RequestDecoder {
                     if (lineEnd < 0) {
                         return lineEnd == NEED_MORE ? Outcome.NEEDS_MORE_INPUT : Outcome.PROTOCOL_ERROR;
                     }
-                    byte type = in.getByte(in.readerIndex());
-                    if (type != '$') {
-                        return fail("Protocol error: expected '$', got '" + (char) (type & 0xff) + "'");
+                    long length = parseLength(in, in.readerIndex(), lineEnd, true);
+                    if (header[0] != '$') {
+                        return fail("Protocol error: expected '$', got '" + (char) (header[0] & 0xff) + "'");
                     }
-                    long length = parseLength(in, in.readerIndex() + 1, lineEnd);
                     if (!lengthValid || length < 0 || length > limits.maxBulkLength()) {
                         return fail("Protocol error: invalid bulk length");
                     }
@@ -269,47 +271,61 @@ public final class RequestDecoder {
         return carriageReturn;
     }
 
+    /** Stops at the CR that ends a header line, or at a NUL byte. */
+    private static final ByteProcessor CR_OR_NUL = value -> value != '\r' && value != 0;
+    /** Stops at the LF that ends an inline request, or at a NUL byte. */
+    private static final ByteProcessor LF_OR_NUL = value -> value != '\n' && value != 0;
+
     /**
      * The index of the first {@code wanted} byte from {@code start}, or -1 when there is none or a
      * NUL byte comes first. Redis looks for line ends with strchr, which stops at a NUL, so a line
      * holding one never ends: the connection waits for more input until the size limit fails it.
+     * One pass, with one bounds check for the whole range.
      */
     private static int indexBeforeNul(ByteBuf in, int start, byte wanted) {
-        int found = in.indexOf(start, in.writerIndex(), wanted);
-        if (found > start && in.indexOf(start, found, (byte) 0) >= 0) {
-            return -1;
-        }
-        return found;
+        int found = in.forEachByte(start, in.writerIndex() - start, wanted == '\r' ? CR_OR_NUL : LF_OR_NUL);
+        return found >= 0 && in.getByte(found) == wanted ? found : -1;
     }
 
     /**
-     * Parses a decimal length the way Redis's string2ll does: optional '-', no '+', no leading
-     * zeros, no blanks, within the signed 64-bit range. Sets {@link #lengthValid}.
+     * Parses the decimal length of a header line the way Redis's string2ll does: optional '-', no
+     * '+', no leading zeros, no blanks, within the signed 64-bit range. Sets {@link #lengthValid}.
+     * The line is copied into {@link #header} first: one buffer call instead of one per byte.
+     *
+     * @param typed whether the line starts with a type byte ('$'), left in header[0] for the caller
      */
-    private long parseLength(ByteBuf in, int from, int to) {
+    private long parseLength(ByteBuf in, int from, int to, boolean typed) {
         lengthValid = false;
-        int length = to - from;
-        if (length <= 0 || length > 20) {
+        int lineLength = to - from;
+        int digitsFrom = typed ? 1 : 0;
+        if (lineLength > header.length || lineLength == 0) {
+            // Too long to be a valid length, or empty: only the type byte matters, for the error.
+            header[0] = in.getByte(from);
             return 0;
         }
-        int p = from;
-        boolean negative = in.getByte(p) == '-';
+        in.getBytes(from, header, 0, lineLength);
+        int length = lineLength - digitsFrom;
+        if (length <= 0) {
+            return 0;
+        }
+        int p = digitsFrom;
+        int end = lineLength;
+        boolean negative = header[p] == '-';
         if (negative) {
             p++;
         }
-        if (p == to) {
+        if (p == end) {
             return 0;
         }
-        byte first = in.getByte(p);
-        if (first == '0') {
+        if (header[p] == '0') {
             lengthValid = !negative && length == 1;
             return 0;
         }
         // Accumulated as a negative number so that Long.MIN_VALUE fits.
         long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
         long value = 0;
-        for (; p < to; p++) {
-            int digit = in.getByte(p) - '0';
+        for (; p < end; p++) {
+            int digit = header[p] - '0';
             if (digit < 0 || digit > 9 || value < (limit + digit) / 10) {
                 return 0;
             }
