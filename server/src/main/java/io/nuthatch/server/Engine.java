@@ -204,9 +204,12 @@ public final class Engine implements KeyspaceHooks {
         return !client.isAuthenticated() && !config.requirepass.value().isEmpty();
     }
 
-    /** The LRU clock Redis keeps: seconds, on 24 bits. */
+    /**
+     * The LRU clock Redis keeps: seconds, on 24 bits, at the time the current command (or cron
+     * task) runs at, so that touching a key costs no clock read of its own.
+     */
     public int lruClock() {
-        return (int) ((System.currentTimeMillis() / 1000) & LRU_CLOCK_MAX);
+        return (int) ((commandTime / 1000) & LRU_CLOCK_MAX);
     }
 
     // ---------------------------------------------------------------- keyspace hooks
