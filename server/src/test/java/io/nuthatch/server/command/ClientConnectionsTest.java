@@ -1,15 +1,14 @@
 package io.nuthatch.server.command;
 
 import io.netty.channel.epoll.Epoll;
-import io.nuthatch.server.NuthatchServer;
 import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.testing.EmbeddedNuthatch;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.ReferencePair;
 import io.nuthatch.server.testing.Resp;
 import io.nuthatch.server.testing.RespValue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,21 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** CLIENT LIST, INFO, KILL, SETINFO, NO-TOUCH: what a byte comparison with redis-server cannot check. */
 class ClientConnectionsTest {
-    private static NuthatchServer server;
-
-    @BeforeAll
-    static void start() {
-        server = ReferencePair.startNuthatch();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    private static RawConnection connect() throws IOException {
-        return new RawConnection(server.port());
-    }
+    @RegisterExtension
+    static final EmbeddedNuthatch nuthatch = new EmbeddedNuthatch();
 
     private static String text(byte[] reply) {
         return (String) RespValue.parse(reply);
@@ -78,14 +64,14 @@ class ClientConnectionsTest {
         }
         expected.add("lib-name");
         expected.add("lib-ver");
-        try (RawConnection client = connect()) {
+        try (RawConnection client = nuthatch.connect()) {
             assertEquals(expected, new ArrayList<>(fields(text(client.call("CLIENT", "INFO"))).keySet()));
         }
     }
 
     @Test
     void clientInfoDescribesTheConnection() throws IOException {
-        try (RawConnection client = connect()) {
+        try (RawConnection client = nuthatch.connect()) {
             long id = integer(client.call("CLIENT", "ID"));
             client.call("CLIENT", "SETNAME", "worker-1");
             client.call("SELECT", "2");
@@ -93,7 +79,7 @@ class ClientConnectionsTest {
             Map<String, String> info = fields(text(client.call("CLIENT", "INFO")));
             assertEquals(Long.toString(id), info.get("id"));
             assertEquals("127.0.0.1:" + client.socket().getLocalPort(), info.get("addr"));
-            assertEquals("127.0.0.1:" + server.port(), info.get("laddr"));
+            assertEquals("127.0.0.1:" + nuthatch.server().port(), info.get("laddr"));
             assertEquals("worker-1", info.get("name"));
             assertEquals("2", info.get("db"));
             assertEquals("3", info.get("resp"));
@@ -118,7 +104,7 @@ class ClientConnectionsTest {
 
     @Test
     void clientListShowsEveryConnectionOrTheOnesAsked() throws IOException {
-        try (RawConnection first = connect(); RawConnection second = connect()) {
+        try (RawConnection first = nuthatch.connect(); RawConnection second = nuthatch.connect()) {
             long firstId = integer(first.call("CLIENT", "ID"));
             long secondId = integer(second.call("CLIENT", "ID"));
             List<String> ids = lines(text(first.call("CLIENT", "LIST"))).stream().map(f -> f.get("id")).toList();
@@ -133,7 +119,7 @@ class ClientConnectionsTest {
 
     @Test
     void clientKillByAddressClosesTheOtherConnection() throws IOException {
-        try (RawConnection killer = connect(); RawConnection victim = connect()) {
+        try (RawConnection killer = nuthatch.connect(); RawConnection victim = nuthatch.connect()) {
             String address = fields(text(victim.call("CLIENT", "INFO"))).get("addr");
             assertEquals("+OK\\r\\n", Resp.escape(killer.call("CLIENT", "KILL", address)));
             assertTrue(victim.isClosedByServer(5000));
@@ -144,7 +130,7 @@ class ClientConnectionsTest {
 
     @Test
     void clientKillByIdCountsTheConnectionsClosed() throws IOException {
-        try (RawConnection killer = connect(); RawConnection victim = connect()) {
+        try (RawConnection killer = nuthatch.connect(); RawConnection victim = nuthatch.connect()) {
             long victimId = integer(victim.call("CLIENT", "ID"));
             assertEquals(1, integer(killer.call("CLIENT", "KILL", "ID", Long.toString(victimId))));
             assertTrue(victim.isClosedByServer(5000));
@@ -155,7 +141,7 @@ class ClientConnectionsTest {
 
     @Test
     void clientKillSkipsTheCallerUnlessToldNotTo() throws IOException {
-        try (RawConnection caller = connect()) {
+        try (RawConnection caller = nuthatch.connect()) {
             long id = integer(caller.call("CLIENT", "ID"));
             assertEquals(0, integer(caller.call("CLIENT", "KILL", "ID", Long.toString(id))));
             assertEquals(1, integer(caller.call("CLIENT", "KILL", "ID", Long.toString(id), "SKIPME", "no")));
@@ -165,11 +151,11 @@ class ClientConnectionsTest {
 
     @Test
     void clientKillByLocalAddressAndUser() throws IOException {
-        try (RawConnection killer = connect(); RawConnection victim = connect()) {
+        try (RawConnection killer = nuthatch.connect(); RawConnection victim = nuthatch.connect()) {
             long victimId = integer(victim.call("CLIENT", "ID"));
             String id = Long.toString(victimId);
             assertEquals(0, integer(killer.call("CLIENT", "KILL", "ID", id, "LADDR", "127.0.0.1:1")));
-            assertEquals(1, integer(killer.call("CLIENT", "KILL", "ID", id, "LADDR", "127.0.0.1:" + server.port(),
+            assertEquals(1, integer(killer.call("CLIENT", "KILL", "ID", id, "LADDR", "127.0.0.1:" + nuthatch.server().port(),
                     "USER", "default", "TYPE", "normal")));
             assertTrue(victim.isClosedByServer(5000));
         }
@@ -177,7 +163,7 @@ class ClientConnectionsTest {
 
     @Test
     void clientKillMaxAgeClosesConnectionsAtLeastThatOld() throws Exception {
-        try (RawConnection killer = connect(); RawConnection victim = connect()) {
+        try (RawConnection killer = nuthatch.connect(); RawConnection victim = nuthatch.connect()) {
             String id = Long.toString(integer(victim.call("CLIENT", "ID")));
             assertEquals("-ERR maxage is not an integer or out of range\\r\\n",
                     Resp.escape(killer.call("CLIENT", "KILL", "MAXAGE", "x")));
@@ -197,7 +183,7 @@ class ClientConnectionsTest {
 
     @Test
     void clientSetInfoRecordsTheLibraryAsRedis72Does() throws IOException {
-        try (RawConnection client = connect()) {
+        try (RawConnection client = nuthatch.connect()) {
             assertEquals("+OK\\r\\n", Resp.escape(client.call("CLIENT", "SETINFO", "LIB-NAME", "lettuce")));
             assertEquals("+OK\\r\\n", Resp.escape(client.call("CLIENT", "SETINFO", "lib-ver", "6.3.0")));
             Map<String, String> info = fields(text(client.call("CLIENT", "INFO")));
@@ -221,7 +207,7 @@ class ClientConnectionsTest {
 
     @Test
     void clientNoEvictAndNoTouchShowAsFlagsUntilReset() throws IOException {
-        try (RawConnection client = connect()) {
+        try (RawConnection client = nuthatch.connect()) {
             client.call("CLIENT", "NO-EVICT", "on");
             assertEquals("e", fields(text(client.call("CLIENT", "INFO"))).get("flags"));
             assertEquals("+OK\\r\\n", Resp.escape(client.call("CLIENT", "NO-TOUCH", "ON")));
@@ -234,7 +220,7 @@ class ClientConnectionsTest {
 
     @Test
     void clientNoTouchLeavesTheAccessTimeOfKeys() throws IOException {
-        try (RawConnection client = connect()) {
+        try (RawConnection client = nuthatch.connect()) {
             client.call("SET", "touch-key", "v");
             ageKey("touch-key");
             client.call("CLIENT", "NO-TOUCH", "on");
@@ -247,20 +233,20 @@ class ClientConnectionsTest {
     }
 
     private static void ageKey(String key) {
-        ReentrantLock lock = server.engine().lock();
+        ReentrantLock lock = nuthatch.server().engine().lock();
         lock.lock();
         try {
-            server.engine().keyspace().database(0).peek(key.getBytes(StandardCharsets.US_ASCII)).accessClock(0);
+            nuthatch.server().engine().keyspace().database(0).peek(key.getBytes(StandardCharsets.US_ASCII)).accessClock(0);
         } finally {
             lock.unlock();
         }
     }
 
     private static int accessClock(String key) {
-        ReentrantLock lock = server.engine().lock();
+        ReentrantLock lock = nuthatch.server().engine().lock();
         lock.lock();
         try {
-            KeyEntry entry = server.engine().keyspace().database(0).peek(key.getBytes(StandardCharsets.US_ASCII));
+            KeyEntry entry = nuthatch.server().engine().keyspace().database(0).peek(key.getBytes(StandardCharsets.US_ASCII));
             return entry.accessClock();
         } finally {
             lock.unlock();

@@ -1,12 +1,10 @@
 package io.nuthatch.server.command;
 
-import io.nuthatch.server.NuthatchServer;
 import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.testing.EmbeddedNuthatch;
 import io.nuthatch.server.testing.RawConnection;
-import io.nuthatch.server.testing.ReferencePair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,26 +14,17 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The encoding each string command leaves a value in, as OBJECT ENCODING will report it. OBJECT is
- * not implemented yet, so the value is read from the keyspace; the expected encodings are what
- * redis-server 7.0.15 answered to OBJECT ENCODING after the same commands.
+ * The encoding each string command leaves a value in, read from the keyspace (what OBJECT ENCODING
+ * reports); the expected encodings are what redis-server 7.0.15 answered to OBJECT ENCODING after
+ * the same commands.
  */
 class StringEncodingTest {
-    private static NuthatchServer server;
-
-    @BeforeAll
-    static void start() {
-        server = ReferencePair.startNuthatch();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final EmbeddedNuthatch nuthatch = new EmbeddedNuthatch();
 
     @BeforeEach
     void flush() throws IOException {
-        try (RawConnection connection = new RawConnection(server.port())) {
+        try (RawConnection connection = new RawConnection(nuthatch.server().port())) {
             connection.call("FLUSHALL");
         }
     }
@@ -65,7 +54,7 @@ class StringEncodingTest {
             "SETNX k 7|int",
     })
     void encodingAfter(String commands, String expected) throws IOException {
-        try (RawConnection connection = new RawConnection(server.port())) {
+        try (RawConnection connection = new RawConnection(nuthatch.server().port())) {
             for (String command : commands.split(";")) {
                 String[] arguments = command.split(" ");
                 for (int i = 0; i < arguments.length; i++) {
@@ -74,12 +63,12 @@ class StringEncodingTest {
                 connection.call(arguments);
             }
         }
-        server.engine().lock().lock();
+        nuthatch.server().engine().lock().lock();
         try {
-            KeyEntry entry = server.engine().keyspace().database(0).peek("k".getBytes(StandardCharsets.US_ASCII));
+            KeyEntry entry = nuthatch.server().engine().keyspace().database(0).peek("k".getBytes(StandardCharsets.US_ASCII));
             assertEquals(expected, entry.value().encoding(), commands);
         } finally {
-            server.engine().lock().unlock();
+            nuthatch.server().engine().lock().unlock();
         }
     }
 }

@@ -1,13 +1,11 @@
 package io.nuthatch.server.command;
 
-import io.nuthatch.server.NuthatchServer;
+import io.nuthatch.server.testing.EmbeddedNuthatch;
 import io.nuthatch.server.testing.RawConnection;
-import io.nuthatch.server.testing.ReferencePair;
 import io.nuthatch.server.testing.Resp;
 import io.nuthatch.server.testing.RespValue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,25 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WaitCommandTest {
     private static final long DEADLINE_NANOS = 10_000_000_000L;
-    private static NuthatchServer server;
-
-    @BeforeAll
-    static void start() {
-        server = ReferencePair.startNuthatch();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    private static RawConnection connect() throws IOException {
-        return new RawConnection(server.port());
-    }
+    @RegisterExtension
+    static final EmbeddedNuthatch nuthatch = new EmbeddedNuthatch();
 
     @Test
     void waitForOneReplicaRepliesZeroOnceTheTimeoutHasPassed() throws IOException {
-        try (RawConnection waiter = connect()) {
+        try (RawConnection waiter = nuthatch.connect()) {
             long started = System.nanoTime();
             assertEquals(":0\\r\\n", Resp.escape(waiter.call("WAIT", "1", "100")));
             assertTrue(System.nanoTime() - started >= 100_000_000L, "replied before its timeout");
@@ -48,7 +33,7 @@ class WaitCommandTest {
 
     @Test
     void aWaitingClientDoesNotHoldUpOthers() throws IOException {
-        try (RawConnection waiter = connect(); RawConnection other = connect()) {
+        try (RawConnection waiter = nuthatch.connect(); RawConnection other = nuthatch.connect()) {
             long waiterId = clientId(waiter);
             waiter.send(Resp.request("WAIT", "1", "1500"));
             awaitBlocked(other, waiterId, true);
@@ -61,7 +46,7 @@ class WaitCommandTest {
 
     @Test
     void requestsSentBehindAWaitRunAfterItInOrder() throws IOException {
-        try (RawConnection waiter = connect()) {
+        try (RawConnection waiter = nuthatch.connect()) {
             waiter.send("WAIT 1 50\r\nSET after-wait 1\r\nGET after-wait\r\nWAIT 1 20\r\nPING\r\n".getBytes());
             assertEquals(":0\\r\\n", Resp.escape(waiter.readReply()));
             assertEquals("+OK\\r\\n", Resp.escape(waiter.readReply()));
@@ -73,7 +58,7 @@ class WaitCommandTest {
 
     @Test
     void clientReplySkipDropsTheDeferredReply() throws IOException {
-        try (RawConnection waiter = connect()) {
+        try (RawConnection waiter = nuthatch.connect()) {
             waiter.send("CLIENT REPLY SKIP\r\nWAIT 1 30\r\nPING\r\n".getBytes());
             assertEquals("+PONG\\r\\n", Resp.escape(waiter.readReply()));
         }
@@ -81,7 +66,7 @@ class WaitCommandTest {
 
     @Test
     void waitWithoutTimeoutBlocksUntilTheClientIsKilled() throws IOException {
-        try (RawConnection waiter = connect(); RawConnection other = connect()) {
+        try (RawConnection waiter = nuthatch.connect(); RawConnection other = nuthatch.connect()) {
             long waiterId = clientId(waiter);
             waiter.send(Resp.request("WAIT", "1", "0"));
             awaitBlocked(other, waiterId, true);
@@ -93,7 +78,7 @@ class WaitCommandTest {
 
     @Test
     void aHugeTimeoutIsAsGoodAsNone() throws IOException {
-        try (RawConnection waiter = connect(); RawConnection other = connect()) {
+        try (RawConnection waiter = nuthatch.connect(); RawConnection other = nuthatch.connect()) {
             long waiterId = clientId(waiter);
             waiter.send(Resp.request("WAIT", "1", Long.toString(Long.MAX_VALUE)));
             awaitBlocked(other, waiterId, true);
@@ -105,10 +90,10 @@ class WaitCommandTest {
     @Test
     void aWaitingClientThatDisconnectsIsForgotten() throws Exception {
         long waiterId;
-        try (RawConnection waiter = connect()) {
+        try (RawConnection waiter = nuthatch.connect()) {
             waiterId = clientId(waiter);
             waiter.send(Resp.request("WAIT", "1", "0"));
-            try (RawConnection other = connect()) {
+            try (RawConnection other = nuthatch.connect()) {
                 awaitBlocked(other, waiterId, true);
             }
         }
@@ -120,10 +105,10 @@ class WaitCommandTest {
     }
 
     private static boolean isRegistered(long id) {
-        ReentrantLock lock = server.engine().lock();
+        ReentrantLock lock = nuthatch.server().engine().lock();
         lock.lock();
         try {
-            return server.engine().clients().find(id) != null;
+            return nuthatch.server().engine().clients().find(id) != null;
         } finally {
             lock.unlock();
         }
