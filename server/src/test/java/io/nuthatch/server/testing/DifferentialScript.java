@@ -25,7 +25,8 @@ import java.util.List;
  * </pre>
  *
  * <p>A line starting with '#' begins a case; each case runs on fresh connections to freshly
- * flushed servers. A command is written as in redis-cli, with "double quotes" allowing escapes such
+ * flushed servers. A line starting with '//' is a comment. A case without commands is an error
+ * in the script, not a test that passes. A command is written as in redis-cli, with "double quotes" allowing escapes such
  * as \x00, \r and \n. A prefix in brackets changes how a line is checked:
  * <ul>
  * <li>{@code [unordered] KEYS *}: the elements of the reply may come in any order;</li>
@@ -69,9 +70,12 @@ public final class DifferentialScript {
         String[] lines = script.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
+            if (line.startsWith("//")) {
+                continue;
+            }
             if (line.startsWith("#")) {
                 if (title != null) {
-                    cases.add(new Case(title, steps));
+                    cases.add(checked(title, steps));
                 }
                 title = line.substring(1).strip();
                 steps = new ArrayList<>();
@@ -86,9 +90,16 @@ public final class DifferentialScript {
             steps.add(parseStep(i + 1, line));
         }
         if (title != null) {
-            cases.add(new Case(title, steps));
+            cases.add(checked(title, steps));
         }
         return cases;
+    }
+
+    private static Case checked(String title, List<Step> steps) {
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("case without commands: " + title);
+        }
+        return new Case(title, steps);
     }
 
     private static Step parseStep(int lineNumber, String line) {
