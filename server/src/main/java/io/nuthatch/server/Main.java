@@ -163,9 +163,6 @@ public final class Main {
             pidFile.remove();
             return 1;
         }
-        log.notice("Running mode=standalone, port=" + server.port() + ", execution="
-                + System.getProperty(NuthatchServer.EXECUTION_PROPERTY, "event-loop") + ", io-threads="
-                + config.ioThreads.value() + ".");
         server.engine().shutdownAction(shutdown::stop);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -300,7 +297,6 @@ public final class Main {
             requested.set(true);
             NuthatchServer running = server;
             if (running != null && done.compareAndSet(false, true)) {
-                log.warning("User requested shutdown...");
                 running.close();
             }
         }

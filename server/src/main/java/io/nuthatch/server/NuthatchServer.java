@@ -93,6 +93,8 @@ public final class NuthatchServer implements AutoCloseable {
         config.loglevel.onChange(() -> log.level(ServerLog.Level.byName(config.loglevel.value())));
         config.port.onApply(() -> server.listenAgain("Unable to listen on this port. Check server logs."));
         config.bind.onApply(() -> server.listenAgain("Failed to bind to specified addresses."));
+        log.notice("Running mode=standalone, port=" + port + ", execution=" + (dedicated ? "dedicated" : "event-loop")
+                + ", io-threads=" + config.ioThreads.value() + ".");
         log.notice("Ready to accept connections tcp");
         return server;
     }
