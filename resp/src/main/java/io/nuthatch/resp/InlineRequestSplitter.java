@@ -1,8 +1,11 @@
 package io.nuthatch.resp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Splits an inline request line ({@code SET "a b" 'c'}) into arguments the way redis-server and
@@ -10,8 +13,25 @@ import java.util.Arrays;
  * \xHH; single quotes allow \' only; a closing quote must be followed by a blank or the end of the
  * line. The line ends at its first NUL byte, as it does for Redis's C-string parser.
  */
-final class InlineRequestSplitter {
+public final class InlineRequestSplitter {
     private byte[] token = new byte[64];
+
+    /**
+     * Splits one line with these rules (redis.conf lines use them too).
+     *
+     * @return the arguments, or null when the quotes are unbalanced
+     */
+    public static List<byte[]> splitLine(byte[] line) {
+        RequestArguments arguments = new RequestArguments();
+        if (!new InlineRequestSplitter().split(Unpooled.wrappedBuffer(line), 0, line.length, arguments)) {
+            return null;
+        }
+        List<byte[]> split = new ArrayList<>(arguments.count());
+        for (int i = 0; i < arguments.count(); i++) {
+            split.add(arguments.copy(i));
+        }
+        return split;
+    }
     private int tokenLength;
 
     /**

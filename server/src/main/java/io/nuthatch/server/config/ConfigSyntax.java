@@ -1,5 +1,8 @@
 package io.nuthatch.server.config;
 
+import io.nuthatch.resp.InlineRequestSplitter;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,86 +16,23 @@ public final class ConfigSyntax {
     }
 
     /**
-     * Splits a line into arguments as Redis's sdssplitargs: blanks separate arguments; "..." may hold
-     * blanks and the escapes \n \r \t \b \a \xHH and backslash-anything; '...' may hold blanks and
-     * \' only. A closing quote must be followed by a blank or the end of the line. A NUL char ends
-     * the line, as in C.
+     * Splits a line into arguments as Redis's sdssplitargs, with the same splitter that reads inline
+     * requests: blanks separate arguments; "..." may hold blanks and the escapes \n \r \t \b \a
+     * \xHH and backslash-anything; '...' may hold blanks and \' only. A closing quote must be
+     * followed by a blank or the end of the line. A NUL char ends the line, as in C.
      *
      * @return the arguments, or null when the quotes are unbalanced
      */
     public static List<String> splitArguments(String line) {
-        List<String> arguments = new ArrayList<>();
-        int end = line.indexOf('\0');
-        int length = end < 0 ? line.length() : end;
-        int p = 0;
-        while (true) {
-            while (p < length && isSpace(line.charAt(p))) {
-                p++;
-            }
-            if (p >= length) {
-                return arguments;
-            }
-            StringBuilder current = new StringBuilder();
-            boolean inDoubleQuotes = false;
-            boolean inSingleQuotes = false;
-            boolean done = false;
-            while (!done) {
-                char c = p < length ? line.charAt(p) : '\0';
-                char next = p + 1 < length ? line.charAt(p + 1) : '\0';
-                if (inDoubleQuotes) {
-                    if (c == '\\' && next == 'x' && p + 3 < length
-                            && isHexDigit(line.charAt(p + 2)) && isHexDigit(line.charAt(p + 3))) {
-                        current.append((char) (Character.digit(line.charAt(p + 2), 16) * 16
-                                + Character.digit(line.charAt(p + 3), 16)));
-                        p += 3;
-                    } else if (c == '\\' && next != '\0') {
-                        p++;
-                        current.append(switch (next) {
-                            case 'n' -> '\n';
-                            case 'r' -> '\r';
-                            case 't' -> '\t';
-                            case 'b' -> '\b';
-                            case 'a' -> (char) 7;
-                            default -> next;
-                        });
-                    } else if (c == '"') {
-                        if (next != '\0' && !isSpace(next)) {
-                            return null;
-                        }
-                        done = true;
-                    } else if (c == '\0') {
-                        return null;
-                    } else {
-                        current.append(c);
-                    }
-                } else if (inSingleQuotes) {
-                    if (c == '\\' && next == '\'') {
-                        p++;
-                        current.append('\'');
-                    } else if (c == '\'') {
-                        if (next != '\0' && !isSpace(next)) {
-                            return null;
-                        }
-                        done = true;
-                    } else if (c == '\0') {
-                        return null;
-                    } else {
-                        current.append(c);
-                    }
-                } else {
-                    switch (c) {
-                        case ' ', '\n', '\r', '\t', '\0' -> done = true;
-                        case '"' -> inDoubleQuotes = true;
-                        case '\'' -> inSingleQuotes = true;
-                        default -> current.append(c);
-                    }
-                }
-                if (p < length) {
-                    p++;
-                }
-            }
-            arguments.add(current.toString());
+        List<byte[]> split = InlineRequestSplitter.splitLine(line.getBytes(StandardCharsets.ISO_8859_1));
+        if (split == null) {
+            return null;
         }
+        List<String> arguments = new ArrayList<>(split.size());
+        for (byte[] argument : split) {
+            arguments.add(new String(argument, StandardCharsets.ISO_8859_1));
+        }
+        return arguments;
     }
 
     /**
@@ -171,9 +111,5 @@ public final class ConfigSyntax {
     /** C's isspace in the C locale. */
     static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
-    }
-
-    private static boolean isHexDigit(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 }
