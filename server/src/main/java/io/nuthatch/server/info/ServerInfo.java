@@ -63,7 +63,7 @@ final class ServerInfo {
                 .add("configured_hz", hz)
                 .add("lru_clock", engine.lruClock())
                 .add("executable", executable)
-                .add("config_file", "")
+                .add("config_file", engine.config().configFile() == null ? "" : engine.config().configFile().toString())
                 .add("io_threads_active", 0)
                 .add("nuthatch_version", ServerIdentity.nuthatchVersion());
     }
