@@ -270,10 +270,6 @@ public final class Engine implements KeyspaceHooks {
         }
     }
 
-    @Override
-    public void memoryChanged(long delta) {
-        // The keyspace keeps the figure; eviction will be driven from here.
-    }
 
     @Override
     public long nextVersion() {

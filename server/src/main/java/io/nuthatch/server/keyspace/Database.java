@@ -244,7 +244,6 @@ public final class Database {
 
     /** Deletes every key (FLUSHDB). The entries are left to the garbage collector. */
     public void clear() {
-        hooks.memoryChanged(-usedMemory);
         usedMemory = 0;
         table.clear();
         expiring.clear();
@@ -276,19 +275,14 @@ public final class Database {
             expiring.remove(entry);
         }
         usedMemory -= entry.accountedBytes;
-        hooks.memoryChanged(-entry.accountedBytes);
         entry.accountedBytes = 0;
     }
 
     private void account(KeyEntry entry) {
         long bytes = entry.memoryUsage();
-        long delta = bytes - entry.accountedBytes;
+        usedMemory += bytes - entry.accountedBytes;
         entry.accountedBytes = bytes;
         entry.version = hooks.nextVersion();
-        if (delta != 0) {
-            usedMemory += delta;
-            hooks.memoryChanged(delta);
-        }
     }
 
     // ---------------------------------------------------------------- iteration and sampling

@@ -34,8 +34,6 @@ public interface KeyspaceHooks {
     /** A command created, changed or deleted a key (signalModifiedKey: WATCH, client tracking, dirty). */
     void keyModified(Database database, byte[] key);
 
-    /** The keyspace's memory estimate changed by {@code delta} bytes. */
-    void memoryChanged(long delta);
 
     /** The version stamped on an entry when it changes; increases with every change. */
     long nextVersion();

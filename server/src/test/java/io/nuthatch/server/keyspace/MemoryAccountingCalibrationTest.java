@@ -94,9 +94,6 @@ class MemoryAccountingCalibrationTest {
         public void keyModified(Database database, byte[] key) {
         }
 
-        @Override
-        public void memoryChanged(long delta) {
-        }
 
         @Override
         public long nextVersion() {
