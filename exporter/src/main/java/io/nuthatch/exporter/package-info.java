@@ -2,7 +2,8 @@
  * The Prometheus exporter (HTTP on port 9121: /metrics with redis_exporter's metric names, /health,
  * /ready).
  *
- * <p>Not built yet: it is the subject of a later issue. It will read the server only through a
- * narrow interface (the INFO fields and per-command statistics), never its internals.
+ * <p>Its HTTP side is the subject of a later issue. It reads the server only through
+ * {@link io.nuthatch.exporter.MetricsSource}, which the server implements, never its internals:
+ * this module does not depend on the server module.
  */
 package io.nuthatch.exporter;

@@ -1,8 +1,8 @@
 package io.nuthatch.server;
 
 import io.nuthatch.resp.ProtocolLimits;
-import io.nuthatch.server.command.ClientRegistry;
-import io.nuthatch.server.command.ClientSession;
+import io.nuthatch.server.client.ClientRegistry;
+import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandDispatcher;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ServerConfig;

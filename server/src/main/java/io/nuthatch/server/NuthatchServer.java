@@ -1,7 +1,6 @@
 package io.nuthatch.server;
 
 import io.netty.util.ResourceLeakDetector;
-import io.nuthatch.server.command.StandardCommands;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ConfigException;
 import io.nuthatch.server.config.ServerConfig;

@@ -1,6 +1,6 @@
 package io.nuthatch.server;
 
-import io.nuthatch.server.command.ClientSession;
+import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.keyspace.ActiveExpiryCycle;
 
 import java.util.concurrent.Executors;

@@ -10,7 +10,7 @@
  * the engine's one lock ({@link io.nuthatch.server.Engine#lock()}): parsing, socket reads and writes
  * may run in parallel on several event loops, execution never does. The cron (active expiry,
  * rehashing, idle clients) takes the same lock. A blocking command parks its client
- * ({@link io.nuthatch.server.command.BlockedClient}) without holding any thread; the wake-up runs
+ * ({@link io.nuthatch.server.client.BlockedClient}) without holding any thread; the wake-up runs
  * on the client's event loop, under the lock.
  *
  * <p><b>How it was chosen.</b> Two designs were built and measured with {@code bench/compare.sh}

@@ -1,7 +1,6 @@
 package io.nuthatch.server;
 
 import io.nuthatch.server.command.CommandSpec;
-import io.nuthatch.server.command.StandardCommands;
 import io.nuthatch.server.config.CommandLine;
 import io.nuthatch.server.config.ConfigDirective;
 import io.nuthatch.server.config.ConfigFileError;

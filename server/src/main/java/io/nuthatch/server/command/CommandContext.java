@@ -3,8 +3,12 @@ package io.nuthatch.server.command;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
+import io.nuthatch.server.client.BlockedClient;
+import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.type.NumericStrings;
 import io.nuthatch.server.type.StoredValue;
 import io.nuthatch.server.type.StringValue;
@@ -13,6 +17,7 @@ import io.nuthatch.server.type.ValueType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * What a handler works with while it runs one command: the arguments, the reply writer, the
@@ -39,8 +44,28 @@ public final class CommandContext {
         this.propagationSuppressed = false;
     }
 
+    /**
+     * The whole server, for the families that administer it (CONFIG, CLIENT, INFO, SHUTDOWN,
+     * COMMAND). Data commands use the narrower {@link #database()}, {@link #keyspace()},
+     * {@link #config()} and {@link #random()}.
+     */
     public Engine engine() {
         return engine;
+    }
+
+    /** Every database, for commands that reach beyond the selected one (MOVE, COPY DB, SWAPDB). */
+    public Keyspace keyspace() {
+        return engine.keyspace();
+    }
+
+    /** The server's configuration, for the directives a command's behaviour depends on. */
+    public ServerConfig config() {
+        return engine.config();
+    }
+
+    /** The server's random source (RANDOMKEY, SPOP, sampling). */
+    public SplittableRandom random() {
+        return engine.random();
     }
 
     public ClientSession client() {
@@ -121,12 +146,7 @@ public final class CommandContext {
      * {@link BlockedClient}.
      */
     public BlockedClient block(long timeoutMillis, BlockedClient.Reply onTimeout) {
-        BlockedClient blocked = new BlockedClient(this, onTimeout);
-        client.blocked(blocked);
-        if (timeoutMillis > 0) {
-            blocked.timer(client.transport().runLater(timeoutMillis, blocked::timedOut));
-        }
-        return blocked;
+        return BlockedClient.park(this, timeoutMillis, onTimeout);
     }
 
     // ---------------------------------------------------------------- values

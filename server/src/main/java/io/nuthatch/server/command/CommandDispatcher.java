@@ -3,6 +3,8 @@ package io.nuthatch.server.command;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
+import io.nuthatch.server.client.BlockedClient;
+import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.info.ServerStats;
 
 import java.util.List;
@@ -60,7 +62,7 @@ public final class CommandDispatcher {
     }
 
     /** Writes the deferred reply of a client whose wait ended (see {@link BlockedClient}). */
-    void finishBlocked(CommandContext context, BlockedClient.Reply deferred) {
+    public void finishBlocked(CommandContext context, BlockedClient.Reply deferred) {
         ClientSession client = context.client();
         engine.beginCommand(client);
         ReplyWriter reply = client.reply();

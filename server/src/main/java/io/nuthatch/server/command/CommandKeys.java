@@ -1,6 +1,7 @@
 package io.nuthatch.server.command;
 
 import io.nuthatch.resp.RequestArguments;
+import io.nuthatch.server.command.server.ServerCommands;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +19,10 @@ import java.util.Map;
  * the command's own rule decides; those rules are here too, with the same results as Redis's, and
  * most of them give no flags, as Redis's do.
  */
-final class CommandKeys {
+public final class CommandKeys {
 
     /** A key: its argument index and the key spec flags that describe its use ("RW", "access"...). */
-    record KeyReference(int position, List<String> flags) {
+    public record KeyReference(int position, List<String> flags) {
     }
 
     private static final List<String> RO_ACCESS = List.of("RO", "access");
@@ -42,7 +43,7 @@ final class CommandKeys {
     }
 
     /** Whether the command takes keys at all (COMMAND GETKEYS: "The command has no key arguments"). */
-    static boolean hasKeys(CommandSpec command) {
+    public static boolean hasKeys(CommandSpec command) {
         return hasOwnRule(command.name()) || hasKeySpec(command, "not_key", false);
     }
 
@@ -50,7 +51,7 @@ final class CommandKeys {
      * The keys of a command line: {@code arguments} from {@code base} on, whose first is the
      * command's name. Empty when the arguments name no key or do not parse.
      */
-    static List<KeyReference> find(CommandSpec command, RequestArguments arguments, int base) {
+    public static List<KeyReference> find(CommandSpec command, RequestArguments arguments, int base) {
         CommandKeys line = new CommandKeys(arguments, base);
         boolean trustSpecs = hasKeySpec(command, "not_key", false) && !hasKeySpec(command, "variable_flags", true);
         if (trustSpecs) {

@@ -1,5 +1,6 @@
 package io.nuthatch.server.command;
 
+
 /**
  * The error replies more than one command family sends, worded exactly as Redis 7.0 words them.
  * Errors particular to one command live with that command.

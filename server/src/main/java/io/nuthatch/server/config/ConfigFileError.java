@@ -1,5 +1,6 @@
 package io.nuthatch.server.config;
 
+
 import io.nuthatch.server.ServerIdentity;
 
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.nuthatch.server.info;
 
+
+import io.nuthatch.exporter.MetricsSource;
 import io.nuthatch.server.Engine;
 
 import java.security.SecureRandom;
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
  * redis_exporter reads, and Nuthatch's own (nuthatch_version, jvm_heap_*), come at the end of their
  * section, after every field Redis 7.0 prints there.
  */
-public final class InfoReport {
+public final class InfoReport implements MetricsSource {
     /** A section: its INFO name, its title, what writes it, and whether plain INFO shows it. */
     private record Section(String name, String title, Consumer<InfoFields> writer, boolean inDefault) {
     }
@@ -147,6 +149,11 @@ public final class InfoReport {
             lock.unlock();
         }
         return Collections.unmodifiableMap(result);
+    }
+
+    @Override
+    public Map<String, Map<String, String>> infoSections() {
+        return snapshot();
     }
 
     /**

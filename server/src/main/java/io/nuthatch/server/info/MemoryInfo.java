@@ -1,7 +1,8 @@
 package io.nuthatch.server.info;
 
 import io.nuthatch.server.Engine;
-import io.nuthatch.server.command.ClientSession;
+import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.type.MemoryLayout;
 

@@ -2,6 +2,7 @@ package io.nuthatch.server.info;
 
 import io.nuthatch.server.Engine;
 
+
 /**
  * INFO persistence. Snapshots and the append-only log do not exist yet, so this is what Redis
  * prints with persistence off and no save ever done: nothing loading, no fork, statuses "ok",

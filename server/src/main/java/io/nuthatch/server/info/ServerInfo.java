@@ -3,7 +3,7 @@ package io.nuthatch.server.info;
 import io.netty.channel.epoll.Epoll;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.ServerIdentity;
-import io.nuthatch.server.command.ClientSession;
+import io.nuthatch.server.client.ClientSession;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

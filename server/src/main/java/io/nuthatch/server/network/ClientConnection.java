@@ -12,7 +12,8 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.resp.RequestDecoder;
 import io.nuthatch.server.Engine;
-import io.nuthatch.server.command.ClientSession;
+import io.nuthatch.server.client.BlockedClient;
+import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandContext;
 
 import java.net.InetSocketAddress;

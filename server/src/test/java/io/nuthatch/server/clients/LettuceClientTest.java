@@ -14,7 +14,7 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.nuthatch.server.NuthatchServer;
-import io.nuthatch.server.command.ClientSession;
+import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.testing.ReferencePair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package io.nuthatch.server.command;
 
+import io.nuthatch.server.StandardCommands;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.ReferencePair;
 import io.nuthatch.server.testing.Resp;

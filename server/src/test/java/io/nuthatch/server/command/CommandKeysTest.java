@@ -1,6 +1,7 @@
 package io.nuthatch.server.command;
 
 import io.nuthatch.resp.RequestArguments;
+import io.nuthatch.server.command.server.IntrospectionCommands;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.ReferencePair;
 import io.nuthatch.server.testing.RespValue;

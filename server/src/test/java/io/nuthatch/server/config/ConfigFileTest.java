@@ -1,7 +1,7 @@
 package io.nuthatch.server.config;
 
+import io.nuthatch.server.StandardCommands;
 import io.nuthatch.server.command.CommandSpec;
-import io.nuthatch.server.command.StandardCommands;
 import io.nuthatch.server.testing.ConfigReplies;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisServerProcess;

@@ -1,0 +1,130 @@
+package io.nuthatch.server.client;
+
+import io.nuthatch.server.command.CommandContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+
+/**
+ * A client parked by a blocking command (WAIT now; BLPOP, BZPOPMIN, XREAD BLOCK later) until its
+ * reply is ready or its timeout passes, without any thread waiting for it.
+ *
+ * <p>How a command blocks: its handler calls {@link CommandContext#block} and returns without
+ * replying. From then on:
+ * <ul>
+ * <li>the connection decodes none of the client's further requests: they stay in its buffer, as
+ *     Redis keeps them in the query buffer, and run once the client is woken;</li>
+ * <li>the dispatcher leaves CLIENT REPLY OFF/SKIP to the deferred reply, which they apply to;</li>
+ * <li>the wait ends exactly once, in one of three ways, always under the engine lock:
+ *     {@link #complete} (called by whoever made the reply possible, on any thread holding the lock:
+ *     a replica's acknowledgement, the LPUSH that fills a list), the timeout, or the client going
+ *     away (CLIENT KILL, a closed socket), which writes nothing;</li>
+ * <li>the reply is written on the client's own thread, under the engine lock, through
+ *     {@link ClientSession.Transport#runLater}; the connection then sends it and goes on with the
+ *     requests that arrived meanwhile.</li>
+ * </ul>
+ *
+ * <p>A command that must act at the moment the wait ends (BLPOP pops the element in the same atomic
+ * step as the LPUSH that woke it) does that work before calling {@link #complete} and hands over
+ * only the writing of the reply. {@link #onEnd} hooks run however the wait ends, to undo any
+ * registration (a key's list of waiting clients). The request's arguments are not valid after the
+ * handler returns: a handler copies what its reply will need.
+ */
+public final class BlockedClient {
+
+    /** Writes the reply of a parked client, on its thread, under the engine lock. */
+    @FunctionalInterface
+    public interface Reply {
+        void write(CommandContext c);
+    }
+
+    private final CommandContext context;
+    private final Reply onTimeout;
+    private final List<Runnable> endHooks = new ArrayList<>(1);
+    private Future<?> timer;
+    private boolean ended;
+
+    private BlockedClient(CommandContext context, Reply onTimeout) {
+        this.context = context;
+        this.onTimeout = onTimeout;
+    }
+
+    /** Parks the context's client; see {@link CommandContext#block}. */
+    public static BlockedClient park(CommandContext context, long timeoutMillis, Reply onTimeout) {
+        BlockedClient blocked = new BlockedClient(context, onTimeout);
+        context.client().blocked(blocked);
+        if (timeoutMillis > 0) {
+            blocked.timer = context.client().transport().runLater(timeoutMillis, blocked::timedOut);
+        }
+        return blocked;
+    }
+
+    /** The client that waits. */
+    public ClientSession client() {
+        return context.client();
+    }
+
+    /** Whether the wait is over (completed, timed out or abandoned). Read under the engine lock. */
+    public boolean isEnded() {
+        return ended;
+    }
+
+    /** Runs {@code hook} when the wait ends, however it ends; under the engine lock. */
+    public void onEnd(Runnable hook) {
+        endHooks.add(hook);
+    }
+
+    /**
+     * Ends the wait with the reply {@code reply} writes. The caller holds the engine lock; the reply
+     * is written on the client's own thread soon after. Does nothing when the wait is already over.
+     *
+     * @return whether this call ended the wait
+     */
+    public boolean complete(Reply reply) {
+        if (!end()) {
+            return false;
+        }
+        context.client().transport().runLater(0, () -> resume(reply));
+        return true;
+    }
+
+
+    /** The timeout passed; runs on the client's thread under the engine lock. */
+    void timedOut() {
+        if (end()) {
+            resume(onTimeout);
+        }
+    }
+
+    /** The client went away; under the engine lock. Nothing is written. */
+    void abandon() {
+        end();
+        if (context.client().blocked() == this) {
+            context.client().blocked(null);
+        }
+    }
+
+    private boolean end() {
+        if (ended) {
+            return false;
+        }
+        ended = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        for (Runnable hook : endHooks) {
+            hook.run();
+        }
+        return true;
+    }
+
+    private void resume(Reply reply) {
+        ClientSession client = context.client();
+        if (client.blocked() != this) {
+            return;
+        }
+        client.blocked(null);
+        context.engine().dispatcher().finishBlocked(context, reply);
+    }
+}

@@ -1,0 +1,76 @@
+package io.nuthatch.server.client;
+
+import io.nuthatch.resp.RequestArguments;
+import io.nuthatch.server.command.CommandContext;
+import io.nuthatch.server.command.CommandSpec;
+
+/**
+ * One line of CLIENT LIST and CLIENT INFO: Redis 7.0's fields in its order, then the lib-name and
+ * lib-ver of Redis 7.2. Every figure comes from the connection; the ones for features this server
+ * does not have yet (pub/sub, MULTI, tracking) are what Redis shows for a client that uses none.
+ */
+public final class ClientInfoLine {
+    private ClientInfoLine() {
+    }
+
+    /** Appends the line of {@code client} (no newline); {@code running} is the context of the command asking. */
+    public static void append(StringBuilder line, ClientSession client, CommandContext running) {
+        ClientSession.Transport transport = client.transport();
+        long now = System.currentTimeMillis();
+        long argvBytes = client == running.client() ? argumentBytes(running.arguments()) : 0;
+        CommandSpec last = client.lastCommand();
+        line.append("id=").append(client.id())
+                .append(" addr=").append(transport.remoteAddress())
+                .append(" laddr=").append(transport.localAddress())
+                .append(" fd=").append(transport.fileDescriptor())
+                .append(" name=").append(client.name())
+                .append(" age=").append((now - client.createdMillis()) / 1000)
+                .append(" idle=").append(Math.max(0, now - client.lastInteractionMillis()) / 1000)
+                .append(" flags=").append(flags(client))
+                .append(" db=").append(client.database())
+                .append(" sub=0 psub=0 ssub=0 multi=-1")
+                .append(" qbuf=").append(transport.queryBufferBytes())
+                .append(" qbuf-free=").append(transport.queryBufferFree())
+                .append(" argv-mem=").append(argvBytes)
+                .append(" multi-mem=0")
+                .append(" rbs=").append(transport.replyBufferSize())
+                .append(" rbp=").append(transport.replyBufferPeak())
+                .append(" obl=").append(transport.replyBufferLength())
+                .append(" oll=").append(transport.outputListLength())
+                .append(" omem=").append(transport.outputBufferBytes())
+                .append(" tot-mem=").append(transport.bufferMemory() + argvBytes)
+                .append(" events=").append(transport.outputBufferBytes() > 0 ? "rw" : "r")
+                .append(" cmd=").append(last == null ? "NULL" : last.name())
+                .append(" user=").append(client.user())
+                .append(" redir=-1")
+                .append(" resp=").append(client.protocol())
+                .append(" lib-name=").append(client.libraryName())
+                .append(" lib-ver=").append(client.libraryVersion());
+    }
+
+    /** Redis's flag letters, in its order; N when none applies. */
+    private static String flags(ClientSession client) {
+        StringBuilder flags = new StringBuilder(4);
+        if (client.isBlocked()) {
+            flags.append('b');
+        }
+        if (client.isClosing()) {
+            flags.append('c');
+        }
+        if (client.noEvict()) {
+            flags.append('e');
+        }
+        if (client.noTouch()) {
+            flags.append('T');
+        }
+        return flags.isEmpty() ? "N" : flags.toString();
+    }
+
+    private static long argumentBytes(RequestArguments arguments) {
+        long total = 0;
+        for (int i = 0; i < arguments.count(); i++) {
+            total += arguments.length(i);
+        }
+        return total;
+    }
+}

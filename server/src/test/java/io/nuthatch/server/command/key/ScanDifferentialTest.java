@@ -1,0 +1,14 @@
+package io.nuthatch.server.command.key;
+
+import io.nuthatch.server.testing.Differential;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.stream.Stream;
+
+class ScanDifferentialTest {
+    @TestFactory
+    Stream<DynamicNode> scanCommands() {
+        return Differential.tests("scan.redis");
+    }
+}
