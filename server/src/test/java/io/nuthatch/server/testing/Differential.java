@@ -169,7 +169,9 @@ public final class Differential {
         String actualForm = comparison.comparable(actual, candidate);
         if (TRACE) {
             System.out.println(where + "\n  " + reference.serverName() + ":\n" + indent(ReplyDisplay.show(expected))
-                    + "\n  " + candidate.serverName() + ":\n" + indent(ReplyDisplay.show(actual)));
+                    + "\n  " + candidate.serverName() + ":\n" + indent(ReplyDisplay.show(actual))
+                    + (comparison.comparesAllBytes() ? "" : "\n  compared as " + comparison + ":\n"
+                    + indent(expectedForm) + "\n  and\n" + indent(actualForm)));
         }
         if (expectedForm.equals(actualForm)) {
             return;
