@@ -51,17 +51,7 @@ public final class RawConnection implements AutoCloseable {
 
     /** Whether the server has closed the connection (waits up to the given time for it). */
     public boolean isClosedByServer(int waitMillis) throws IOException {
-        int previous = socket.getSoTimeout();
-        socket.setSoTimeout(waitMillis);
-        try {
-            return socket.getInputStream().read() < 0;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        } finally {
-            socket.setSoTimeout(previous);
-        }
+        return awaitArrival(waitMillis) == Arrival.CLOSED;
     }
 
     /**
