@@ -53,7 +53,9 @@ import java.util.regex.Pattern;
  * case ends. The first one opened flushes both servers, so every case starts from empty databases.
  * An argument spelled exactly {@code @B.id} or {@code @B.addr} is replaced, on each server, by that
  * connection's client id or its {@code ip:port} as the server sees it (for CLIENT KILL, CLIENT
- * TRACKING REDIRECT).
+ * TRACKING REDIRECT). Opening a connection in RESP3 sends HELLO 3: a connection first used while
+ * the server is held (DEBUG SLEEP, CLIENT PAUSE ALL) waits for it, so use it once before; and
+ * MONITOR shows that HELLO.
  *
  * <h2>What a line does</h2>
  * A command is written as in redis-cli, with "double quotes" allowing escapes such as \x00, \r
@@ -93,10 +95,11 @@ import java.util.regex.Pattern;
  * <li>{@code [clients name flags db] CLIENT LIST}: CLIENT LIST or CLIENT INFO text reduced to the
  *     lines of the case's own connections, each shown by its script name with the fields asked;</li>
  * <li>{@code [replies 2] SUBSCRIBE a b}: read that many replies (with a command or [read]) and
- *     compare them as one array of them: {@code [replies 3] [unordered] UNSUBSCRIBE} lets them
- *     come in any order, and depth 2 is then inside each reply;</li>
- * <li>{@code [mask \d+\.\d+] MONITOR}: every match of the regular expression (which cannot hold
- *     ']': write \x5d) in the escaped reply is replaced before comparing.</li>
+ *     compare them as one array of them, so that [unordered] frees their order and depth 2 is
+ *     inside each reply;</li>
+ * <li>{@code [mask \d+\.\d+] [read]}: every match of the regular expression in the escaped reply
+ *     is replaced before comparing (for MONITOR's time stamps); the expression cannot hold ']'
+ *     (write \x5d) and its words are joined by single spaces.</li>
  * </ul>
  * {@code [resp2]} or {@code [resp3]} runs a line only in that protocol. A failed comparison shows
  * both replies, one value per line, and their bytes.
