@@ -66,9 +66,9 @@ public final class Differential {
         switch (step.action()) {
             case SLEEP -> Thread.sleep(step.millis());
             case CALL -> {
-                byte[] expected = more(reference, step, reference.call(name, step.arguments(), step.rawBytes(), where),
+                byte[] expected = collectReplies(reference, step, reference.call(name, step.arguments(), step.rawBytes(), where),
                         where);
-                byte[] actual = more(candidate, step, candidate.call(name, step.arguments(), step.rawBytes(), where),
+                byte[] actual = collectReplies(candidate, step, candidate.call(name, step.arguments(), step.rawBytes(), where),
                         where);
                 compare(where, step.comparison(), expected, actual, reference, candidate);
             }
@@ -77,8 +77,8 @@ public final class Differential {
                 candidate.send(name, step.arguments(), step.rawBytes());
             }
             case READ -> {
-                byte[] expected = more(reference, step, reference.read(name, where), where);
-                byte[] actual = more(candidate, step, candidate.read(name, where), where);
+                byte[] expected = collectReplies(reference, step, reference.read(name, where), where);
+                byte[] actual = collectReplies(candidate, step, candidate.read(name, where), where);
                 compare(where, step.comparison(), expected, actual, reference, candidate);
             }
             case NO_REPLY -> expectNothing(where, name, step.millis(), reference, candidate);
@@ -105,7 +105,7 @@ public final class Differential {
      * The first reply alone, or with [replies N] the N replies as one array of them, which the
      * comparisons then treat as one reply. A closed connection ends the array early.
      */
-    private static byte[] more(CaseConnections side, DifferentialScript.Step step, byte[] first, String where)
+    private static byte[] collectReplies(CaseConnections side, DifferentialScript.Step step, byte[] first, String where)
             throws IOException {
         if (step.replies() == 1) {
             return first;
@@ -170,7 +170,7 @@ public final class Differential {
         if (TRACE) {
             System.out.println(where + "\n  " + reference.serverName() + ":\n" + indent(ReplyDisplay.show(expected))
                     + "\n  " + candidate.serverName() + ":\n" + indent(ReplyDisplay.show(actual))
-                    + (comparison.comparesAllBytes() ? "" : "\n  compared as " + comparison + ":\n"
+                    + (comparison.comparesAllBytes() ? "" : "\n  compared forms:\n"
                     + indent(expectedForm) + "\n  and\n" + indent(actualForm)));
         }
         if (expectedForm.equals(actualForm)) {
@@ -180,7 +180,7 @@ public final class Differential {
                 .append("\n").append(reference.serverName()).append(":\n").append(indent(ReplyDisplay.show(expected)))
                 .append("\n").append(candidate.serverName()).append(":\n").append(indent(ReplyDisplay.show(actual)));
         if (!comparison.comparesAllBytes()) {
-            message.append("\ncompared as ").append(comparison).append(":\n  ").append(reference.serverName())
+            message.append("\ncompared forms (the line's prefix leaves the rest out):\n  ").append(reference.serverName())
                     .append(":\n").append(indent(expectedForm)).append("\n  ").append(candidate.serverName())
                     .append(":\n").append(indent(actualForm));
         }
