@@ -66,11 +66,10 @@ public final class Differential {
         switch (step.action()) {
             case SLEEP -> Thread.sleep(step.millis());
             case CALL -> {
-                byte[] expected = collectReplies(reference, step, reference.call(name, step.arguments(), step.rawBytes(), where),
-                        where);
-                byte[] actual = collectReplies(candidate, step, candidate.call(name, step.arguments(), step.rawBytes(), where),
-                        where);
-                compare(where, step.comparison(), expected, actual, reference, candidate);
+                byte[] expected = reference.call(name, step.arguments(), step.rawBytes(), where);
+                byte[] actual = candidate.call(name, step.arguments(), step.rawBytes(), where);
+                compare(where, step.comparison(), collectReplies(reference, step, expected, where),
+                        collectReplies(candidate, step, actual, where), reference, candidate);
             }
             case SEND -> {
                 reference.send(name, step.arguments(), step.rawBytes());
@@ -105,8 +104,8 @@ public final class Differential {
      * The first reply alone, or with [replies N] the N replies as one array of them, which the
      * comparisons then treat as one reply. A closed connection ends the array early.
      */
-    private static byte[] collectReplies(CaseConnections side, DifferentialScript.Step step, byte[] first, String where)
-            throws IOException {
+    private static byte[] collectReplies(CaseConnections side, DifferentialScript.Step step, byte[] first,
+                                         String where) throws IOException {
         if (step.replies() == 1) {
             return first;
         }
