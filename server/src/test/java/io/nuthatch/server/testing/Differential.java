@@ -3,19 +3,13 @@ package io.nuthatch.server.testing;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
+import org.opentest4j.AssertionFailedError;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs a {@link DifferentialScript} against redis-server and Nuthatch, in RESP2 and in RESP3, as
@@ -27,117 +21,173 @@ import static org.junit.jupiter.api.Assertions.fail;
  *     return Differential.tests("strings.redis");
  * }
  * }</pre>
+ *
+ * <p>Each step runs on redis-server first, then on the other server, so a request sent with [send]
+ * reaches both before the next line runs on either. The servers are shared by every test of the
+ * JVM ({@link ReferencePair}); a case owns them only while it runs.
  */
 public final class Differential {
+    private static final String REFERENCE = "redis-server";
+    private static final String CANDIDATE = "nuthatch";
+    private static final String SECOND_REFERENCE = "second redis-server";
+    private static final int CLOSE_WAIT_MILLIS = 5000;
+    /** With -Ddifferential.trace=true every compared reply is printed, for writing and debugging scripts. */
+    private static final boolean TRACE = Boolean.getBoolean("differential.trace");
+
     private Differential() {
     }
 
     public static Stream<DynamicNode> tests(String scriptName) {
         List<DifferentialScript.Case> cases = DifferentialScript.load(scriptName);
         return Stream.of(2, 3).map(protocol -> DynamicContainer.dynamicContainer("RESP" + protocol,
-                cases.stream().map(c -> DynamicTest.dynamicTest(c.title(), () -> run(c, protocol)))));
+                cases.stream().filter(c -> c.runsIn(protocol))
+                        .map(c -> DynamicTest.dynamicTest(c.displayName(), () -> run(c, protocol)))));
     }
 
+    /** Runs one case against redis-server and Nuthatch, or against two redis-servers when it is redis-only. */
     static void run(DifferentialScript.Case testCase, int protocol) throws Exception {
         ReferencePair pair = ReferencePair.shared();
-        try (RawConnection redis = new RawConnection(pair.redisPort());
-             RawConnection nuthatch = new RawConnection(pair.nuthatchPort())) {
-            prepare(redis, protocol, "redis-server");
-            prepare(nuthatch, protocol, "nuthatch");
+        try (CaseConnections reference = new CaseConnections(REFERENCE, pair.redisPort(), protocol);
+             CaseConnections candidate = testCase.redisOnly()
+                     ? new CaseConnections(SECOND_REFERENCE, pair.secondRedisPort(), protocol)
+                     : new CaseConnections(CANDIDATE, pair.nuthatchPort(), protocol)) {
             for (DifferentialScript.Step step : testCase.steps()) {
-                runStep(step, protocol, redis, nuthatch);
-            }
-        }
-    }
-
-    private static void prepare(RawConnection connection, int protocol, String name) throws IOException {
-        if (protocol == 3) {
-            byte[] hello = connection.call("HELLO", "3");
-            if (hello == null || hello[0] != '%') {
-                fail(name + " did not switch to RESP3: " + Resp.escape(hello));
-            }
-        }
-        byte[] flushed = connection.call("FLUSHALL");
-        assertEquals("+OK\\r\\n", Resp.escape(flushed), name + " FLUSHALL");
-    }
-
-    private static void runStep(DifferentialScript.Step step, int protocol, RawConnection redis,
-                                RawConnection nuthatch) throws Exception {
-        String where = "line " + step.lineNumber() + ": " + step.text() + " (RESP" + protocol + ")";
-        switch (step.mode()) {
-            case "sleep" -> Thread.sleep(Long.parseLong(step.modeArgument()));
-            case "raw" -> {
-                redis.send(step.rawBytes());
-                nuthatch.send(step.rawBytes());
-                assertEquals(Resp.escape(redis.readReply()), Resp.escape(nuthatch.readReply()), where);
-            }
-            case "resp2", "resp3" -> {
-                if (step.mode().equals("resp" + protocol)) {
-                    compare(where, redis.call(step.arguments()), nuthatch.call(step.arguments()));
+                if (step.protocol() == 0 || step.protocol() == protocol) {
+                    runStep(step, protocol, reference, candidate);
                 }
             }
-            case "any" -> {
-                redis.call(step.arguments());
-                nuthatch.call(step.arguments());
-            }
-            case "type" -> {
-                byte[] expected = redis.call(step.arguments());
-                byte[] actual = nuthatch.call(step.arguments());
-                assertEquals(typeOf(expected), typeOf(actual), where + "\nredis-server: " + Resp.escape(expected)
-                        + "\nnuthatch:     " + Resp.escape(actual));
-            }
-            case "unordered" -> {
-                byte[] expected = redis.call(step.arguments());
-                byte[] actual = nuthatch.call(step.arguments());
-                assertEquals(Resp.escape(sortElements(expected)), Resp.escape(sortElements(actual)), where);
-            }
-            case "compare" -> compare(where, redis.call(step.arguments()), nuthatch.call(step.arguments()));
-            default -> fail("unknown mode [" + step.mode() + "] at " + where);
         }
     }
 
-    private static void compare(String where, byte[] expected, byte[] actual) {
-        assertEquals(Resp.escape(expected), Resp.escape(actual), where);
-    }
-
-    private static String typeOf(byte[] reply) {
-        return reply == null ? "<closed>" : String.valueOf((char) reply[0]);
-    }
-
-    /** The reply with the elements of its top-level aggregate sorted (pairs, for a map). */
-    static byte[] sortElements(byte[] reply) throws IOException {
-        if (reply == null || (reply[0] != '*' && reply[0] != '~' && reply[0] != '%')) {
-            return reply;
-        }
-        int headerEnd = indexOfCrLf(reply) + 2;
-        long count = Long.parseLong(new String(reply, 1, headerEnd - 3, StandardCharsets.US_ASCII));
-        if (count <= 0) {
-            return reply;
-        }
-        RespReplyReader reader = new RespReplyReader(
-                new ByteArrayInputStream(reply, headerEnd, reply.length - headerEnd));
-        int perElement = reply[0] == '%' ? 2 : 1;
-        List<byte[]> elements = new ArrayList<>();
-        for (long i = 0; i < count; i++) {
-            ByteArrayOutputStream element = new ByteArrayOutputStream();
-            for (int j = 0; j < perElement; j++) {
-                element.writeBytes(reader.readReply());
+    private static void runStep(DifferentialScript.Step step, int protocol, CaseConnections reference,
+                                CaseConnections candidate) throws Exception {
+        String where = "line " + step.lineNumber() + ": " + step.text() + " (RESP" + protocol + ")";
+        String name = step.connection();
+        switch (step.action()) {
+            case SLEEP -> Thread.sleep(step.millis());
+            case CALL -> {
+                byte[] expected = reference.call(name, step.arguments(), step.rawBytes(), where);
+                byte[] actual = candidate.call(name, step.arguments(), step.rawBytes(), where);
+                compare(where, step.comparison(), collectReplies(reference, step, expected, where),
+                        collectReplies(candidate, step, actual, where), reference, candidate);
             }
-            elements.add(element.toByteArray());
-        }
-        elements.sort(Comparator.comparing((byte[] e) -> e, Arrays::compare));
-        ByteArrayOutputStream sorted = new ByteArrayOutputStream();
-        sorted.write(reply, 0, headerEnd);
-        elements.forEach(sorted::writeBytes);
-        return sorted.toByteArray();
-    }
-
-    private static int indexOfCrLf(byte[] bytes) {
-        for (int i = 0; i + 1 < bytes.length; i++) {
-            if (bytes[i] == '\r' && bytes[i + 1] == '\n') {
-                return i;
+            case SEND -> {
+                reference.send(name, step.arguments(), step.rawBytes());
+                candidate.send(name, step.arguments(), step.rawBytes());
+            }
+            case READ -> {
+                byte[] expected = collectReplies(reference, step, reference.read(name, where), where);
+                byte[] actual = collectReplies(candidate, step, candidate.read(name, where), where);
+                compare(where, step.comparison(), expected, actual, reference, candidate);
+            }
+            case NO_REPLY -> expectNothing(where, name, step.millis(), reference, candidate);
+            case BLOCKED -> {
+                reference.awaitBlocked(name, where);
+                candidate.awaitBlocked(name, where);
+            }
+            case BUSY -> {
+                reference.awaitBusy(where);
+                candidate.awaitBusy(where);
+            }
+            case CLOSED -> {
+                expectClosed(where, name, reference);
+                expectClosed(where, name, candidate);
+            }
+            case CLOSE -> {
+                reference.close(name);
+                candidate.close(name);
             }
         }
-        throw new IllegalArgumentException("no CRLF");
+    }
+
+    /**
+     * The first reply alone, or with [replies N] the N replies as one array of them, which the
+     * comparisons then treat as one reply. A closed connection ends the array early.
+     */
+    private static byte[] collectReplies(CaseConnections side, DifferentialScript.Step step, byte[] first,
+                                         String where) throws IOException {
+        if (step.replies() == 1) {
+            return first;
+        }
+        ByteArrayOutputStream replies = new ByteArrayOutputStream();
+        int count = 0;
+        byte[] reply = first;
+        while (reply != null) {
+            replies.writeBytes(reply);
+            if (++count == step.replies()) {
+                break;
+            }
+            reply = side.read(step.connection(), where);
+        }
+        ByteArrayOutputStream array = new ByteArrayOutputStream();
+        array.writeBytes(("*" + count + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        replies.writeTo(array);
+        return array.toByteArray();
+    }
+
+    /** One wait for both servers: what either sends during it is a failure, shown with what it was. */
+    private static void expectNothing(String where, String name, int millis, CaseConnections reference,
+                                      CaseConnections candidate) throws Exception {
+        reference.ensureOpen(name);
+        candidate.ensureOpen(name);
+        Thread.sleep(millis);
+        RawConnection.Arrival onReference = reference.arrival(name, 1);
+        RawConnection.Arrival onCandidate = candidate.arrival(name, 1);
+        if (onReference == RawConnection.Arrival.NOTHING && onCandidate == RawConnection.Arrival.NOTHING) {
+            return;
+        }
+        throw new AssertionError(where + ": expected nothing on @" + name + " within " + millis + " ms\n"
+                + arrived(reference, name, onReference, where) + "\n" + arrived(candidate, name, onCandidate, where));
+    }
+
+    private static void expectClosed(String where, String name, CaseConnections side) throws IOException {
+        RawConnection.Arrival arrival = side.arrival(name, CLOSE_WAIT_MILLIS);
+        if (arrival != RawConnection.Arrival.CLOSED) {
+            throw new AssertionError(where + ": expected " + side.serverName() + " to close @" + name + "\n"
+                    + arrived(side, name, arrival, where));
+        }
+        side.close(name);
+    }
+
+    private static String arrived(CaseConnections side, String name, RawConnection.Arrival arrival, String where)
+            throws IOException {
+        return side.serverName() + ": " + switch (arrival) {
+            case NOTHING -> "nothing";
+            case CLOSED -> "closed the connection";
+            case DATA -> "sent\n" + indent(ReplyDisplay.show(side.read(name, where)));
+        };
+    }
+
+    /**
+     * Fails with both replies shown one value per line, then as bytes; the compared forms go to
+     * the failure's expected and actual values, for an IDE's diff.
+     */
+    static void compare(String where, ReplyComparison comparison, byte[] expected, byte[] actual,
+                        CaseConnections reference, CaseConnections candidate) {
+        String expectedForm = comparison.comparable(expected, reference);
+        String actualForm = comparison.comparable(actual, candidate);
+        if (TRACE) {
+            System.out.println(where + "\n  " + reference.serverName() + ":\n" + indent(ReplyDisplay.show(expected))
+                    + "\n  " + candidate.serverName() + ":\n" + indent(ReplyDisplay.show(actual))
+                    + (comparison.comparesAllBytes() ? "" : "\n  compared forms:\n"
+                    + indent(expectedForm) + "\n  and\n" + indent(actualForm)));
+        }
+        if (expectedForm.equals(actualForm)) {
+            return;
+        }
+        StringBuilder message = new StringBuilder(where)
+                .append("\n").append(reference.serverName()).append(":\n").append(indent(ReplyDisplay.show(expected)))
+                .append("\n").append(candidate.serverName()).append(":\n").append(indent(ReplyDisplay.show(actual)));
+        if (!comparison.comparesAllBytes()) {
+            message.append("\ncompared forms (the line's prefix leaves the rest out):\n  ").append(reference.serverName())
+                    .append(":\n").append(indent(expectedForm)).append("\n  ").append(candidate.serverName())
+                    .append(":\n").append(indent(actualForm));
+        }
+        message.append("\nbytes:\n  ").append(Resp.escape(expected)).append("\n  ").append(Resp.escape(actual));
+        throw new AssertionFailedError(message.toString(), expectedForm, actualForm);
+    }
+
+    private static String indent(String text) {
+        return "    " + text.replace("\n", "\n    ");
     }
 }

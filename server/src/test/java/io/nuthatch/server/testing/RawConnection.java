@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.List;
 
@@ -12,7 +13,11 @@ import java.util.List;
 public final class RawConnection implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
+    private final BufferedInputStream input;
     private final RespReplyReader replies;
+
+    /** What a connection has to read after a wait: nothing yet, the start of a reply, or its end. */
+    public enum Arrival { NOTHING, DATA, CLOSED }
 
     public RawConnection(int port) throws IOException {
         socket = new Socket();
@@ -20,7 +25,8 @@ public final class RawConnection implements AutoCloseable {
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
-        replies = new RespReplyReader(new BufferedInputStream(socket.getInputStream()));
+        input = new BufferedInputStream(socket.getInputStream());
+        replies = new RespReplyReader(input);
     }
 
     /** Sends a request and returns the raw reply (null if the server closed the connection). */
@@ -45,17 +51,39 @@ public final class RawConnection implements AutoCloseable {
 
     /** Whether the server has closed the connection (waits up to the given time for it). */
     public boolean isClosedByServer(int waitMillis) throws IOException {
+        return awaitArrival(waitMillis) == Arrival.CLOSED;
+    }
+
+    /**
+     * Waits up to the given time (at least a millisecond) for the server to send something or close
+     * the connection, and consumes nothing: a reply that arrives is still there for
+     * {@link #readReply}.
+     */
+    public Arrival awaitArrival(int waitMillis) throws IOException {
         int previous = socket.getSoTimeout();
-        socket.setSoTimeout(waitMillis);
+        socket.setSoTimeout(Math.max(1, waitMillis));
+        input.mark(1);
         try {
-            return socket.getInputStream().read() < 0;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
+            int first = input.read();
+            if (first < 0) {
+                return Arrival.CLOSED;
+            }
+            input.reset();
+            return Arrival.DATA;
+        } catch (SocketTimeoutException nothingYet) {
+            return Arrival.NOTHING;
+        } catch (SocketException reset) {
+            return Arrival.CLOSED;
         } finally {
-            socket.setSoTimeout(previous);
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(previous);
+            }
         }
+    }
+
+    /** The port of this end of the connection, which the server shows in CLIENT LIST's addr. */
+    public int localPort() {
+        return socket.getLocalPort();
     }
 
     public Socket socket() {

@@ -10,10 +10,12 @@ import java.io.UncheckedIOException;
 
 /**
  * A Debian redis-server and a Nuthatch server with the same settings, started once per test JVM
- * and shared by the differential tests (each test case flushes them first).
+ * and shared by the differential tests (each test case flushes them first); and, started only when
+ * a redis-only case first needs it, a second redis-server that plays Nuthatch's part in those cases.
  */
 public final class ReferencePair {
     private static ReferencePair shared;
+    private static RedisServerProcess secondRedis;
 
     private final RedisServerProcess redis;
     private final NuthatchServer nuthatch;
@@ -60,6 +62,26 @@ public final class ReferencePair {
 
     public int redisPort() {
         return redis.port();
+    }
+
+    /**
+     * The port of a second redis-server like the first. Its hash seed is its own, so replies in
+     * hash order differ from the first's as Nuthatch's may: the unordered comparisons meet real
+     * differences even in cases only redis-server can run yet.
+     */
+    public int secondRedisPort() {
+        synchronized (ReferencePair.class) {
+            if (secondRedis == null) {
+                try {
+                    RedisServerProcess started = RedisServerProcess.start();
+                    Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+                    secondRedis = started;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return secondRedis.port();
+        }
     }
 
     public int nuthatchPort() {
