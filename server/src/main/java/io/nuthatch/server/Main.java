@@ -9,6 +9,7 @@ import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.config.SystemErrors;
 import io.nuthatch.server.log.ServerLog;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code nuthatch-server [/path/to/redis.conf] [--directive value ...] [-]}: the process, started
  * like redis-server. It reads the configuration as Redis does (the file, then standard input,
  * then the command line), sets up the log, starts the server and stops it on SIGTERM, SIGINT or
- * SHUTDOWN with status 0. A configuration error is reported as Redis reports it, with status 1.
+ * SHUTDOWN with status 0; SIGHUP is ignored, as Redis ignores it. A configuration error is
+ * reported as Redis reports it, with status 1.
  *
  * <p>daemonize yes is accepted and ignored (listed at startup with the directives that have no
  * effect): in a container or under systemd the server runs in the foreground, and a server that
@@ -253,7 +255,18 @@ public final class Main {
     /**
      * Stopping on SIGTERM, SIGINT or SHUTDOWN, as Redis logs it. The signal handlers are installed
      * before the server starts, so that a signal during startup stops the server as soon as it
-     * exists instead of killing the JVM; a second SIGINT exits at once.
+     * exists instead of killing the JVM; a second SIGINT exits at once. SIGHUP is ignored, as
+     * redis-server ignores it, so that closing the terminal it was started from does not stop it.
+     *
+     * <p>What a JVM cannot do is take back a signal its process inherited as ignored: HotSpot then
+     * leaves the disposition alone and {@link Signal#handle} returns SIG_IGN without installing
+     * anything. A shell without job control (a script, CI, {@code cmd &}) starts background jobs
+     * with SIGINT and SIGQUIT ignored, so Redis, which installs its handlers over anything, stops on
+     * SIGINT there and a plain {@code java -jar} would not. The launcher (bin/nuthatch-server)
+     * therefore resets SIGINT and SIGTERM to their defaults before it starts the JVM; here, a
+     * signal still found ignored is reported, so that nobody waits for a Ctrl-C that cannot work.
+     * Under -Xrs the JVM refuses a handler for any of them: the signals then end the process
+     * without a clean shutdown, which is reported too.
      */
     private static final class Shutdown {
         private final ServerLog log;
@@ -268,20 +281,35 @@ public final class Main {
         }
 
         void handleSignals() {
-            for (String name : List.of("TERM", "INT")) {
-                Signal.handle(new Signal(name), signal -> {
-                    if (!requested.compareAndSet(false, true)) {
-                        if (name.equals("INT")) {
-                            log.warning("You insist... exiting now.");
-                            pidFile.remove();
-                            Runtime.getRuntime().halt(1);
-                        }
-                        return;
+            try {
+                Signal.handle(new Signal("HUP"), SignalHandler.SIG_IGN);
+                for (String name : List.of("TERM", "INT")) {
+                    SignalHandler previous = Signal.handle(new Signal(name), signal -> received(name));
+                    if (previous == SignalHandler.SIG_IGN) {
+                        String other = name.equals("TERM") ? "SIGINT" : "SIGTERM";
+                        log.warning("WARNING: Nuthatch inherited SIG" + name + " as ignored (a shell passes SIGINT on"
+                                + " that way to a background job), and a JVM cannot take that back: SIG" + name
+                                + " will not stop the server. Start it with bin/nuthatch-server, which resets the"
+                                + " signal, or stop it with " + other + " or SHUTDOWN.");
                     }
-                    log.warning("Received SIG" + name + " scheduling shutdown...");
-                    new Thread(this::stop, "nuthatch-signal").start();
-                });
+                }
+            } catch (IllegalArgumentException reservedByTheJvm) {
+                log.warning("WARNING: under -Xrs the JVM lets no handler take SIGTERM or SIGINT: they end the process"
+                        + " without a clean shutdown. Stop the server with SHUTDOWN.");
             }
+        }
+
+        private void received(String name) {
+            if (!requested.compareAndSet(false, true)) {
+                if (name.equals("INT")) {
+                    log.warning("You insist... exiting now.");
+                    pidFile.remove();
+                    Runtime.getRuntime().halt(1);
+                }
+                return;
+            }
+            log.warning("Received SIG" + name + " scheduling shutdown...");
+            new Thread(this::stop, "nuthatch-signal").start();
         }
 
         void serverStarted(NuthatchServer started) {
