@@ -67,6 +67,26 @@ public final class Main {
      * process's own, given for tests.
      */
     static int run(String[] args, InputStream standardInput, PrintStream out, PrintStream err) {
+        Startup startup = prepare(args, standardInput, out, err);
+        return startup.config() == null ? startup.exitStatus() : serve(startup.config(), startup.log());
+    }
+
+    /**
+     * What the process decided before it listens: to exit with a status, or to serve this
+     * configuration, with its log set up.
+     */
+    record Startup(int exitStatus, ServerConfig config, ServerLog log) {
+        static Startup exit(int status) {
+            return new Startup(status, null, null);
+        }
+    }
+
+    /**
+     * Everything redis-server does before it listens: the command line, the configuration, the log
+     * and the checks that stop startup. Tests call it to see what a command line makes of the
+     * configuration without serving it.
+     */
+    static Startup prepare(String[] args, InputStream standardInput, PrintStream out, PrintStream err) {
         List<String> arguments = new ArrayList<>();
         for (String arg : args) {
             arguments.add(new String(arg.getBytes(ServerConfig.nativeCharset()), StandardCharsets.ISO_8859_1));
@@ -77,27 +97,27 @@ public final class Main {
                 out.println("Nuthatch server v=" + ServerIdentity.nuthatchVersion() + " redis-compatible="
                         + ServerIdentity.REDIS_VERSION + " java=" + Runtime.version() + " vm="
                         + System.getProperty("java.vm.name") + " bits=64");
-                return 0;
+                return Startup.exit(0);
             }
             case HELP -> {
                 err.print(String.format(USAGE, ServerIdentity.REDIS_VERSION));
-                return 1;
+                return Startup.exit(1);
             }
             case TEST_MEMORY -> {
                 err.println("Nuthatch has no memory test: --test-memory checks a machine's RAM, which a JVM"
                         + " process cannot do. Use a dedicated tool such as memtester.");
-                return 1;
+                return Startup.exit(1);
             }
             case CHECK_SYSTEM -> {
                 out.println("Nuthatch has no system checks to run: it needs neither memory overcommit nor"
                         + " transparent huge pages settings.");
-                return 0;
+                return Startup.exit(0);
             }
             case RUN -> { }
         }
         if (arguments.contains("--sentinel")) {
             err.println("Nuthatch has no sentinel mode (--sentinel).");
-            return 1;
+            return Startup.exit(1);
         }
 
         ServerLog log = new ServerLog(out);
@@ -120,7 +140,7 @@ public final class Main {
                         err.println(e.hint());
                     }
                 }
-                return 1;
+                return Startup.exit(1);
             }
         }
         log.level(ServerLog.Level.byName(config.loglevel.value()));
@@ -128,12 +148,8 @@ public final class Main {
             log.file(config.logfile.value().isEmpty() ? null : config.resolvePath(config.logfile.value()));
         } catch (IOException e) {
             err.print(ConfigFileError.withoutLine("Can't open the log file: " + SystemErrors.describe(e)).report());
-            return 1;
+            return Startup.exit(1);
         }
-        return serve(config, commandLine, log);
-    }
-
-    private static int serve(ServerConfig config, CommandLine commandLine, ServerLog log) {
         long pid = ProcessHandle.current().pid();
         log.warning("oO0OoO0OoO0Oo Nuthatch is starting oO0OoO0OoO0Oo");
         log.warning("Nuthatch version=" + ServerIdentity.nuthatchVersion() + ", redis-compatible="
@@ -146,12 +162,18 @@ public final class Main {
         }
         logDirectivesWithoutEffect(config, log);
         checkMemory(config, log);
-        if (config.port.intValue() == 0) {
-            log.warning("Configured to not listen anywhere, exiting.");
-            return 1;
-        }
-
         log.role('M');
+        if (config.port.intValue() == 0 || config.bind.value().isEmpty()) {
+            log.warning("Configured to not listen anywhere, exiting.");
+            return Startup.exit(1);
+        }
+        if (!checkUserNames(config, log)) {
+            return Startup.exit(1);
+        }
+        return new Startup(0, config, log);
+    }
+
+    private static int serve(ServerConfig config, ServerLog log) {
         PidFile pidFile = PidFile.create(config, log);
         Shutdown shutdown = new Shutdown(log, pidFile);
         shutdown.handleSignals();
@@ -222,6 +244,24 @@ public final class Main {
             }
         }
         return -1;
+    }
+
+    /**
+     * Refuses a user declared with a blank in its name, as redis-server does when it loads the
+     * users after the configuration: {@code --user "alice on nopass"} is one argument, so the
+     * whole text is the name. The rules themselves are checked when ACL users are implemented.
+     */
+    private static boolean checkUserNames(ServerConfig config, ServerLog log) {
+        for (List<String> user : config.declaredUsers()) {
+            for (char c : user.get(0).toCharArray()) {
+                if (c == 0 || c == ' ' || (c >= '\t' && c <= '\r')) {
+                    log.warning("Spaces not allowed in ACL usernames");
+                    log.warning("Critical error while loading ACLs. Exiting.");
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The names of the commands, for rename-command's checks while the configuration is read. */
