@@ -9,6 +9,7 @@ import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.config.SystemErrors;
 import io.nuthatch.server.log.ServerLog;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code nuthatch-server [/path/to/redis.conf] [--directive value ...] [-]}: the process, started
  * like redis-server. It reads the configuration as Redis does (the file, then standard input,
  * then the command line), sets up the log, starts the server and stops it on SIGTERM, SIGINT or
- * SHUTDOWN with status 0. A configuration error is reported as Redis reports it, with status 1.
+ * SHUTDOWN with status 0; SIGHUP is ignored, as Redis ignores it. A configuration error is
+ * reported as Redis reports it, with status 1.
  *
  * <p>daemonize yes is accepted and ignored (listed at startup with the directives that have no
  * effect): in a container or under systemd the server runs in the foreground, and a server that
@@ -65,6 +67,26 @@ public final class Main {
      * process's own, given for tests.
      */
     static int run(String[] args, InputStream standardInput, PrintStream out, PrintStream err) {
+        Startup startup = prepare(args, standardInput, out, err);
+        return startup.config() == null ? startup.exitStatus() : serve(startup.config(), startup.log());
+    }
+
+    /**
+     * What the process decided before it listens: to exit with a status, or to serve this
+     * configuration, with its log set up.
+     */
+    record Startup(int exitStatus, ServerConfig config, ServerLog log) {
+        static Startup exit(int status) {
+            return new Startup(status, null, null);
+        }
+    }
+
+    /**
+     * Everything redis-server does before it listens: the command line, the configuration, the log
+     * and the checks that stop startup. Tests call it to see what a command line makes of the
+     * configuration without serving it.
+     */
+    static Startup prepare(String[] args, InputStream standardInput, PrintStream out, PrintStream err) {
         List<String> arguments = new ArrayList<>();
         for (String arg : args) {
             arguments.add(new String(arg.getBytes(ServerConfig.nativeCharset()), StandardCharsets.ISO_8859_1));
@@ -75,27 +97,27 @@ public final class Main {
                 out.println("Nuthatch server v=" + ServerIdentity.nuthatchVersion() + " redis-compatible="
                         + ServerIdentity.REDIS_VERSION + " java=" + Runtime.version() + " vm="
                         + System.getProperty("java.vm.name") + " bits=64");
-                return 0;
+                return Startup.exit(0);
             }
             case HELP -> {
                 err.print(String.format(USAGE, ServerIdentity.REDIS_VERSION));
-                return 1;
+                return Startup.exit(1);
             }
             case TEST_MEMORY -> {
                 err.println("Nuthatch has no memory test: --test-memory checks a machine's RAM, which a JVM"
                         + " process cannot do. Use a dedicated tool such as memtester.");
-                return 1;
+                return Startup.exit(1);
             }
             case CHECK_SYSTEM -> {
                 out.println("Nuthatch has no system checks to run: it needs neither memory overcommit nor"
                         + " transparent huge pages settings.");
-                return 0;
+                return Startup.exit(0);
             }
             case RUN -> { }
         }
         if (arguments.contains("--sentinel")) {
             err.println("Nuthatch has no sentinel mode (--sentinel).");
-            return 1;
+            return Startup.exit(1);
         }
 
         ServerLog log = new ServerLog(out);
@@ -118,7 +140,7 @@ public final class Main {
                         err.println(e.hint());
                     }
                 }
-                return 1;
+                return Startup.exit(1);
             }
         }
         log.level(ServerLog.Level.byName(config.loglevel.value()));
@@ -126,12 +148,8 @@ public final class Main {
             log.file(config.logfile.value().isEmpty() ? null : config.resolvePath(config.logfile.value()));
         } catch (IOException e) {
             err.print(ConfigFileError.withoutLine("Can't open the log file: " + SystemErrors.describe(e)).report());
-            return 1;
+            return Startup.exit(1);
         }
-        return serve(config, commandLine, log);
-    }
-
-    private static int serve(ServerConfig config, CommandLine commandLine, ServerLog log) {
         long pid = ProcessHandle.current().pid();
         log.warning("oO0OoO0OoO0Oo Nuthatch is starting oO0OoO0OoO0Oo");
         log.warning("Nuthatch version=" + ServerIdentity.nuthatchVersion() + ", redis-compatible="
@@ -144,12 +162,18 @@ public final class Main {
         }
         logDirectivesWithoutEffect(config, log);
         checkMemory(config, log);
-        if (config.port.intValue() == 0) {
-            log.warning("Configured to not listen anywhere, exiting.");
-            return 1;
-        }
-
         log.role('M');
+        if (config.port.intValue() == 0 || config.bind.value().isEmpty()) {
+            log.warning("Configured to not listen anywhere, exiting.");
+            return Startup.exit(1);
+        }
+        if (!checkUserNames(config, log)) {
+            return Startup.exit(1);
+        }
+        return new Startup(0, config, log);
+    }
+
+    private static int serve(ServerConfig config, ServerLog log) {
         PidFile pidFile = PidFile.create(config, log);
         Shutdown shutdown = new Shutdown(log, pidFile);
         shutdown.handleSignals();
@@ -222,6 +246,24 @@ public final class Main {
         return -1;
     }
 
+    /**
+     * Refuses a user declared with a blank in its name, as redis-server does when it loads the
+     * users after the configuration: {@code --user "alice on nopass"} is one argument, so the
+     * whole text is the name. The rules themselves are checked when ACL users are implemented.
+     */
+    private static boolean checkUserNames(ServerConfig config, ServerLog log) {
+        for (List<String> user : config.declaredUsers()) {
+            for (char c : user.get(0).toCharArray()) {
+                if (c == 0 || c == ' ' || (c >= '\t' && c <= '\r')) {
+                    log.warning("Spaces not allowed in ACL usernames");
+                    log.warning("Critical error while loading ACLs. Exiting.");
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** The names of the commands, for rename-command's checks while the configuration is read. */
     private static List<String> commandNames() {
         List<String> names = new ArrayList<>();
@@ -253,7 +295,18 @@ public final class Main {
     /**
      * Stopping on SIGTERM, SIGINT or SHUTDOWN, as Redis logs it. The signal handlers are installed
      * before the server starts, so that a signal during startup stops the server as soon as it
-     * exists instead of killing the JVM; a second SIGINT exits at once.
+     * exists instead of killing the JVM; a second SIGINT exits at once. SIGHUP is ignored, as
+     * redis-server ignores it, so that closing the terminal it was started from does not stop it.
+     *
+     * <p>What a JVM cannot do is take back a signal its process inherited as ignored: HotSpot then
+     * leaves the disposition alone and {@link Signal#handle} returns SIG_IGN without installing
+     * anything. A shell without job control (a script, CI, {@code cmd &}) starts background jobs
+     * with SIGINT and SIGQUIT ignored, so Redis, which installs its handlers over anything, stops on
+     * SIGINT there and a plain {@code java -jar} would not. The launcher (bin/nuthatch-server)
+     * therefore resets SIGINT and SIGTERM to their defaults before it starts the JVM; here, a
+     * signal still found ignored is reported, so that nobody waits for a Ctrl-C that cannot work.
+     * Under -Xrs the JVM refuses a handler for any of them: the signals then end the process
+     * without a clean shutdown, which is reported too.
      */
     private static final class Shutdown {
         private final ServerLog log;
@@ -268,20 +321,35 @@ public final class Main {
         }
 
         void handleSignals() {
-            for (String name : List.of("TERM", "INT")) {
-                Signal.handle(new Signal(name), signal -> {
-                    if (!requested.compareAndSet(false, true)) {
-                        if (name.equals("INT")) {
-                            log.warning("You insist... exiting now.");
-                            pidFile.remove();
-                            Runtime.getRuntime().halt(1);
-                        }
-                        return;
+            try {
+                Signal.handle(new Signal("HUP"), SignalHandler.SIG_IGN);
+                for (String name : List.of("TERM", "INT")) {
+                    SignalHandler previous = Signal.handle(new Signal(name), signal -> received(name));
+                    if (previous == SignalHandler.SIG_IGN) {
+                        String other = name.equals("TERM") ? "SIGINT" : "SIGTERM";
+                        log.warning("WARNING: Nuthatch inherited SIG" + name + " as ignored (a shell passes SIGINT on"
+                                + " that way to a background job), and a JVM cannot take that back: SIG" + name
+                                + " will not stop the server. Start it with bin/nuthatch-server, which resets the"
+                                + " signal, or stop it with " + other + " or SHUTDOWN.");
                     }
-                    log.warning("Received SIG" + name + " scheduling shutdown...");
-                    new Thread(this::stop, "nuthatch-signal").start();
-                });
+                }
+            } catch (IllegalArgumentException reservedByTheJvm) {
+                log.warning("WARNING: under -Xrs the JVM lets no handler take SIGTERM or SIGINT: they end the process"
+                        + " without a clean shutdown. Stop the server with SHUTDOWN.");
             }
+        }
+
+        private void received(String name) {
+            if (!requested.compareAndSet(false, true)) {
+                if (name.equals("INT")) {
+                    log.warning("You insist... exiting now.");
+                    pidFile.remove();
+                    Runtime.getRuntime().halt(1);
+                }
+                return;
+            }
+            log.warning("Received SIG" + name + " scheduling shutdown...");
+            new Thread(this::stop, "nuthatch-signal").start();
         }
 
         void serverStarted(NuthatchServer started) {

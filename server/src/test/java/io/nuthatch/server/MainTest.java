@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -152,18 +158,83 @@ class MainTest {
         }
     }
 
+    /**
+     * A shell without job control (a script, CI, {@code cmd &}) starts a background job with SIGINT
+     * ignored; redis-server still stops on it, and so must the launcher's server. The shell here
+     * ignores SIGINT and SIGTERM explicitly, so the test does not depend on how mvn was started.
+     */
     @Test
-    void sigintStopsTheProcessToo() throws Exception {
+    void theLauncherStopsOnSigintOrSigtermEvenWhenTheyWereIgnored() throws Exception {
+        Path jar = launcherJar();
+        for (String signal : List.of("INT", "TERM")) {
+            int port = RedisServerProcess.freePort();
+            Path log = directory.resolve("launcher-" + signal + ".log");
+            Process process = startWithSignalsIgnored("INT TERM", jar, launcher().toString(), "--port",
+                    Integer.toString(port), "--bind", "127.0.0.1", "--dir", directory.toString(), "--logfile",
+                    log.toString());
+            try {
+                awaitLine(log, "Ready to accept connections", process);
+                assertFalse(Files.readString(log).contains("as ignored"), Files.readString(log));
+                new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+                assertTrue(process.waitFor(20, TimeUnit.SECONDS), "exits after SIG" + signal);
+                assertEquals(0, process.exitValue());
+                String stopped = Files.readString(log);
+                assertTrue(stopped.contains("# Received SIG" + signal + " scheduling shutdown..."), stopped);
+                assertTrue(stopped.contains("# Nuthatch is now ready to exit, bye bye..."), stopped);
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Without the launcher a JVM cannot take back an ignored SIGINT: the server says so in its
+     * log instead of leaving the user to wait for a Ctrl-C that does nothing, and SIGTERM still
+     * stops it cleanly.
+     */
+    @Test
+    void aJvmThatInheritedSigintIgnoredSaysSoAndStopsOnSigterm() throws Exception {
         int port = RedisServerProcess.freePort();
-        Path log = directory.resolve("nuthatch.log");
+        Path log = directory.resolve("ignored.log");
+        List<String> command = javaCommand();
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--logfile", log.toString()));
+        Process process = startWithSignalsIgnored("INT", null, command.toArray(String[]::new));
+        try {
+            awaitLine(log, "Ready to accept connections", process);
+            assertTrue(ignoredSignals(process.pid()).contains(2), "the premise: SIGINT is ignored");
+            assertTrue(Files.readString(log).contains("# WARNING: Nuthatch inherited SIGINT as ignored"),
+                    Files.readString(log));
+            process.destroy();
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "exits after SIGTERM");
+            assertEquals(0, process.exitValue());
+            assertTrue(Files.readString(log).contains("# Received SIGTERM scheduling shutdown..."));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** redis-server ignores SIGHUP, so that closing the terminal it was started from does not stop it. */
+    @Test
+    void sighupIsIgnoredAsRedisServerIgnoresIt() throws Exception {
+        RedisCommandLine.Started redis = RedisCommandLine.start(directory, List.of("--save", ""));
+        try {
+            long redisPid = Long.parseLong(infoField(redis.port(), "process_id"));
+            new ProcessBuilder("kill", "-HUP", Long.toString(redisPid)).start().waitFor();
+            Thread.sleep(200);
+            assertEquals("+PONG\r\n", ping(redis.port()), "redis-server after SIGHUP");
+        } finally {
+            redis.close();
+        }
+        int port = RedisServerProcess.freePort();
+        Path log = directory.resolve("hup.log");
         Process process = startProcess("--port", Integer.toString(port), "--bind", "127.0.0.1", "--logfile",
                 log.toString());
         try {
             awaitLine(log, "Ready to accept connections", process);
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "exits after SIGINT");
-            assertEquals(0, process.exitValue());
-            assertTrue(Files.readString(log).contains("# Received SIGINT scheduling shutdown..."));
+            new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor();
+            Thread.sleep(200);
+            assertEquals("+PONG\r\n", ping(port), "nuthatch after SIGHUP");
+            assertTrue(ignoredSignals(process.pid()).contains(1), "SIGHUP is ignored");
         } finally {
             process.destroyForcibly();
         }
@@ -204,6 +275,86 @@ class MainTest {
         command.addAll(List.of(arguments));
         return new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("process.out").toFile()).start();
+    }
+
+    /**
+     * Starts the command from a shell that ignores the signals first, as a shell without job
+     * control does for a background job; the command inherits them ignored. With a jar, the
+     * launcher runs it (NUTHATCH_JAR), with this JVM and a small heap.
+     */
+    private Process startWithSignalsIgnored(String signals, Path jar, String... command) throws IOException {
+        List<String> shell = new ArrayList<>(List.of("sh", "-c", "trap '' " + signals + "; exec \"$@\"", "sh"));
+        shell.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(shell).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(directory.resolve("process.out").toFile());
+        if (jar != null) {
+            builder.environment().put("NUTHATCH_JAR", jar.toString());
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().put("JAVA_OPTS", "-Xmx128m");
+        }
+        return builder.start();
+    }
+
+    /** bin/nuthatch-server of this checkout (the tests run in server/). */
+    private static Path launcher() {
+        Path launcher = Path.of("").toAbsolutePath().getParent().resolve("bin/nuthatch-server");
+        assertTrue(Files.isExecutable(launcher), launcher + " is not executable");
+        return launcher;
+    }
+
+    /**
+     * A jar for the launcher to run before mvn has packaged one: only a manifest, naming Main and
+     * this test's class path, so the launcher's own {@code java -jar} line is what runs.
+     */
+    private Path launcherJar() throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+        StringBuilder classPath = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            classPath.append(Path.of(entry).toAbsolutePath().toUri()).append(' ');
+        }
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath.toString().trim());
+        Path jar = directory.resolve("launcher-test.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            // the manifest is the whole jar
+        }
+        return jar;
+    }
+
+    /** The signal numbers a process ignores, from the SigIgn mask of /proc/pid/status. */
+    private static Set<Integer> ignoredSignals(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+                Set<Integer> signals = new TreeSet<>();
+                for (int signal = 1; signal <= 64; signal++) {
+                    if ((mask & (1L << (signal - 1))) != 0) {
+                        signals.add(signal);
+                    }
+                }
+                return signals;
+            }
+        }
+        throw new AssertionError("no SigIgn line for " + pid);
+    }
+
+    private static String ping(int port) throws IOException {
+        try (RawConnection connection = new RawConnection(port)) {
+            return new String(connection.call("PING"), StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static String infoField(int port, String field) throws IOException {
+        try (RawConnection connection = new RawConnection(port)) {
+            String info = new String(connection.call("INFO", "server"), StandardCharsets.US_ASCII);
+            for (String line : info.split("\r\n")) {
+                if (line.startsWith(field + ":")) {
+                    return line.substring(field.length() + 1);
+                }
+            }
+        }
+        throw new AssertionError("no " + field + " in INFO");
     }
 
     private static List<String> javaCommand() {

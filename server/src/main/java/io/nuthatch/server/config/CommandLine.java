@@ -12,7 +12,9 @@ import java.util.List;
  * after the file and standard input, so they override both. A {@code --name} right after a name
  * with no value yet is a value ({@code --logfile --weird}); {@code --save} with no value means
  * {@code save ""}. An argument holding a blank ("--port 7000") is taken as a line of its own,
- * unquoted. A {@code -} first or last reads configuration from standard input. Only the first
+ * unquoted. A directive of several values may come as one argument ({@code --save "3600 1 300
+ * 100"}): the loader splits it, as it would the same line in a file. A {@code -} first or last
+ * reads configuration from standard input. Only the first
  * argument may be --help, --version, --test-memory or --check-system.
  */
 public final class CommandLine {

@@ -103,6 +103,9 @@ public final class ConfigLoader {
         List<String> values = arguments.subList(1, arguments.size());
         ConfigDirective directive = config.find(name);
         if (directive != null) {
+            if (directive.takesMultipleArguments()) {
+                values = splitSingleArgument(values);
+            }
             if (readingConfigFile) {
                 directive.loadFromFile(values);
             } else {
@@ -137,6 +140,21 @@ public final class ConfigLoader {
         } else {
             throw new ConfigException("Bad directive or wrong number of arguments");
         }
+    }
+
+    /**
+     * The arguments of a directive that takes several, when they came as one: {@code --save "3600
+     * 1 300 100"}, as charts and compose files write it, or {@code bind "127.0.0.1 ::1"} in a file.
+     * Redis splits that one argument again with the line's own rules, quotes included; an empty
+     * one stays as it is, since {@code save ""} means no rules, and one with unbalanced quotes
+     * gives no arguments at all, as Redis's splitter then returns none.
+     */
+    private static List<String> splitSingleArgument(List<String> values) {
+        if (values.size() != 1 || values.get(0).isEmpty()) {
+            return values;
+        }
+        List<String> split = ConfigSyntax.splitArguments(values.get(0));
+        return split == null ? List.of() : split;
     }
 
     private void renameCommand(String name, String newName) throws ConfigException {

@@ -25,6 +25,11 @@
  *     and marked {@code withoutEffect(reason)}; the process lists the ones a configuration sets at
  *     startup. What cannot be pretended is refused with a clear message: a replica (replicaof
  *     host port), cluster-enabled yes, loadmodule and module configuration.</li>
+ * <li>A directive of several values (Redis's MULTI_ARG_CONFIG: save, bind,
+ *     client-output-buffer-limit...) given as one non-empty argument, as charts and compose files
+ *     give it ({@code --save "3600 1 300 100"}, or quoted in a file), is split again with the
+ *     line's own rules, quotes included, as Redis 7.0 does. CONFIG SET splits its one string at
+ *     each single space instead, also as Redis does; the two differ on "3600  1" and quotes.</li>
  * <li>A directive only the command line or a file knows (include, rename-command, user) is not
  *     a directive object: the loader handles it and the configuration records its effect.</li>
  * </ul>
