@@ -29,7 +29,8 @@ public final class CommandContext {
     private final ClientSession client;
     private RequestArguments arguments;
     private CommandSpec command;
-    private List<byte[][]> propagatedInstead;
+    /** Reused by every command of the connection; empty unless the command rewrote itself. */
+    private final List<byte[][]> propagatedInstead = new ArrayList<>(2);
     private boolean propagationSuppressed;
 
     public CommandContext(Engine engine, ClientSession client) {
@@ -40,7 +41,9 @@ public final class CommandContext {
     void begin(CommandSpec command, RequestArguments arguments) {
         this.command = command;
         this.arguments = arguments;
-        this.propagatedInstead = null;
+        if (!propagatedInstead.isEmpty()) {
+            propagatedInstead.clear();
+        }
         this.propagationSuppressed = false;
     }
 
@@ -169,12 +172,10 @@ public final class CommandContext {
 
     /**
      * Propagates the given command instead of the one that ran (SET EX becomes SET PXAT). Called
-     * several times, it propagates them all, in order.
+     * several times, it propagates them all, in order. The arrays are handed to the propagation
+     * listeners as they are, once the command has ended: they must not change before that.
      */
     public void propagateAs(byte[]... rewritten) {
-        if (propagatedInstead == null) {
-            propagatedInstead = new ArrayList<>(2);
-        }
         propagatedInstead.add(rewritten);
     }
 
@@ -188,8 +189,9 @@ public final class CommandContext {
         engine.markDirty();
     }
 
+    /** The rewritten forms, or null when the command propagates as it was sent. */
     List<byte[][]> propagatedInstead() {
-        return propagatedInstead;
+        return propagatedInstead.isEmpty() ? null : propagatedInstead;
     }
 
     boolean isPropagationSuppressed() {
