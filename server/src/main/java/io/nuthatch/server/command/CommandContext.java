@@ -9,6 +9,7 @@ import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
+import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.type.NumericStrings;
 import io.nuthatch.server.type.StoredValue;
 import io.nuthatch.server.type.StringValue;
@@ -165,6 +166,17 @@ public final class CommandContext {
 
     // ---------------------------------------------------------------- propagation
 
+    /**
+     * Write propagation, for the commands that run others as one unit: EXEC and scripts open the
+     * outer unit ({@link WritePropagation#beginUnit()}) before running their commands and close it
+     * after, and suppress their own propagation ({@link #suppressPropagation()}), so that what the
+     * commands inside wrote is delivered together, wrapped in MULTI/EXEC when it is more than one
+     * record.
+     */
+    public WritePropagation propagation() {
+        return engine.propagation();
+    }
+
     /** Whether writes are propagated at all; handlers build rewritten forms only when they are. */
     public boolean isPropagating() {
         return engine.propagation().isActive();
@@ -177,6 +189,16 @@ public final class CommandContext {
      */
     public void propagateAs(byte[]... rewritten) {
         propagatedInstead.add(rewritten);
+    }
+
+    /**
+     * Propagates a record built in reused buffers instead of the command that ran, allocating
+     * nothing: {@code c.rewrite().word(SET).argument(1).bytes(stored).word(PXAT).number(at).end()}.
+     * Records built this way take the place of the command as sent and of {@link #propagateAs}
+     * forms; call it only when {@link #isPropagating()}. See {@link WritePropagation#rewrite}.
+     */
+    public WritePropagation.RecordBuilder rewrite() {
+        return engine.propagation().rewrite(arguments);
     }
 
     /** Propagates nothing for this command, even though it changed the dataset. */

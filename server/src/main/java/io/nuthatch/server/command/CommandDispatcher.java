@@ -163,6 +163,7 @@ public final class CommandDispatcher {
                 propagate(context, arguments);
             }
         } finally {
+            propagation.discardRewritten();
             propagation.endUnit();
         }
     }
@@ -177,12 +178,14 @@ public final class CommandDispatcher {
         }
         int database = context.client().database();
         List<byte[][]> rewritten = context.propagatedInstead();
-        if (rewritten == null) {
-            propagation.propagateAsSent(database, arguments);
-        } else {
+        if (propagation.hasRewritten()) {
+            propagation.commitRewritten(database);
+        } else if (rewritten != null) {
             for (int i = 0; i < rewritten.size(); i++) {
                 propagation.propagate(database, rewritten.get(i));
             }
+        } else {
+            propagation.propagateAsSent(database, arguments);
         }
     }
 

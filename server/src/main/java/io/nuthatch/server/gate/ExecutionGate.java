@@ -104,7 +104,7 @@ public final class ExecutionGate implements AutoCloseable {
      * and passes the same instance to every {@link #enter}.
      */
     public abstract static class Waiter {
-        private boolean queued;
+        private volatile boolean queued;
         private volatile boolean needsFree;
         /** The window this waiter was admitted to; 0 for none. */
         private volatile int ticket;
@@ -173,6 +173,9 @@ public final class ExecutionGate implements AutoCloseable {
     public boolean enter(Waiter waiter) {
         if (state == State.FREE && mutex.tryLock()) {
             if (admits(waiter)) {
+                if (waiter.queued) {
+                    dequeue(waiter);
+                }
                 return true;
             }
             mutex.unlock();
@@ -195,6 +198,9 @@ public final class ExecutionGate implements AutoCloseable {
             boolean held = observed == State.FREE || windowOpen ? lockForAQuantum() : mutex.tryLock();
             if (held) {
                 if (admits(waiter)) {
+                    if (waiter.queued) {
+                        dequeue(waiter);
+                    }
                     return true;
                 }
                 mutex.unlock();
@@ -219,6 +225,38 @@ public final class ExecutionGate implements AutoCloseable {
             waiter.ticket = 0;
         }
         return true;
+    }
+
+    /** The waiter got in by itself while queued: it needs no admission later. */
+    private void dequeue(Waiter waiter) {
+        synchronized (queueLock) {
+            if (waiter.queued) {
+                waiter.queued = false;
+                if (!windowWaiters.remove(waiter)) {
+                    freeWaiters.remove(waiter);
+                }
+                windowWaitersPresent = !windowWaiters.isEmpty();
+            }
+        }
+    }
+
+    /**
+     * The caller was admitted but has nothing left to do (its work ran meanwhile): the long work
+     * need not wait for its turn, and it leaves the queue. Called on the caller's thread.
+     */
+    public void withdraw(Waiter waiter) {
+        if (waiter.queued) {
+            dequeue(waiter);
+        }
+        if (waiter.ticket != 0) {
+            synchronized (queueLock) {
+                if (windowOpen && waiter.ticket == windowTicket
+                        && guestsOutstanding.decrementAndGet() == 0) {
+                    LockSupport.unpark(worker);
+                }
+                waiter.ticket = 0;
+            }
+        }
     }
 
     /** Queues the waiter unless the state moved on since it was observed; false means try again. */

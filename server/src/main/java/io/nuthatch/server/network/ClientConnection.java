@@ -192,7 +192,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** A turn the gate admitted, or one that yielded, goes on; then what it wrote is sent. */
     private void resume() {
         yielded = false;
-        serve();
+        if (!hasWorkForTheEngine()) {
+            // Admitted with nothing left to do: the long work need not wait for this connection.
+            gate.withdraw(gateWaiter);
+        } else {
+            serve();
+        }
         flush();
     }
 

@@ -146,6 +146,51 @@ public final class PropagatedUnit {
         arenaUsed += length;
     }
 
+    /** Adds the decimal digits of a number, in the arena (an absolute time of a rewritten record). */
+    void addNumber(long value) {
+        int length = decimalLength(value);
+        if (arenaUsed + length > arena.length) {
+            arena = new byte[Math.max(arena.length * 2, length)];
+            arenaUsed = 0;
+        }
+        // Digits from the last, on the negative side so that Long.MIN_VALUE needs no special case.
+        long rest = value < 0 ? value : -value;
+        int position = arenaUsed + length;
+        do {
+            long quotient = rest / 10;
+            arena[--position] = (byte) ('0' + (quotient * 10 - rest));
+            rest = quotient;
+        } while (rest != 0);
+        if (value < 0) {
+            arena[--position] = '-';
+        }
+        addView(arena, arenaUsed, length);
+        arenaUsed += length;
+    }
+
+    private static int decimalLength(long value) {
+        int length = value < 0 ? 2 : 1;
+        for (long rest = value / 10; rest != 0; rest /= 10) {
+            length++;
+        }
+        return length;
+    }
+
+    /** Appends this unit's records to {@code target}, as views, or as copies when {@code copy}. */
+    void appendTo(PropagatedUnit target, int database, boolean copy) {
+        for (int record = 0; record < records; record++) {
+            target.startRecord(database);
+            for (int index = recordStarts[record]; index < recordStarts[record + 1]; index++) {
+                if (copy) {
+                    target.addCopy(arrays[index], offsets[index], lengths[index]);
+                } else {
+                    target.addView(arrays[index], offsets[index], lengths[index]);
+                }
+            }
+            target.endRecord();
+        }
+    }
+
     /** Forgets the records, keeping the arrays for the next unit. */
     void clear() {
         Arrays.fill(arrays, 0, arguments, null);

@@ -84,6 +84,9 @@ public final class WritePropagation {
     private volatile boolean active;
 
     private final PropagatedUnit unit = new PropagatedUnit();
+    /** The rewritten records the running command built with {@link #rewrite}, until it ends. */
+    private final PropagatedUnit rewritten = new PropagatedUnit();
+    private final RecordBuilder recordBuilder = new RecordBuilder();
     private int depth;
     private long lastOffset;
 
@@ -205,6 +208,98 @@ public final class WritePropagation {
         unit.addView(verb, 0, verb.length);
         unit.addCopy(key, 0, key.length);
         endRecord();
+    }
+
+    /**
+     * Starts a rewritten record of the running command, built in reused buffers, so that a command
+     * that propagates a form of its own (SET EX as SET PXAT) allocates nothing for it:
+     * {@code rewrite(arguments).word(SET).argument(1).bytes(stored).word(PXAT).number(at).end()}.
+     * Its records replace the command as sent, in the order built, once the command has ended and
+     * only if it changed the dataset ({@link #commitRewritten}); the ranges given must stay
+     * unchanged until then.
+     */
+    public RecordBuilder rewrite(RequestArguments arguments) {
+        recordBuilder.arguments = arguments;
+        return recordBuilder;
+    }
+
+    /** Whether the running command built rewritten records. */
+    public boolean hasRewritten() {
+        return rewritten.recordCount() > 0 || recordBuilder.open;
+    }
+
+    /** Records the running command's rewritten records in the current unit, in {@code database}. */
+    public void commitRewritten(int database) {
+        recordBuilder.end();
+        rewritten.appendTo(unit, database, depth > 1);
+        rewritten.clear();
+        if (depth == 0) {
+            deliver();
+        }
+    }
+
+    /** Forgets the running command's rewritten records (it changed nothing, or propagates nothing). */
+    public void discardRewritten() {
+        if (rewritten.recordCount() > 0 || recordBuilder.open) {
+            rewritten.clear();
+            recordBuilder.open = false;
+        }
+    }
+
+    /** Builds one rewritten record; see {@link #rewrite}. Reused: one record at a time. */
+    public final class RecordBuilder {
+        private RequestArguments arguments;
+        private boolean open;
+
+        private RecordBuilder() {
+        }
+
+        private void open() {
+            if (!open) {
+                rewritten.startRecord(0);
+                open = true;
+            }
+        }
+
+        /** A constant word (a command name, an option): never changed, so never copied. */
+        public RecordBuilder word(byte[] constant) {
+            open();
+            rewritten.addView(constant, 0, constant.length);
+            return this;
+        }
+
+        /** Argument {@code index} of the request, by reference. */
+        public RecordBuilder argument(int index) {
+            open();
+            rewritten.addView(arguments.array(index), arguments.offset(index), arguments.length(index));
+            return this;
+        }
+
+        /** Bytes the command holds (the value it stored), by reference. */
+        public RecordBuilder bytes(byte[] array, int offset, int length) {
+            open();
+            rewritten.addView(array, offset, length);
+            return this;
+        }
+
+        public RecordBuilder bytes(byte[] array) {
+            return bytes(array, 0, array.length);
+        }
+
+        /** A number, as its decimal digits. */
+        public RecordBuilder number(long value) {
+            open();
+            rewritten.addNumber(value);
+            return this;
+        }
+
+        /** Ends the record; the next word starts another. */
+        public void end() {
+            if (open) {
+                rewritten.endRecord();
+                open = false;
+            }
+        }
     }
 
     private void endRecord() {

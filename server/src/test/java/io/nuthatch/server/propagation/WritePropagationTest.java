@@ -162,6 +162,53 @@ class WritePropagationTest {
     }
 
     @Test
+    void aRewrittenRecordIsBuiltInReusedBuffersAndReplacesTheCommand() {
+        RequestArguments arguments = RequestArguments.of("SET", "k", "v", "EX", "10");
+        byte[] stored = bytes("v");
+        for (long time : new long[] {1_700_000_000_123L, 0, -42, Long.MIN_VALUE}) {
+            propagation.beginUnit();
+            propagation.rewrite(arguments).word(bytes("SET")).argument(1).bytes(stored).word(bytes("PXAT"))
+                    .number(time).end();
+            assertTrue(propagation.hasRewritten());
+            propagation.commitRewritten(5);
+            propagation.endUnit();
+            assertEquals("@" + propagation.lastOffset() + " [5 SET k v PXAT " + time + "]",
+                    delivered.get(delivered.size() - 1));
+        }
+        assertFalse(propagation.hasRewritten());
+    }
+
+    @Test
+    void rewrittenRecordsOfACommandThatChangedNothingAreDiscarded() {
+        RequestArguments arguments = RequestArguments.of("GETEX", "k", "PERSIST");
+        propagation.beginUnit();
+        propagation.rewrite(arguments).word(bytes("PERSIST")).argument(1);
+        propagation.discardRewritten();
+        propagation.endUnit();
+        propagation.beginUnit();
+        propagation.rewrite(arguments).word(bytes("DEL")).argument(1).end();
+        propagation.rewrite(arguments).word(bytes("SET")).argument(1).number(7).end();
+        propagation.commitRewritten(0);
+        propagation.endUnit();
+        assertEquals(List.of("@1 MULTI [0 DEL k] [0 SET k 7]"), delivered);
+    }
+
+    @Test
+    void aRewrittenRecordInsideAnOuterUnitIsCopied() {
+        RequestArguments arguments = RequestArguments.of("INCRBYFLOAT", "k", "1.5");
+        byte[] stored = bytes("2.5");
+        propagation.beginUnit();
+        propagation.beginUnit();
+        propagation.rewrite(arguments).word(bytes("SET")).argument(1).bytes(stored).end();
+        propagation.commitRewritten(0);
+        propagation.endUnit();
+        stored[0] = '9';
+        arguments.array(1)[arguments.offset(1)] = 'X';
+        propagation.endUnit();
+        assertEquals(List.of("@1 [0 SET k 2.5]"), delivered);
+    }
+
+    @Test
     void durabilityIsReportedToWhoWaitsForItOnce() {
         List<String> told = new ArrayList<>();
         assertTrue(propagation.whenDurable(5, () -> told.add("off")), "nothing waits while the wait is off");
