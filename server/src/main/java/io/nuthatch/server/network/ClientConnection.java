@@ -111,6 +111,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean awaitingDurability;
     /** A turn stopped to let another thread have the engine; it goes on in a task of its own. */
     private boolean yielded;
+    /** The gate queued this connection: the socket is not read until it is admitted. */
+    private boolean waitingAtGate;
 
     ClientConnection(Engine engine, ExecutionModel execution) {
         this.engine = engine;
@@ -183,7 +185,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
                 return;
             }
             paused = false;
-            channel.channel().config().setAutoRead(true);
+            if (!waitingAtGate) {
+                channel.channel().config().setAutoRead(true);
+            }
         }
         serve();
         engine.stats().readProcessed(System.nanoTime() - started);
@@ -192,6 +196,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** A turn the gate admitted, or one that yielded, goes on; then what it wrote is sent. */
     private void resume() {
         yielded = false;
+        stopWaitingAtGate();
         if (!hasWorkForTheEngine()) {
             // Admitted with nothing left to do: the long work need not wait for this connection.
             gate.withdraw(gateWaiter);
@@ -211,8 +216,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         while (!yielded && hasWorkForTheEngine()) {
             gateWaiter.needsFree(wakeups != null && !wakeups.isEmpty() && !forgetPending);
             if (!gate.enter(gateWaiter)) {
+                // As Redis reads no socket while a script or a load holds it: the kernel's buffers
+                // hold what the client sends next, not this connection's memory.
+                waitingAtGate = true;
+                if (!released) {
+                    channel.channel().config().setAutoRead(false);
+                }
                 return;
             }
+            stopWaitingAtGate();
             boolean writeAndGoOn;
             try {
                 writeAndGoOn = turn();
@@ -226,6 +238,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             }
             if (!writeAndGoOn || !writeOutput()) {
                 return;
+            }
+        }
+    }
+
+    /** Admitted, or in by itself: the socket is read again (unless the client does not read its replies). */
+    private void stopWaitingAtGate() {
+        if (waitingAtGate) {
+            waitingAtGate = false;
+            if (!paused && !released) {
+                channel.channel().config().setAutoRead(true);
             }
         }
     }
@@ -470,7 +492,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(true);
+            if (!waitingAtGate) {
+                ctx.channel().config().setAutoRead(true);
+            }
             // Requests held back while paused are already read: run them without waiting for a read.
             // Later, as a task of its own, so that a write inside process() never re-enters it.
             ctx.executor().execute(() -> {

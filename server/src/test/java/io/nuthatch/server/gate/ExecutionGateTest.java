@@ -101,6 +101,30 @@ class ExecutionGateTest {
     }
 
     @Test
+    void aClientThatKeepsSendingWhileTheEngineIsHeldIsServedInFullOnceItIsFree() throws Exception {
+        start("busy-reply-threshold", "60000");
+        RawConnection client = connect();
+        HeldEngine work = HeldEngine.holdLong(server.gate(), ExecutionGate.LongKind.SCRIPT);
+        int requests = 20_000;
+        Thread sender = new Thread(() -> {
+            try {
+                for (int i = 0; i < requests; i += 1000) {
+                    client.send("INCR n\r\n".repeat(1000).getBytes());
+                }
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        sender.start();
+        assertNoReplyYet(client);
+        work.release();
+        for (int i = 1; i <= requests; i++) {
+            assertEquals(":" + i + "\\r\\n", reply(client));
+        }
+        sender.join(10_000);
+    }
+
+    @Test
     void pastTheBusyThresholdClientsAreAnsweredBusyWhileTheWorkGoesOn() throws Exception {
         start("busy-reply-threshold", "100");
         RawConnection client = connect();
