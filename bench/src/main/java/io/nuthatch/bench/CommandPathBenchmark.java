@@ -10,6 +10,7 @@ import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandDispatcher;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.gate.ExecutionGate;
+import io.nuthatch.server.gate.GateWaiter;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.log.ServerLog;
@@ -61,7 +62,7 @@ public class CommandPathBenchmark {
 
     private Engine engine;
     private ExecutionGate gate;
-    private final ExecutionGate.Waiter waiter = new ExecutionGate.Waiter() {
+    private final GateWaiter waiter = new GateWaiter() {
         @Override
         protected void admit() {
             throw new IllegalStateException("nothing holds the engine for long in this benchmark");

@@ -4,11 +4,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,8 +37,8 @@ import java.util.function.LongSupplier;
  * points. The rule is that no thread serving connections ever waits for the mutex while long work
  * holds it: {@link #enter} waits only while the state is FREE (the holder is short work), checking
  * the state again every {@link #WAIT_QUANTUM_NANOS}; once long work holds the engine, a caller
- * that may not run is queued as a {@link Waiter} and returns at once, keeping its requests
- * buffered, and the gate calls {@link Waiter#admit} when it may try again: at a yield point of
+ * that may not run is queued as a {@link GateWaiter} and returns at once, keeping its requests
+ * buffered, and the gate calls {@link GateWaiter#admit} when it may try again: at a yield point of
  * long work past the threshold or of loading (a "window"), or when the gate is free again. The
  * long work waits (at most {@link #WINDOW_LIMIT_NANOS}) for the connections it admitted to take
  * their turn before it goes on, so a client is answered at every yield point, as Redis answers
@@ -99,31 +97,6 @@ public final class ExecutionGate implements AutoCloseable {
         boolean loadSlice();
     }
 
-    /**
-     * A caller queued at the gate (a connection whose requests wait). Its owner subclasses it once
-     * and passes the same instance to every {@link #enter}.
-     */
-    public abstract static class Waiter {
-        private volatile boolean queued;
-        private volatile boolean needsFree;
-        /** The window this waiter was admitted to; 0 for none. */
-        private volatile int ticket;
-
-        /**
-         * Whether the caller's pending work needs the gate free (a blocked client's wake-up, which
-         * Redis too runs only once a script has ended), rather than a window of long work.
-         */
-        public final void needsFree(boolean needsFree) {
-            this.needsFree = needsFree;
-        }
-
-        /**
-         * The caller may try to {@link #enter} again. Called from any thread, with no lock held; the
-         * caller moves to its own thread before entering.
-         */
-        protected abstract void admit();
-    }
-
     /** How long a caller waits for short work before looking at the state again. */
     static final long WAIT_QUANTUM_NANOS = 100_000;
     /** How long long work waits at a yield point for the connections it admitted. */
@@ -139,20 +112,19 @@ public final class ExecutionGate implements AutoCloseable {
     private long busyThresholdNanos;
 
     private final Object queueLock = new Object();
-    /** Waiters a window admits; guarded by queueLock. */
-    private final ArrayDeque<Waiter> windowWaiters = new ArrayDeque<>();
-    /** Waiters only the end of the long work admits; guarded by queueLock. */
-    private final ArrayDeque<Waiter> freeWaiters = new ArrayDeque<>();
+    /** GateWaiters a window admits; guarded by queueLock. */
+    private final ArrayDeque<GateWaiter> windowWaiters = new ArrayDeque<>();
+    /** GateWaiters only the end of the long work admits; guarded by queueLock. */
+    private final ArrayDeque<GateWaiter> freeWaiters = new ArrayDeque<>();
     private volatile boolean windowWaitersPresent;
     private volatile boolean windowOpen;
     private volatile int windowTicket;
     private int lastTicket;
     private final AtomicInteger guestsOutstanding = new AtomicInteger();
     /** The holder, when it was admitted by the open window; only its holder touches it. */
-    private Waiter guest;
+    private GateWaiter guest;
 
-    private final ConcurrentLinkedQueue<ExclusiveTask> tasks = new ConcurrentLinkedQueue<>();
-    private volatile boolean tasksPresent;
+    private final ExclusiveReads exclusiveReads = new ExclusiveReads(mutex);
     private final Holder holder = new Holder();
     private ExecutorService longWorkThread;
     private boolean closed;
@@ -166,11 +138,11 @@ public final class ExecutionGate implements AutoCloseable {
 
     /**
      * Takes the engine for short work, or queues {@code waiter} and returns false when long work
-     * holds it and the caller may not run now (it is then admitted later; see {@link Waiter}).
+     * holds it and the caller may not run now (it is then admitted later; see {@link GateWaiter}).
      * When this returns true the caller holds the engine and must {@link #exit()}; it runs in the
      * state {@link #state()} says: FREE, or BUSY/LOADING inside a window.
      */
-    public boolean enter(Waiter waiter) {
+    public boolean enter(GateWaiter waiter) {
         if (state == State.FREE && mutex.tryLock()) {
             if (admits(waiter)) {
                 if (waiter.queued) {
@@ -183,7 +155,7 @@ public final class ExecutionGate implements AutoCloseable {
         return enterSlowly(waiter);
     }
 
-    private boolean enterSlowly(Waiter waiter) {
+    private boolean enterSlowly(GateWaiter waiter) {
         while (true) {
             State observed = state;
             boolean mayRun = observed == State.FREE
@@ -211,7 +183,7 @@ public final class ExecutionGate implements AutoCloseable {
     }
 
     /** With the mutex held: whether the caller may run in the current state. */
-    private boolean admits(Waiter waiter) {
+    private boolean admits(GateWaiter waiter) {
         State current = state;
         if (current == State.FREE) {
             return true;
@@ -228,7 +200,7 @@ public final class ExecutionGate implements AutoCloseable {
     }
 
     /** The waiter got in by itself while queued: it needs no admission later. */
-    private void dequeue(Waiter waiter) {
+    private void dequeue(GateWaiter waiter) {
         synchronized (queueLock) {
             if (waiter.queued) {
                 waiter.queued = false;
@@ -244,7 +216,7 @@ public final class ExecutionGate implements AutoCloseable {
      * The caller was admitted but has nothing left to do (its work ran meanwhile): the long work
      * need not wait for its turn, and it leaves the queue. Called on the caller's thread.
      */
-    public void withdraw(Waiter waiter) {
+    public void withdraw(GateWaiter waiter) {
         if (waiter.queued) {
             dequeue(waiter);
         }
@@ -260,7 +232,7 @@ public final class ExecutionGate implements AutoCloseable {
     }
 
     /** Queues the waiter unless the state moved on since it was observed; false means try again. */
-    private boolean enqueue(Waiter waiter, State observed) {
+    private boolean enqueue(GateWaiter waiter, State observed) {
         synchronized (queueLock) {
             State current = state;
             if (current != observed || current == State.FREE) {
@@ -316,7 +288,7 @@ public final class ExecutionGate implements AutoCloseable {
 
     /** Gives the engine back after {@link #enter} or {@link #tryEnterFree}. */
     public void exit() {
-        Waiter admitted = guest;
+        GateWaiter admitted = guest;
         if (admitted != null) {
             guest = null;
             if (guestsOutstanding.decrementAndGet() == 0) {
@@ -339,60 +311,7 @@ public final class ExecutionGate implements AutoCloseable {
      * @return whether the task ran
      */
     public boolean runExclusive(Runnable task, long timeoutMillis) {
-        ExclusiveTask queued = new ExclusiveTask(task);
-        tasks.add(queued);
-        tasksPresent = true;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        try {
-            while (!queued.done) {
-                if (lockForAQuantum()) {
-                    try {
-                        queued.runOnce();
-                    } finally {
-                        mutex.unlock();
-                    }
-                } else if (System.nanoTime() - deadline > 0) {
-                    if (queued.claim.compareAndSet(false, true)) {
-                        // Claimed unrun, so that the work never runs it later, when nobody waits.
-                        return false;
-                    }
-                    // The long work is running it at this moment: short, wait for it.
-                    while (!queued.done) {
-                        Thread.onSpinWait();
-                    }
-                }
-            }
-            return true;
-        } finally {
-            tasks.remove(queued);
-        }
-    }
-
-    private void runTasks() {
-        tasksPresent = false;
-        for (ExclusiveTask task; (task = tasks.poll()) != null; ) {
-            task.runOnce();
-        }
-    }
-
-    private static final class ExclusiveTask {
-        private final Runnable task;
-        private final AtomicBoolean claim = new AtomicBoolean();
-        private volatile boolean done;
-
-        ExclusiveTask(Runnable task) {
-            this.task = task;
-        }
-
-        void runOnce() {
-            if (claim.compareAndSet(false, true)) {
-                try {
-                    task.run();
-                } finally {
-                    done = true;
-                }
-            }
-        }
+        return exclusiveReads.run(task, timeoutMillis);
     }
 
     // ---------------------------------------------------------------- state, for the dispatcher
@@ -492,8 +411,8 @@ public final class ExecutionGate implements AutoCloseable {
 
     /** Frees the gate and admits everyone queued, in the order they came. */
     private void end() {
-        runTasks();
-        List<Waiter> admitted = new ArrayList<>();
+        exclusiveReads.runWaiting();
+        List<GateWaiter> admitted = new ArrayList<>();
         synchronized (queueLock) {
             state = State.FREE;
             drainInto(windowWaiters, admitted, 0);
@@ -505,16 +424,16 @@ public final class ExecutionGate implements AutoCloseable {
         admitAll(admitted);
     }
 
-    private static void drainInto(ArrayDeque<Waiter> queue, List<Waiter> admitted, int ticket) {
-        for (Waiter waiter; (waiter = queue.poll()) != null; ) {
+    private static void drainInto(ArrayDeque<GateWaiter> queue, List<GateWaiter> admitted, int ticket) {
+        for (GateWaiter waiter; (waiter = queue.poll()) != null; ) {
             waiter.queued = false;
             waiter.ticket = ticket;
             admitted.add(waiter);
         }
     }
 
-    private static void admitAll(List<Waiter> admitted) {
-        for (Waiter waiter : admitted) {
+    private static void admitAll(List<GateWaiter> admitted) {
+        for (GateWaiter waiter : admitted) {
             waiter.admit();
         }
     }
@@ -531,9 +450,7 @@ public final class ExecutionGate implements AutoCloseable {
          * work's thread calls it, with the engine held.
          */
         public void yieldPoint() {
-            if (tasksPresent) {
-                runTasks();
-            }
+            exclusiveReads.runWaiting();
             if (state == State.HELD) {
                 if (System.nanoTime() - longStartedNanos < busyThresholdNanos) {
                     return;
@@ -541,8 +458,8 @@ public final class ExecutionGate implements AutoCloseable {
                 synchronized (queueLock) {
                     state = State.BUSY;
                     // Everyone queued while HELD that can run in a window gets the first one.
-                    for (Iterator<Waiter> queued = freeWaiters.iterator(); queued.hasNext(); ) {
-                        Waiter waiter = queued.next();
+                    for (Iterator<GateWaiter> queued = freeWaiters.iterator(); queued.hasNext(); ) {
+                        GateWaiter waiter = queued.next();
                         if (!waiter.needsFree) {
                             queued.remove();
                             windowWaiters.add(waiter);
@@ -572,7 +489,7 @@ public final class ExecutionGate implements AutoCloseable {
      * {@link #WINDOW_LIMIT_NANOS} passed, then takes it back.
      */
     private void openWindow() {
-        List<Waiter> admitted = new ArrayList<>();
+        List<GateWaiter> admitted = new ArrayList<>();
         synchronized (queueLock) {
             int ticket = ++lastTicket == 0 ? ++lastTicket : lastTicket;
             drainInto(windowWaiters, admitted, ticket);

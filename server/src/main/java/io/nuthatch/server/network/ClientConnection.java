@@ -16,6 +16,7 @@ import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.gate.ExecutionGate;
+import io.nuthatch.server.gate.GateWaiter;
 import io.nuthatch.server.propagation.WritePropagation;
 
 import java.net.InetSocketAddress;
@@ -76,13 +77,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private final WritePropagation propagation;
     private final ExecutionModel execution;
     private final RequestDecoder decoder;
-    private final GateWaiter gateWaiter = new GateWaiter();
+    private final GatePlace gateWaiter = new GatePlace();
     /** A turn resumed later on this connection's thread (admitted by the gate, or after yielding). */
     private final Runnable resumeTurn = this::resume;
     private final Runnable resumeStep = this::resumeOnExecutionThread;
     private final Runnable durableTurn = this::durable;
     private final Runnable durableStep = this::durableOnExecutionThread;
-    private final WritePropagation.DurabilityWaiter durabilityWaiter = this::durableFromAnyThread;
+    private final RepliesAwaitingDurability durability;
     private ChannelHandlerContext channel;
     private ClientSession session;
     private CommandContext context;
@@ -105,10 +106,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private volatile int replyBufferCapacity;
     /** Decoding waits until the connection is writable again (its replies backed up). */
     private boolean paused;
-    /** The log offset the replies written so far may only leave after (see WritePropagation). */
-    private long requiredOffset;
-    /** The replies in {@code output} wait for the log to be durable through requiredOffset. */
-    private boolean awaitingDurability;
     /** A turn stopped to let another thread have the engine; it goes on in a task of its own. */
     private boolean yielded;
     /** The gate queued this connection: the socket is not read until it is admitted. */
@@ -120,10 +117,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         this.propagation = engine.propagation();
         this.execution = execution;
         this.decoder = new RequestDecoder(engine.protocolLimits());
+        this.durability = new RepliesAwaitingDurability(propagation, this::durableFromAnyThread);
     }
 
     /** The connection's place in the gate's queue; admitted, it resumes on its own thread. */
-    private final class GateWaiter extends ExecutionGate.Waiter {
+    private final class GatePlace extends GateWaiter {
         @Override
         protected void admit() {
             onOwnThread(resumeStep);
@@ -265,7 +263,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** Whether buffered requests may run now (a parked client or a held batch runs none). */
     private boolean mayDecode() {
         return pending != null && pending.isReadable() && !session.isBlocked() && !session.isClosing()
-                && !closeWhenFlushed && !paused && !awaitingDurability;
+                && !closeWhenFlushed && !paused && !durability.isHolding();
     }
 
     /**
@@ -290,7 +288,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             for (Runnable wakeup; (wakeup = wakeups.poll()) != null; ) {
                 wakeup.run();
             }
-            requiredOffset = propagation.lastOffset();
+            durability.commandRan();
             decoder.authenticationRequired(engine.authenticationRequired(session));
         }
         return mayDecode() && decodePending();
@@ -360,7 +358,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             return false;
         }
         engine.dispatcher().execute(context, arguments);
-        requiredOffset = propagation.lastOffset();
+        durability.commandRan();
         decoder.authenticationRequired(engine.authenticationRequired(session));
         if (closeWhenFlushed || session.isBlocked() || output.readableBytes() >= OUTPUT_BATCH_LIMIT) {
             return false;
@@ -378,7 +376,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
      * @return whether decoding may go on: the replies left and the connection is still writable
      */
     private boolean writeOutput() {
-        if (mustAwaitDurability() && !awaitDurability()) {
+        if (!durability.mayLeave()) {
             return false;
         }
         ByteBuf replies = output;
@@ -411,11 +409,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
 
     /** Sends the replies of the batch; closes the connection after them if it is closing. */
     void flush() {
-        if (awaitingDurability || released) {
+        if (durability.isHolding() || released) {
             return;
         }
         ByteBuf replies = output;
-        if (replies != null && replies.isReadable() && mustAwaitDurability() && !awaitDurability()) {
+        if (replies != null && replies.isReadable() && !durability.mayLeave()) {
             return;
         }
         output = null;
@@ -444,32 +442,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** Whether the replies written so far may show a write the log has not made durable yet. */
-    private boolean mustAwaitDurability() {
-        return propagation.awaitsDurability() && requiredOffset > propagation.durableOffset();
-    }
-
-    /**
-     * Holds the replies until the log is durable through requiredOffset.
-     *
-     * @return true when it already is (the replies may leave), false when they are held
-     */
-    private boolean awaitDurability() {
-        awaitingDurability = true;
-        if (propagation.whenDurable(requiredOffset, durabilityWaiter)) {
-            awaitingDurability = false;
-            return true;
-        }
-        return false;
-    }
-
     /** The log became durable through the offset the held replies waited for: send them, go on. */
     private void durable() {
-        if (!awaitingDurability) {
-            return;
-        }
-        awaitingDurability = false;
-        if (released) {
+        if (!durability.release() || released) {
             return;
         }
         flush();
