@@ -9,15 +9,19 @@ import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandDispatcher;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.gate.ExecutionGate;
+import io.nuthatch.server.gate.GateWaiter;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.log.ServerLog;
+import io.nuthatch.server.propagation.WritePropagation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,16 +31,19 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * GET and SET through the real dispatcher, as a connection runs them but without a socket: the
- * engine lock, command lookup, arity check, the handler, statistics, and the reply written into a
- * reused pooled direct buffer. One operation is one command.
+ * GET and SET through the real dispatcher, as a connection runs them but without a socket: entering
+ * the engine's gate, command lookup, arity check, the handler, statistics, the command's execution
+ * unit, and the reply written into a reused pooled direct buffer. One operation is one command.
  *
  * <p>With {@code -prof gc}, {@code gc.alloc.rate.norm} is what one command allocates: 0 for GET;
  * for SET over an existing key, the stored value (its array and its StringValue); for SET of a new
  * key, that plus the key's copy and its KeyEntry.
+ *
+ * <p>{@code propagated=true} adds a propagation listener, as the append-only log will be: each
+ * write's unit is then built and delivered (a view over the request's arguments for SET, a
+ * rewritten record for SET EX), and the listener reads every byte of it without keeping any.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -49,7 +56,20 @@ public class CommandPathBenchmark {
     static final int KEYS = 1 << 14;
     static final int VALUE_SIZE = 100;
 
+    /** Whether a propagation listener is attached (the append-only log's place). */
+    @Param({"false", "true"})
+    public boolean propagated;
+
     private Engine engine;
+    private ExecutionGate gate;
+    private final GateWaiter waiter = new GateWaiter() {
+        @Override
+        protected void admit() {
+            throw new IllegalStateException("nothing holds the engine for long in this benchmark");
+        }
+    };
+    /** What the listener read, so that the reading is not optimized away. */
+    private long propagatedBytes;
     private CommandDispatcher dispatcher;
     private CommandContext context;
     private ByteBuf out;
@@ -57,6 +77,7 @@ public class CommandPathBenchmark {
     private RequestArguments[] gets;
     private RequestArguments[] sets;
     private RequestArguments[] getMisses;
+    private RequestArguments[] setsWithExpiry;
     private int cursor;
 
     @Setup
@@ -64,7 +85,21 @@ public class CommandPathBenchmark {
         ServerLog log = new ServerLog();
         log.level(ServerLog.Level.WARNING);
         engine = new Engine(new ServerConfig(), StandardCommands.table(), log);
+        gate = engine.gate();
         dispatcher = engine.dispatcher();
+        if (propagated) {
+            engine.propagation().addListener((WritePropagation.UnitListener) unit -> {
+                for (int record = 0; record < unit.recordCount(); record++) {
+                    for (int argument = 0; argument < unit.argumentCount(record); argument++) {
+                        byte[] array = unit.array(record, argument);
+                        int offset = unit.argumentOffset(record, argument);
+                        for (int i = 0; i < unit.argumentLength(record, argument); i++) {
+                            propagatedBytes += array[offset + i];
+                        }
+                    }
+                }
+            });
+        }
         ClientSession session = new ClientSession(1, new NoTransport(), System.currentTimeMillis());
         engine.clients().add(session);
         context = dispatcher.newContext(session);
@@ -78,11 +113,15 @@ public class CommandPathBenchmark {
         gets = new RequestArguments[KEYS];
         sets = new RequestArguments[KEYS];
         getMisses = new RequestArguments[KEYS];
+        setsWithExpiry = new RequestArguments[KEYS];
+        byte[] ex = bytes("EX");
+        byte[] hour = bytes("3600");
         for (int i = 0; i < KEYS; i++) {
             keys[i] = bytes(String.format("key:%012d", i));
             gets[i] = RequestArguments.of(get, keys[i]);
             sets[i] = RequestArguments.of(set, keys[i], value);
             getMisses[i] = RequestArguments.of(get, bytes(String.format("absent:%012d", i)));
+            setsWithExpiry[i] = RequestArguments.of(set, keys[i], value, ex, hour);
             run(sets[i]);
         }
         if (engine.keyspace().database(0).size() != KEYS) {
@@ -99,16 +138,20 @@ public class CommandPathBenchmark {
     @TearDown
     public void tearDown() {
         out.release();
+        if (propagated && propagatedBytes == 0) {
+            throw new IllegalStateException("the listener saw no propagated write");
+        }
     }
 
     private void run(RequestArguments arguments) {
         out.clear();
-        ReentrantLock lock = engine.lock();
-        lock.lock();
+        if (!gate.enter(waiter)) {
+            throw new IllegalStateException("the gate did not let the command in");
+        }
         try {
             dispatcher.execute(context, arguments);
         } finally {
-            lock.unlock();
+            gate.exit();
         }
     }
 
@@ -143,6 +186,16 @@ public class CommandPathBenchmark {
     @Benchmark
     public int setExisting() {
         run(sets[next()]);
+        return out.writerIndex();
+    }
+
+    /**
+     * SET EX over an existing key: stored with an expiry and, when propagated, rewritten as SET
+     * key value PXAT time (the rewritten record is built by the handler).
+     */
+    @Benchmark
+    public int setWithExpiry() {
+        run(setsWithExpiry[next()]);
         return out.writerIndex();
     }
 

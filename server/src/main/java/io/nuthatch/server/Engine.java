@@ -6,6 +6,7 @@ import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandDispatcher;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.InfoReport;
 import io.nuthatch.server.info.ServerStats;
 import io.nuthatch.server.keyspace.AccessFrequency;
@@ -22,11 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The state every command runs against: configuration, keyspace, command table, clients,
- * statistics, and the lock that puts all commands in one order. See the package documentation
+ * statistics, and the gate that puts all commands in one order. See the package documentation
  * for the threading model.
  *
- * <p>Everything here that commands change is guarded by {@link #lock()}; a thread that is not
- * running a command (the cron, INFO for the exporter) takes the lock to look.
+ * <p>Everything here that commands change is guarded by the {@link #gate()}: a connection runs
+ * commands after {@link ExecutionGate#enter}, the cron after {@link ExecutionGate#tryEnterFree}, a
+ * reader from another thread through {@link ExecutionGate#runExclusive}.
  */
 public final class Engine implements KeyspaceHooks {
     /** Redis's LRU clock: seconds, 24 bits, wrapping. */
@@ -44,7 +46,7 @@ public final class Engine implements KeyspaceHooks {
     private final WritePropagation propagation = new WritePropagation();
     private final ProtocolLimits protocolLimits = new ProtocolLimits();
     private final CommandDispatcher dispatcher;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ExecutionGate gate;
     private final SplittableRandom random = new SplittableRandom();
     private final long startedMillis = System.currentTimeMillis();
     private final long startedNanos = System.nanoTime();
@@ -67,6 +69,7 @@ public final class Engine implements KeyspaceHooks {
         this.commands = commands;
         this.log = log;
         this.keyspace = new Keyspace(config.databases.intValue(), this);
+        this.gate = new ExecutionGate(config.monitoring.busyReplyThreshold::value);
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
@@ -119,9 +122,18 @@ public final class Engine implements KeyspaceHooks {
         return info;
     }
 
-    /** The lock every command runs under; one total order of commands. */
+    /** Who holds the engine, and in which state: every command runs after entering it. */
+    public ExecutionGate gate() {
+        return gate;
+    }
+
+    /**
+     * The gate's mutex, for tests and tools that look at the engine from a thread of their own
+     * ({@code lock(); try { ... } finally { unlock(); }}). It waits behind long work: never take it
+     * on a thread that serves connections, nor on the cron's (see {@link ExecutionGate}).
+     */
     public ReentrantLock lock() {
-        return lock;
+        return gate.mutex();
     }
 
     public SplittableRandom random() {
@@ -256,7 +268,7 @@ public final class Engine implements KeyspaceHooks {
         stats.expiredKeys++;
         if (propagation.isActive()) {
             byte[] verb = config.lazyfreeLazyExpire.value() ? UNLINK : DEL;
-            propagation.propagate(database.index(), new byte[][] {verb, entry.key()});
+            propagation.propagateDeletion(database.index(), verb, entry.key());
         }
     }
 

@@ -4,6 +4,7 @@ import io.netty.util.ResourceLeakDetector;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ConfigException;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.network.NetworkServer;
 
@@ -147,6 +148,15 @@ public final class NuthatchServer implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * The execution gate: where long work (a script, loading the dataset) is handed the engine on a
+     * thread of its own while clients get Redis's -BUSY and -LOADING answers, and what tests hold
+     * to put the server in those states.
+     */
+    public ExecutionGate gate() {
+        return engine.gate();
+    }
+
     /** Waits until the server has stopped (SHUTDOWN, or {@link #close()} from another thread). */
     public boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
         return stopped.await(timeout, unit);
@@ -165,7 +175,9 @@ public final class NuthatchServer implements AutoCloseable {
         try {
             network.stopListening();
             cron.close();
+            engine.gate().requestStop();
             network.close();
+            engine.gate().close();
         } finally {
             stopped.countDown();
         }

@@ -1,17 +1,20 @@
 package io.nuthatch.server;
 
 import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.keyspace.ActiveExpiryCycle;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The periodic work of the server (Redis's serverCron), {@code hz} times a second on its own
- * thread, under the engine lock: active expiry, incremental rehashing, idle client timeouts.
+ * thread, with the engine held: active expiry, incremental rehashing, idle client timeouts.
+ *
+ * <p>A run is skipped while long work (a script, a load) holds the engine, as Redis runs no
+ * serverCron then either: the cron never waits behind long work.
  */
 final class ServerCron implements AutoCloseable {
     /** Time given to rehashing per database and cycle, as Redis's activerehashing (1 ms). */
@@ -55,8 +58,10 @@ final class ServerCron implements AutoCloseable {
 
     private void run() {
         int hz = (int) Math.max(1, Math.min(500, engine.config().hz.value()));
-        ReentrantLock lock = engine.lock();
-        lock.lock();
+        ExecutionGate gate = engine.gate();
+        if (!gate.tryEnterFree()) {
+            return;
+        }
         try {
             engine.beginServerTask();
             if (engine.isActiveExpiryEnabled()) {
@@ -71,7 +76,7 @@ final class ServerCron implements AutoCloseable {
             closeIdleClients();
             engine.info().cronTick();
         } finally {
-            lock.unlock();
+            gate.exit();
         }
     }
 

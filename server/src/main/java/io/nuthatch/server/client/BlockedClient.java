@@ -22,7 +22,9 @@ import java.util.concurrent.Future;
  *     away (CLIENT KILL, a closed socket), which writes nothing;</li>
  * <li>the reply is written on the client's own thread, under the engine lock, through
  *     {@link ClientSession.Transport#runLater}; the connection then sends it and goes on with the
- *     requests that arrived meanwhile.</li>
+ *     requests that arrived meanwhile. While long work (a script, a load) holds the engine, the
+ *     reply waits until the engine's gate is free again, as Redis answers no timed-out client
+ *     before a running script ends.</li>
  * </ul>
  *
  * <p>A command that must act at the moment the wait ends (BLPOP pops the element in the same atomic

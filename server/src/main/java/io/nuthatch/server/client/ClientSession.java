@@ -27,7 +27,8 @@ public final class ClientSession {
          * Runs {@code task} on the connection's own thread after {@code delayMillis} (0: as soon as it
          * can), with the engine lock held and the reply writer pointed at the connection's output;
          * then sends what was written and, unless the client is still blocked, goes on with the
-         * requests that arrived meanwhile. Nothing runs once the connection has closed. Safe from any
+         * requests that arrived meanwhile. While long work holds the engine, the task waits until
+         * the engine's gate is free. Nothing runs once the connection has closed. Safe from any
          * thread. This is how a blocked client is woken (see {@link BlockedClient}).
          *
          * @return a future that cancels the task

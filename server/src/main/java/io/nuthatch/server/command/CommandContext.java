@@ -9,6 +9,7 @@ import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
+import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.type.NumericStrings;
 import io.nuthatch.server.type.StoredValue;
 import io.nuthatch.server.type.StringValue;
@@ -29,7 +30,8 @@ public final class CommandContext {
     private final ClientSession client;
     private RequestArguments arguments;
     private CommandSpec command;
-    private List<byte[][]> propagatedInstead;
+    /** Reused by every command of the connection; empty unless the command rewrote itself. */
+    private final List<byte[][]> propagatedInstead = new ArrayList<>(2);
     private boolean propagationSuppressed;
 
     public CommandContext(Engine engine, ClientSession client) {
@@ -40,7 +42,9 @@ public final class CommandContext {
     void begin(CommandSpec command, RequestArguments arguments) {
         this.command = command;
         this.arguments = arguments;
-        this.propagatedInstead = null;
+        if (!propagatedInstead.isEmpty()) {
+            propagatedInstead.clear();
+        }
         this.propagationSuppressed = false;
     }
 
@@ -162,6 +166,17 @@ public final class CommandContext {
 
     // ---------------------------------------------------------------- propagation
 
+    /**
+     * Write propagation, for the commands that run others as one unit: EXEC and scripts open the
+     * outer unit ({@link WritePropagation#beginUnit()}) before running their commands and close it
+     * after, and suppress their own propagation ({@link #suppressPropagation()}), so that what the
+     * commands inside wrote is delivered together, wrapped in MULTI/EXEC when it is more than one
+     * record.
+     */
+    public WritePropagation propagation() {
+        return engine.propagation();
+    }
+
     /** Whether writes are propagated at all; handlers build rewritten forms only when they are. */
     public boolean isPropagating() {
         return engine.propagation().isActive();
@@ -169,13 +184,21 @@ public final class CommandContext {
 
     /**
      * Propagates the given command instead of the one that ran (SET EX becomes SET PXAT). Called
-     * several times, it propagates them all, in order.
+     * several times, it propagates them all, in order. The arrays are handed to the propagation
+     * listeners as they are, once the command has ended: they must not change before that.
      */
     public void propagateAs(byte[]... rewritten) {
-        if (propagatedInstead == null) {
-            propagatedInstead = new ArrayList<>(2);
-        }
         propagatedInstead.add(rewritten);
+    }
+
+    /**
+     * Propagates a record built in reused buffers instead of the command that ran, allocating
+     * nothing: {@code c.rewrite().word(SET).argument(1).bytes(stored).word(PXAT).number(at).end()}.
+     * Records built this way take the place of the command as sent and of {@link #propagateAs}
+     * forms; call it only when {@link #isPropagating()}. See {@link WritePropagation#rewrite}.
+     */
+    public WritePropagation.RecordBuilder rewrite() {
+        return engine.propagation().rewrite(arguments);
     }
 
     /** Propagates nothing for this command, even though it changed the dataset. */
@@ -188,8 +211,9 @@ public final class CommandContext {
         engine.markDirty();
     }
 
+    /** The rewritten forms, or null when the command propagates as it was sent. */
     List<byte[][]> propagatedInstead() {
-        return propagatedInstead;
+        return propagatedInstead.isEmpty() ? null : propagatedInstead;
     }
 
     boolean isPropagationSuppressed() {

@@ -5,7 +5,9 @@ import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.ServerStats;
+import io.nuthatch.server.propagation.WritePropagation;
 
 import java.util.List;
 import java.util.Locale;
@@ -15,18 +17,37 @@ import java.util.Locale;
  * (in Redis's order, so that the same request fails with the same error), runs the handler,
  * accounts the call, and propagates the write.
  *
- * <p>The caller holds the engine lock: this is the one place commands run, so it is also the
- * place that fixes their order.
+ * <p>The caller has entered the engine's {@link ExecutionGate}: this is the one place commands run,
+ * so it is also the place that fixes their order. It is also where the gate's state decides what a
+ * command may do: while the dataset loads, only commands flagged loading-ok run and the others get
+ * -LOADING; while long work is busy, only those flagged allow-busy run and the others get -BUSY
+ * (the long work's own commands run as usual).
+ *
+ * <p>Each command is one execution unit of {@link WritePropagation}, or joins the unit of the
+ * EXEC or script that runs it; a command propagated as it was sent is recorded as a view over the
+ * request's arguments, which stay valid until the command's unit is delivered at its end.
  */
 public final class CommandDispatcher {
     private static final String DEBUG_NOT_ALLOWED = "ERR %s command not allowed. If the enable-debug-command option is"
             + " set to \"local\", you can run it from a local connection, otherwise you need to set this"
             + " option in the configuration file, and then restart the server.";
 
+    private static final CommandError[] BUSY_ERRORS = new CommandError[ExecutionGate.LongKind.values().length];
+
+    static {
+        for (ExecutionGate.LongKind kind : ExecutionGate.LongKind.values()) {
+            BUSY_ERRORS[kind.ordinal()] = new CommandError(kind.busyReply());
+        }
+    }
+
     private final Engine engine;
+    private final ExecutionGate gate;
+    private final WritePropagation propagation;
 
     public CommandDispatcher(Engine engine) {
         this.engine = engine;
+        this.gate = engine.gate();
+        this.propagation = engine.propagation();
     }
 
     /** A context for a new client's commands. */
@@ -67,12 +88,14 @@ public final class CommandDispatcher {
         engine.beginCommand(client);
         ReplyWriter reply = client.reply();
         int replyMark = reply.buffer().writerIndex();
+        propagation.beginUnit();
         try {
             deferred.write(context);
         } catch (CommandError error) {
             reply.buffer().writerIndex(replyMark);
             reply.error(error.reply());
         } finally {
+            propagation.endUnit();
             engine.endCommand();
         }
         applyReplyMode(client, reply, replyMark);
@@ -89,6 +112,21 @@ public final class CommandDispatcher {
         if (engine.authenticationRequired(client) && !command.has(CommandFlag.NO_AUTH)) {
             return Errors.NO_AUTH;
         }
+        ExecutionGate.State state = gate.stateFor(Thread.currentThread());
+        if (state != ExecutionGate.State.FREE) {
+            return stateRejection(state, command);
+        }
+        return null;
+    }
+
+    /** Redis's processCommand: -LOADING unless loading-ok while loading, -BUSY unless allow-busy while busy. */
+    private CommandError stateRejection(ExecutionGate.State state, CommandSpec command) {
+        if (state == ExecutionGate.State.LOADING && !command.has(CommandFlag.LOADING)) {
+            return Errors.LOADING;
+        }
+        if (state == ExecutionGate.State.BUSY && !command.has(CommandFlag.ALLOW_BUSY)) {
+            return BUSY_ERRORS[gate.longKind().ordinal()];
+        }
         return null;
     }
 
@@ -102,41 +140,52 @@ public final class CommandDispatcher {
         long errorsBefore = stats.errorReplies;
         long dirtyBefore = engine.dirty();
         context.begin(command, arguments);
-        long started = System.nanoTime();
+        propagation.beginUnit();
         try {
-            command.handler().execute(context);
-        } catch (CommandError error) {
-            ReplyWriter reply = context.reply();
-            reply.buffer().writerIndex(replyMark);
-            reply.error(error.reply());
-        }
-        long nanos = System.nanoTime() - started;
-        command.stats().called(nanos / 1000, stats.errorReplies != errorsBefore);
-        if (engine.config().latencyTracking.value()) {
-            command.stats().recordLatency(nanos);
-        }
-        stats.commandsProcessed++;
-        if (engine.dirty() != dirtyBefore) {
-            propagate(context, arguments);
+            if (command.touchesArbitraryKeys()) {
+                propagation.unwrapCurrentUnit();
+            }
+            long started = System.nanoTime();
+            try {
+                command.handler().execute(context);
+            } catch (CommandError error) {
+                ReplyWriter reply = context.reply();
+                reply.buffer().writerIndex(replyMark);
+                reply.error(error.reply());
+            }
+            long nanos = System.nanoTime() - started;
+            command.stats().called(nanos / 1000, stats.errorReplies != errorsBefore);
+            if (engine.config().latencyTracking.value()) {
+                command.stats().recordLatency(nanos);
+            }
+            stats.commandsProcessed++;
+            if (engine.dirty() != dirtyBefore) {
+                propagate(context, arguments);
+            }
+        } finally {
+            propagation.discardRewritten();
+            propagation.endUnit();
         }
     }
 
+    /**
+     * Records the command in the current unit after whatever it recorded while it ran (the
+     * expired keys its lookups deleted), as Redis does: as it was sent, or as it rewrote itself.
+     */
     private void propagate(CommandContext context, RequestArguments arguments) {
-        if (!engine.propagation().isActive() || context.isPropagationSuppressed()) {
+        if (!propagation.isActive() || context.isPropagationSuppressed()) {
             return;
         }
         int database = context.client().database();
         List<byte[][]> rewritten = context.propagatedInstead();
-        if (rewritten == null) {
-            byte[][] copy = new byte[arguments.count()][];
-            for (int i = 0; i < copy.length; i++) {
-                copy[i] = arguments.copy(i);
+        if (propagation.hasRewritten()) {
+            propagation.commitRewritten(database);
+        } else if (rewritten != null) {
+            for (int i = 0; i < rewritten.size(); i++) {
+                propagation.propagate(database, rewritten.get(i));
             }
-            engine.propagation().propagate(database, copy);
         } else {
-            for (byte[][] command : rewritten) {
-                engine.propagation().propagate(database, command);
-            }
+            propagation.propagateAsSent(database, arguments);
         }
     }
 

@@ -33,6 +33,7 @@ public final class CommandSpec {
     private final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
     private CommandNameIndex subcommandIndex = CommandNameIndex.EMPTY;
     private final CommandStats stats = new CommandStats();
+    private final boolean touchesArbitraryKeys;
 
     @SuppressWarnings("unchecked")
     CommandSpec(String name, Map<String, Object> catalogEntry, String summary, String complexity,
@@ -59,6 +60,7 @@ public final class CommandSpec {
         this.complexity = complexity;
         this.handler = handler;
         this.container = container;
+        this.touchesArbitraryKeys = container == null && (name.equals("scan") || name.equals("randomkey"));
     }
 
     /** The full name in lower case: "get", or "client|setname" for a subcommand. */
@@ -147,6 +149,15 @@ public final class CommandSpec {
     void addSubcommand(CommandSpec subcommand) {
         subcommands.put(new String(subcommand.lowerCaseName, StandardCharsets.US_ASCII), subcommand);
         subcommandIndex = new CommandNameIndex(subcommands.values());
+    }
+
+    /**
+     * Redis's internal TOUCHES_ARBITRARY_KEYS flag, which COMMAND INFO does not show and the
+     * catalog therefore lacks: SCAN and RANDOMKEY reach keys their arguments do not name. Run
+     * directly, what they propagate (expired keys they deleted) is not wrapped in MULTI/EXEC.
+     */
+    public boolean touchesArbitraryKeys() {
+        return touchesArbitraryKeys;
     }
 
     public CommandStats stats() {

@@ -14,14 +14,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * The INFO report of one server: Redis 7.0's sections and fields, in its order, with the figures of
  * this server. INFO prints it; the Prometheus exporter reads it field by field.
  *
- * <p>Every method that reads figures must run under the engine lock (as INFO does); a thread that
+ * <p>Every method that reads figures must run with the engine held (as INFO does); a thread that
  * is not running a command uses {@link #snapshot}, which takes it.
  *
  * <p>The field names and formats are Redis's, because tools read them by name: redis_exporter maps
@@ -30,6 +29,9 @@ import java.util.function.Consumer;
  * section, after every field Redis 7.0 prints there.
  */
 public final class InfoReport implements MetricsSource {
+    /** How long a snapshot waits for the engine while long work holds it (an exporter scrape waits). */
+    static final long SNAPSHOT_WAIT_MILLIS = 500;
+
     /** A section: its INFO name, its title, what writes it, and whether plain INFO shows it. */
     private record Section(String name, String title, Consumer<InfoFields> writer, boolean inDefault) {
     }
@@ -41,6 +43,8 @@ public final class InfoReport implements MetricsSource {
     private final StatsInfo stats;
     private final List<Section> sections;
     private long cronLoops;
+    /** The last snapshot of every section, answered when long work keeps the engine too long. */
+    private volatile Map<String, Map<String, String>> lastFullSnapshot = Map.of();
 
     public InfoReport(Engine engine) {
         this.engine = engine;
@@ -133,22 +137,33 @@ public final class InfoReport implements MetricsSource {
     }
 
     /**
-     * Sections by name (all of them when none is given), read under the engine lock, which this
-     * takes: for threads that do not run commands, such as the exporter's.
+     * Sections by name (all of them when none is given), read with the engine held: for threads
+     * that do not run commands, such as the exporter's. It never hangs behind long work: while a
+     * script or a load holds the engine, the work reads the figures at its next yield point; if
+     * that takes longer than {@link #SNAPSHOT_WAIT_MILLIS}, the last complete snapshot of all
+     * sections is answered instead (empty before the first).
      */
     public Map<String, Map<String, String>> snapshot(String... names) {
         List<String> wanted = names.length == 0 ? sectionNames() : List.of(names);
         Map<String, Map<String, String>> result = new LinkedHashMap<>();
-        ReentrantLock lock = engine.lock();
-        lock.lock();
-        try {
+        boolean read = engine.gate().runExclusive(() -> {
             for (String name : wanted) {
                 result.put(name.toLowerCase(Locale.ROOT), section(name));
             }
-        } finally {
-            lock.unlock();
+        }, SNAPSHOT_WAIT_MILLIS);
+        if (!read) {
+            Map<String, Map<String, String>> previous = lastFullSnapshot;
+            Map<String, Map<String, String>> stale = new LinkedHashMap<>();
+            for (String name : wanted) {
+                stale.put(name.toLowerCase(Locale.ROOT), previous.getOrDefault(name.toLowerCase(Locale.ROOT), Map.of()));
+            }
+            return Collections.unmodifiableMap(stale);
         }
-        return Collections.unmodifiableMap(result);
+        Map<String, Map<String, String>> snapshot = Collections.unmodifiableMap(result);
+        if (names.length == 0) {
+            lastFullSnapshot = snapshot;
+        }
+        return snapshot;
     }
 
     @Override

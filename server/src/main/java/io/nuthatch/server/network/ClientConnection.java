@@ -15,14 +15,17 @@ import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandContext;
+import io.nuthatch.server.gate.ExecutionGate;
+import io.nuthatch.server.gate.GateWaiter;
+import io.nuthatch.server.propagation.WritePropagation;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One client connection: turns the bytes Netty reads into requests, runs them, and sends the
@@ -39,9 +42,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * high-water mark, the requests not yet run wait in the input buffer and the socket is not read
  * until the client has read enough for the connection to become writable again.
  *
+ * <p><b>Turns at the gate.</b> Everything this connection does to the engine (registering the
+ * client, running its requests, waking it from a blocking command, forgetting it once the socket
+ * closed) happens in a turn ({@link #serve}) taken through the engine's {@link ExecutionGate}: a
+ * read batch's requests run in one turn, which yields early when another thread waits for the
+ * engine. When long work holds the engine, the gate does not let the turn wait: the work stays
+ * pending here (bytes undecoded in {@code pending}, a wake-up in {@code wakeups}) and the gate
+ * admits the connection later, on this connection's thread, in a window of the long work (where
+ * the dispatcher answers -BUSY or -LOADING) or once the gate is free.
+ *
  * <p>A client a blocking command parked (see BlockedClient) keeps its connection: bytes it sends go
  * on accumulating in {@code pending}, undecoded, until the wait ends; the wake-up runs on this
  * connection's thread ({@link #runLater}), writes the reply and resumes decoding where it stopped.
+ *
+ * <p><b>Durability.</b> When write propagation awaits durability (appendfsync always), the replies
+ * of a batch are held until the log is durable through the newest unit delivered when the batch's
+ * last command ran; meanwhile the connection decodes nothing more, as a parked client does.
  *
  * <p>CLIENT LIST reads the figures of other connections from the thread running CLIENT LIST: they
  * are read without synchronization, so they may be a moment stale, never invalid.
@@ -57,8 +73,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private static final int OUTPUT_BATCH_LIMIT = 64 * 1024;
 
     private final Engine engine;
+    private final ExecutionGate gate;
+    private final WritePropagation propagation;
     private final ExecutionModel execution;
     private final RequestDecoder decoder;
+    private final GatePlace gateWaiter = new GatePlace();
+    /** A turn resumed later on this connection's thread (admitted by the gate, or after yielding). */
+    private final Runnable resumeTurn = this::resume;
+    private final Runnable resumeStep = this::resumeOnExecutionThread;
+    private final Runnable durableTurn = this::durable;
+    private final Runnable durableStep = this::durableOnExecutionThread;
+    private final RepliesAwaitingDurability durability;
     private ChannelHandlerContext channel;
     private ClientSession session;
     private CommandContext context;
@@ -66,49 +91,74 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private ByteBuf pending;
     /** Replies of the current read batch, not yet flushed. */
     private ByteBuf output;
+    /** Wake-ups of a parked client waiting for the gate to be free; null when there are none. */
+    private ArrayDeque<Runnable> wakeups;
     private boolean closeWhenFlushed;
     /** Whether this connection's thread is known to run commands (INFO cpu main thread). */
     private boolean threadRecorded;
+    /** maxclients refused the client: nothing more is read or run. */
+    private boolean refused;
     private boolean released;
+    /** The socket closed while the client was registered: it is to be forgotten in the next turn. */
+    private boolean forgetPending;
     private volatile long replyPeak;
     private long replyPeakSince;
     private volatile int replyBufferCapacity;
     /** Decoding waits until the connection is writable again (its replies backed up). */
     private boolean paused;
+    /** A turn stopped to let another thread have the engine; it goes on in a task of its own. */
+    private boolean yielded;
+    /** The gate queued this connection: the socket is not read until it is admitted. */
+    private boolean waitingAtGate;
 
     ClientConnection(Engine engine, ExecutionModel execution) {
         this.engine = engine;
+        this.gate = engine.gate();
+        this.propagation = engine.propagation();
         this.execution = execution;
         this.decoder = new RequestDecoder(engine.protocolLimits());
+        this.durability = new RepliesAwaitingDurability(propagation, this::durableFromAnyThread);
+    }
+
+    /** The connection's place in the gate's queue; admitted, it resumes on its own thread. */
+    private final class GatePlace extends GateWaiter {
+        @Override
+        protected void admit() {
+            onOwnThread(resumeStep);
+        }
+    }
+
+    private void resumeOnExecutionThread() {
+        execution.execute(this, resumeTurn);
+    }
+
+    private void durableOnExecutionThread() {
+        execution.execute(this, durableTurn);
+    }
+
+    private void durableFromAnyThread() {
+        onOwnThread(durableStep);
+    }
+
+    /** Runs a step on the connection's event loop, from any thread; nothing once the loop has stopped. */
+    private void onOwnThread(Runnable step) {
+        try {
+            channel.channel().eventLoop().execute(step);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The server is stopping: nothing is left to run for this connection.
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.channel = ctx;
-        ReentrantLock lock = engine.lock();
-        lock.lock();
-        try {
-            if (engine.clients().count() >= engine.config().maxclients.value()) {
-                engine.stats().rejectedConnections++;
-                ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(MAX_CLIENTS_REACHED))
-                        .addListener(ChannelFutureListener.CLOSE);
-                return;
-            }
-            session = new ClientSession(engine.clients().nextId(), this, System.currentTimeMillis());
-            session.reply().errorListener(engine.stats()::errorReplied);
-            context = engine.dispatcher().newContext(session);
-            engine.clients().add(session);
-            engine.stats().connectionsReceived++;
-            decoder.authenticationRequired(engine.authenticationRequired(session));
-        } finally {
-            lock.unlock();
-        }
+        execution.execute(this, resumeTurn);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         ByteBuf in = (ByteBuf) message;
-        if (session == null || closeWhenFlushed) {
+        if (refused || closeWhenFlushed) {
             in.release();
             return;
         }
@@ -133,49 +183,165 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
                 return;
             }
             paused = false;
-            channel.channel().config().setAutoRead(true);
+            if (!waitingAtGate) {
+                channel.channel().config().setAutoRead(true);
+            }
         }
-        decodePending();
+        serve();
         engine.stats().readProcessed(System.nanoTime() - started);
     }
 
+    /** A turn the gate admitted, or one that yielded, goes on; then what it wrote is sent. */
+    private void resume() {
+        yielded = false;
+        stopWaitingAtGate();
+        if (!hasWorkForTheEngine()) {
+            // Admitted with nothing left to do: the long work need not wait for this connection.
+            gate.withdraw(gateWaiter);
+        } else {
+            serve();
+        }
+        flush();
+    }
+
     /**
-     * Runs the complete requests buffered, unless the client is parked, writing replies out in the
-     * middle when they pass {@link #OUTPUT_BATCH_LIMIT} and pausing when the client is not reading.
+     * Takes turns at the gate while this connection has work for the engine: registering, a wake-up,
+     * requests to run, being forgotten. Returns when the work is done, when the gate queued the
+     * connection (it is resumed once admitted), when the client is parked or its replies wait, and
+     * after yielding to another thread that waits for the engine.
      */
-    private void decodePending() {
-        if (pending == null) {
+    private void serve() {
+        while (!yielded && hasWorkForTheEngine()) {
+            gateWaiter.needsFree(wakeups != null && !wakeups.isEmpty() && !forgetPending);
+            if (!gate.enter(gateWaiter)) {
+                // As Redis reads no socket while a script or a load holds it: the kernel's buffers
+                // hold what the client sends next, not this connection's memory.
+                waitingAtGate = true;
+                if (!released) {
+                    channel.channel().config().setAutoRead(false);
+                }
+                return;
+            }
+            stopWaitingAtGate();
+            boolean writeAndGoOn;
+            try {
+                writeAndGoOn = turn();
+            } finally {
+                gate.exit();
+            }
+            if (yielded) {
+                // Another thread waits for the engine: let it have it before the rest of the batch.
+                onOwnThread(resumeStep);
+                return;
+            }
+            if (!writeAndGoOn || !writeOutput()) {
+                return;
+            }
+        }
+    }
+
+    /** Admitted, or in by itself: the socket is read again (unless the client does not read its replies). */
+    private void stopWaitingAtGate() {
+        if (waitingAtGate) {
+            waitingAtGate = false;
+            if (!paused && !released) {
+                channel.channel().config().setAutoRead(true);
+            }
+        }
+    }
+
+    private boolean hasWorkForTheEngine() {
+        if (released) {
+            return forgetPending;
+        }
+        if (refused) {
+            return false;
+        }
+        return session == null || (wakeups != null && !wakeups.isEmpty()) || mayDecode();
+    }
+
+    /** Whether buffered requests may run now (a parked client or a held batch runs none). */
+    private boolean mayDecode() {
+        return pending != null && pending.isReadable() && !session.isBlocked() && !session.isClosing()
+                && !closeWhenFlushed && !paused && !durability.isHolding();
+    }
+
+    /**
+     * One turn, with the engine held.
+     *
+     * @return whether decoding stopped because the replies reached the batch limit: they are to be
+     *     written out before the next turn
+     */
+    private boolean turn() {
+        if (released) {
+            forget();
+            return false;
+        }
+        if (session == null) {
+            register();
+            if (refused) {
+                return false;
+            }
+        }
+        if (wakeups != null && !wakeups.isEmpty() && gate.state() == ExecutionGate.State.FREE) {
+            prepareOutput();
+            for (Runnable wakeup; (wakeup = wakeups.poll()) != null; ) {
+                wakeup.run();
+            }
+            durability.commandRan();
+            decoder.authenticationRequired(engine.authenticationRequired(session));
+        }
+        return mayDecode() && decodePending();
+    }
+
+    private void register() {
+        if (engine.clients().count() >= engine.config().maxclients.value()) {
+            refused = true;
+            engine.stats().rejectedConnections++;
+            channel.writeAndFlush(channel.alloc().buffer().writeBytes(MAX_CLIENTS_REACHED))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        while (true) {
-            prepareOutput();
-            RequestDecoder.Outcome outcome = session.isBlocked() || closeWhenFlushed
-                    ? RequestDecoder.Outcome.STOPPED : decoder.decode(pending, this);
-            if (outcome == RequestDecoder.Outcome.PROTOCOL_ERROR) {
-                protocolError();
-            } else if (pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
-                engine.log().warning("Closing client that reached max query buffer length: " + describe());
-                decoder.failQueryBufferLimit();
-                engine.stats().queryBufferLimitDisconnections.increment();
-                closeWhenFlushed = true;
-            }
-            if (outcome != RequestDecoder.Outcome.STOPPED || session.isBlocked() || closeWhenFlushed
-                    || output.readableBytes() < OUTPUT_BATCH_LIMIT) {
-                break;
-            }
-            writeOutput();
-            if (!channel.channel().isWritable()) {
-                paused = true;
-                channel.channel().config().setAutoRead(false);
-                break;
-            }
+        session = new ClientSession(engine.clients().nextId(), this, System.currentTimeMillis());
+        session.reply().errorListener(engine.stats()::errorReplied);
+        context = engine.dispatcher().newContext(session);
+        engine.clients().add(session);
+        engine.stats().connectionsReceived++;
+        decoder.authenticationRequired(engine.authenticationRequired(session));
+    }
+
+    private void forget() {
+        forgetPending = false;
+        session.disconnected();
+        engine.clients().remove(session);
+    }
+
+    /**
+     * Runs the complete requests buffered, stopping when the replies reach
+     * {@link #OUTPUT_BATCH_LIMIT} or another thread waits for the engine.
+     *
+     * @return whether it stopped for the batch limit
+     */
+    private boolean decodePending() {
+        prepareOutput();
+        RequestDecoder.Outcome outcome = decoder.decode(pending, this);
+        if (outcome == RequestDecoder.Outcome.PROTOCOL_ERROR) {
+            protocolError();
+        } else if (pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
+            engine.log().warning("Closing client that reached max query buffer length: " + describe());
+            decoder.failQueryBufferLimit();
+            engine.stats().queryBufferLimitDisconnections.increment();
+            closeWhenFlushed = true;
         }
+        boolean batchLimit = outcome == RequestDecoder.Outcome.STOPPED && !yielded && !session.isBlocked()
+                && !closeWhenFlushed && output.readableBytes() >= OUTPUT_BATCH_LIMIT;
         if (!pending.isReadable()) {
             pending.release();
             pending = null;
         } else {
             pending.discardSomeReadBytes();
         }
+        return batchLimit;
     }
 
     private void prepareOutput() {
@@ -187,59 +353,50 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public boolean onRequest(RequestArguments arguments) {
-        ReentrantLock lock = engine.lock();
-        lock.lock();
-        try {
-            if (session.isClosing() && !closeWhenFlushed) {
-                // Killed by another client while this batch waited for the lock.
-                return false;
-            }
-            engine.dispatcher().execute(context, arguments);
-            decoder.authenticationRequired(engine.authenticationRequired(session));
-            return !closeWhenFlushed && !session.isBlocked() && output.readableBytes() < OUTPUT_BATCH_LIMIT;
-        } finally {
-            lock.unlock();
+        if (session.isClosing() && !closeWhenFlushed) {
+            // Killed by another client while this batch waited for the engine.
+            return false;
         }
+        engine.dispatcher().execute(context, arguments);
+        durability.commandRan();
+        decoder.authenticationRequired(engine.authenticationRequired(session));
+        if (closeWhenFlushed || session.isBlocked() || output.readableBytes() >= OUTPUT_BATCH_LIMIT) {
+            return false;
+        }
+        if (gate.hasContenders()) {
+            yielded = true;
+            return false;
+        }
+        return true;
     }
 
-    /** Runs a task of {@link #runLater} on the execution thread: under the lock, then sends and resumes. */
-    private void runWoken(Runnable task) {
-        if (released || session == null) {
-            return;
+    /**
+     * Sends the replies so far, in the middle of a batch whose replies grew large.
+     *
+     * @return whether decoding may go on: the replies left and the connection is still writable
+     */
+    private boolean writeOutput() {
+        if (!durability.mayLeave()) {
+            return false;
         }
-        prepareOutput();
-        ReentrantLock lock = engine.lock();
-        lock.lock();
-        try {
-            task.run();
-            decoder.authenticationRequired(engine.authenticationRequired(session));
-        } finally {
-            lock.unlock();
-        }
-        decodePending();
-        flush();
-    }
-
-    /** Sends the replies so far, in the middle of a batch whose replies grew large. */
-    private void writeOutput() {
         ByteBuf replies = output;
         output = null;
         notePeak(replies);
         engine.stats().netOutputBytes.add(replies.readableBytes());
         engine.stats().writesProcessed.increment();
         channel.writeAndFlush(replies, channel.voidPromise());
+        if (!channel.channel().isWritable()) {
+            paused = true;
+            channel.channel().config().setAutoRead(false);
+            return false;
+        }
+        return true;
     }
 
     private void protocolError() {
         String reply = decoder.errorReply();
         if (reply != null) {
-            ReentrantLock lock = engine.lock();
-            lock.lock();
-            try {
-                session.reply().error("ERR " + reply);
-            } finally {
-                lock.unlock();
-            }
+            session.reply().error("ERR " + reply);
             engine.log().verbose("Protocol error (" + reply + ") from client: " + describe());
         }
         closeWhenFlushed = true;
@@ -252,7 +409,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
 
     /** Sends the replies of the batch; closes the connection after them if it is closing. */
     void flush() {
+        if (durability.isHolding() || released) {
+            return;
+        }
         ByteBuf replies = output;
+        if (replies != null && replies.isReadable() && !durability.mayLeave()) {
+            return;
+        }
         output = null;
         if (replies != null) {
             notePeak(replies);
@@ -279,6 +442,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         }
     }
 
+    /** The log became durable through the offset the held replies waited for: send them, go on. */
+    private void durable() {
+        if (!durability.release() || released) {
+            return;
+        }
+        flush();
+        serve();
+        flush();
+    }
+
     private void notePeak(ByteBuf replies) {
         replyBufferCapacity = replies.capacity();
         long now = System.currentTimeMillis();
@@ -294,7 +467,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(true);
+            if (!waitingAtGate) {
+                ctx.channel().config().setAutoRead(true);
+            }
             // Requests held back while paused are already read: run them without waiting for a read.
             // Later, as a task of its own, so that a write inside process() never re-enters it.
             ctx.executor().execute(() -> {
@@ -312,19 +487,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         execution.closed(this);
     }
 
-    /** Forgets the client and frees its buffers; called by the execution model on its thread. */
+    /** Frees the buffers and forgets the client (in a turn); called by the execution model on its thread. */
     void release() {
         released = true;
-        if (session != null) {
-            ReentrantLock lock = engine.lock();
-            lock.lock();
-            try {
-                session.disconnected();
-                engine.clients().remove(session);
-            } finally {
-                lock.unlock();
-            }
-        }
+        wakeups = null;
         if (pending != null) {
             pending.release();
             pending = null;
@@ -333,12 +499,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             output.release();
             output = null;
         }
+        if (session != null) {
+            forgetPending = true;
+            serve();
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         engine.log().verbose("Closing client after error: " + cause);
         ctx.close();
+    }
+
+    /** A wake-up of {@link #runLater}: runs in a turn once the gate is free, then sends and resumes. */
+    private void wake(Runnable task) {
+        if (released || session == null) {
+            return;
+        }
+        if (wakeups == null) {
+            wakeups = new ArrayDeque<>(2);
+        }
+        wakeups.add(task);
+        serve();
+        flush();
     }
 
     // ---------------------------------------------------------------- transport
@@ -357,7 +540,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     @Override
     public Future<?> runLater(long delayMillis, Runnable task) {
         EventLoop loop = channel.channel().eventLoop();
-        Runnable step = () -> execution.execute(this, () -> runWoken(task));
+        Runnable step = () -> execution.execute(this, () -> wake(task));
         try {
             return delayMillis <= 0 ? loop.submit(step) : loop.schedule(step, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shuttingDown) {

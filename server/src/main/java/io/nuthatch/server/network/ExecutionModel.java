@@ -7,8 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Which thread decodes and runs a connection's requests. Both models keep every command under the
- * engine lock, so they differ only in where the work happens; the package documentation gives the
+ * Which thread decodes and runs a connection's requests. Both models run every command through the
+ * engine's gate, so they differ only in where the work happens; the package documentation gives the
  * measurements that chose the default.
  */
 interface ExecutionModel {
@@ -28,8 +28,9 @@ interface ExecutionModel {
     void shutdown();
 
     /**
-     * Design (a): each event loop runs the requests it reads, taking the engine lock per command.
-     * Parsing and socket work run in parallel on the event loops; execution is serialized by the lock.
+     * Design (a): each event loop runs the requests it reads, entering the engine's gate per read
+     * batch. Parsing and socket work run in parallel on the event loops; execution is serialized by
+     * the gate.
      */
     static ExecutionModel onEventLoop() {
         return new ExecutionModel() {

@@ -4,6 +4,7 @@ import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.Errors;
+import io.nuthatch.server.gate.ExecutionGate;
 
 import java.time.Instant;
 import java.util.List;
@@ -204,6 +205,11 @@ public final class ServerCommands {
         }
         if (abort) {
             throw NO_SHUTDOWN_IN_PROGRESS;
+        }
+        ExecutionGate gate = c.engine().gate();
+        if (!noSave && gate.stateFor(Thread.currentThread()) == ExecutionGate.State.BUSY) {
+            // Only SHUTDOWN NOSAVE may stop a server whose long work is past the busy threshold.
+            throw new CommandError(gate.longKind().busyReply());
         }
         c.engine().log().warning("User requested shutdown...");
         if (save) {

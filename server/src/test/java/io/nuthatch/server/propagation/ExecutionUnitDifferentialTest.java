@@ -1,0 +1,249 @@
+package io.nuthatch.server.propagation;
+
+import io.nuthatch.server.NuthatchServer;
+import io.nuthatch.server.testing.RawConnection;
+import io.nuthatch.server.testing.RedisServerProcess;
+import io.nuthatch.server.testing.ReferencePair;
+import io.nuthatch.server.testing.RespValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The execution units Nuthatch propagates, compared with what redis-server 7.0.15 writes to its
+ * append-only log for the same commands (appendonly yes, appendfsync always, so the log is written
+ * before each reply). The log is read back into units: a MULTI ... EXEC block is one unit, any
+ * other command a unit of its own, each record with the database its SELECTs put it in; Nuthatch's
+ * units are rendered the same way. Absolute times (PXAT, PEXPIREAT) are compared as "a time".
+ *
+ * <p>What 7.0.15 showed, and these cases hold us to: a unit of one record is written bare and one
+ * of several inside MULTI/EXEC; a command whose key lookups deleted expired keys propagates those
+ * DELs in its unit, before itself (so a write over an expired key, or a read of two expired keys,
+ * is wrapped); a read that deletes one expired key propagates a bare DEL; SCAN and RANDOMKEY,
+ * which touch arbitrary keys, propagate their deletions unwrapped, as the active expiry does, one
+ * key a unit.
+ */
+class ExecutionUnitDifferentialTest {
+    private static RedisServerProcess redis;
+    private static Path redisLog;
+    private static RawConnection redisConnection;
+    private static NuthatchServer nuthatch;
+    private static RawConnection nuthatchConnection;
+    private static final List<List<String>> nuthatchUnits = new ArrayList<>();
+    private static final WritePropagation.UnitListener RECORDER = unit -> {
+        List<String> records = new ArrayList<>();
+        for (int record = 0; record < unit.recordCount(); record++) {
+            StringBuilder line = new StringBuilder().append(unit.database(record));
+            for (int argument = 0; argument < unit.argumentCount(record); argument++) {
+                line.append(' ').append(new String(unit.array(record, argument), unit.argumentOffset(record, argument),
+                        unit.argumentLength(record, argument), StandardCharsets.ISO_8859_1));
+            }
+            records.add(normalized(line.toString()));
+        }
+        synchronized (nuthatchUnits) {
+            if (unit.isWrapped()) {
+                nuthatchUnits.add(List.of("MULTI " + records + " EXEC"));
+            } else {
+                for (String record : records) {
+                    nuthatchUnits.add(List.of(record));
+                }
+            }
+        }
+    };
+
+    @BeforeAll
+    static void start() throws IOException {
+        redis = RedisServerProcess.start("--appendonly", "yes", "--appendfsync", "always");
+        redisConnection = new RawConnection(redis.port());
+        String dir = ((List<?>) RespValue.parse(redisConnection.call("CONFIG", "GET", "dir"))).get(1).toString();
+        try (Stream<Path> files = Files.list(Path.of(dir, "appendonlydir"))) {
+            redisLog = files.filter(file -> file.getFileName().toString().endsWith(".incr.aof")).findFirst()
+                    .orElseThrow(() -> new AssertionError("redis-server wrote no incremental AOF file"));
+        }
+        nuthatch = ReferencePair.startNuthatch();
+        nuthatch.engine().propagation().addListener(RECORDER);
+        nuthatchConnection = new RawConnection(nuthatch.port());
+        both("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        redisConnection.close();
+        nuthatchConnection.close();
+        nuthatch.close();
+        redis.close();
+    }
+
+    private static void both(String... command) throws IOException {
+        String expected = new String(redisConnection.call(command), StandardCharsets.ISO_8859_1);
+        String actual = new String(nuthatchConnection.call(command), StandardCharsets.ISO_8859_1);
+        if (!command[0].equals("RANDOMKEY") && !command[0].equals("SCAN")) {
+            assertEquals(expected, actual, String.join(" ", command));
+        }
+    }
+
+    /**
+     * Runs the steps on both servers ("sleep N" waits N ms) and compares the units they propagated
+     * meanwhile, in order, or as a multiset when the order is the servers' own (hash order).
+     */
+    private static void assertSameUnits(boolean ordered, String... steps) throws Exception {
+        int redisBefore = readRedisUnits().size();
+        int nuthatchBefore;
+        synchronized (nuthatchUnits) {
+            nuthatchBefore = nuthatchUnits.size();
+        }
+        for (String step : steps) {
+            if (step.startsWith("sleep ")) {
+                Thread.sleep(Long.parseLong(step.substring(6)));
+            } else {
+                both(step.split(" "));
+            }
+        }
+        List<List<String>> expected = new ArrayList<>(readRedisUnits().subList(redisBefore, readRedisUnits().size()));
+        List<List<String>> actual;
+        synchronized (nuthatchUnits) {
+            actual = new ArrayList<>(nuthatchUnits.subList(nuthatchBefore, nuthatchUnits.size()));
+        }
+        if (!ordered) {
+            expected.sort((a, b) -> a.toString().compareTo(b.toString()));
+            actual.sort((a, b) -> a.toString().compareTo(b.toString()));
+        }
+        assertTrue(!expected.isEmpty(), "redis-server propagated nothing: the case shows nothing");
+        assertEquals(expected, actual, String.join("; ", steps));
+    }
+
+    @Test
+    void eachWriteIsAUnitOfItsOwnAndReadsPropagateNothing() throws Exception {
+        assertSameUnits(true, "SET a 1", "INCR n", "GET a", "append a x", "MSET b 1 c 2", "STRLEN a");
+    }
+
+    @Test
+    void aWriteThatDeletesAnExpiredKeyIsWrappedWithTheDeletionFirst() throws Exception {
+        assertSameUnits(true, "SET gone v PX 20", "SET live v", "sleep 60", "DEL gone live");
+        assertSameUnits(true, "SET gone v PX 20", "sleep 60", "SET gone new");
+        assertSameUnits(true, "SET gone v PX 20", "sleep 60", "INCR gone");
+        assertSameUnits(true, "SET gone v PX 20", "sleep 60", "SET gone v EX 100");
+    }
+
+    @Test
+    void aReadThatDeletesOneExpiredKeyPropagatesABareDelAndTwoAreWrapped() throws Exception {
+        assertSameUnits(true, "SET gone v PX 20", "sleep 60", "GET gone");
+        assertSameUnits(true, "SET g1 v PX 20", "SET g2 v PX 20", "sleep 60", "MGET g1 g2", "EXISTS g1");
+    }
+
+    @Test
+    void scanAndRandomkeyPropagateTheirDeletionsUnwrapped() throws Exception {
+        assertSameUnits(false, "SET s1 v PX 20", "SET s2 v PX 20", "SET s3 v PX 20", "sleep 60", "SCAN 0 COUNT 100");
+        assertSameUnits(false, "FLUSHALL", "SET r1 v PX 20", "SET r2 v PX 20", "sleep 60", "RANDOMKEY");
+    }
+
+    @Test
+    void aUnitAcrossDatabasesKeepsEachRecordsDatabase() throws Exception {
+        assertSameUnits(true, "SELECT 2", "SET k old PX 20", "SELECT 0", "SET k new", "sleep 60", "MOVE k 2",
+                "SELECT 2", "GET k", "SELECT 0");
+    }
+
+    @Test
+    void rewrittenCommandsAreUnitsOfOneRecord() throws Exception {
+        assertSameUnits(true, "SET k v EX 100", "SETEX k 100 v", "INCRBYFLOAT f 1.5", "GETEX k PX 50000",
+                "GETEX k PERSIST", "GETDEL k", "EXPIRE f 100", "EXPIRE f -1");
+    }
+
+    @Test
+    void lazyfreeLazyExpireMakesTheDeletionsUnlink() throws Exception {
+        try {
+            assertSameUnits(true, "CONFIG SET lazyfree-lazy-expire yes", "SET gone v PX 20", "SET live v",
+                    "sleep 60", "UNLINK gone live", "SET gone v PX 20", "sleep 60", "GET gone");
+        } finally {
+            both("CONFIG", "SET", "lazyfree-lazy-expire", "no");
+        }
+    }
+
+    @Test
+    void theActiveExpiryPropagatesEachKeyAsAUnit() throws Exception {
+        try {
+            assertSameUnits(false, "SET a1 v PX 20", "SELECT 5", "SET a2 v PX 20", "SET a3 v PX 20", "SELECT 0",
+                    "DEBUG SET-ACTIVE-EXPIRE 1", "sleep 700");
+        } finally {
+            both("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        }
+    }
+
+    // ---------------------------------------------------------------- redis-server's log, read back
+
+    /** The units of redis-server's incremental log so far. */
+    private static List<List<String>> readRedisUnits() throws IOException {
+        byte[] log = Files.readAllBytes(redisLog);
+        List<List<String>> units = new ArrayList<>();
+        List<String> transaction = null;
+        int database = 0;
+        int[] position = {0};
+        while (position[0] < log.length) {
+            List<String> command = readCommand(log, position);
+            String name = command.get(0).toUpperCase();
+            if (name.equals("SELECT")) {
+                database = Integer.parseInt(command.get(1));
+            } else if (name.equals("MULTI")) {
+                transaction = new ArrayList<>();
+            } else if (name.equals("EXEC")) {
+                units.add(List.of("MULTI " + transaction + " EXEC"));
+                transaction = null;
+            } else {
+                String record = normalized(database + " " + String.join(" ", command));
+                if (transaction != null) {
+                    transaction.add(record);
+                } else {
+                    units.add(List.of(record));
+                }
+            }
+        }
+        return units;
+    }
+
+    private static List<String> readCommand(byte[] log, int[] position) {
+        int count = Integer.parseInt(readLine(log, position).substring(1));
+        List<String> arguments = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int length = Integer.parseInt(readLine(log, position).substring(1));
+            arguments.add(new String(log, position[0], length, StandardCharsets.ISO_8859_1));
+            position[0] += length + 2;
+        }
+        return arguments;
+    }
+
+    private static String readLine(byte[] log, int[] position) {
+        int start = position[0];
+        int end = start;
+        while (log[end] != '\r') {
+            end++;
+        }
+        position[0] = end + 2;
+        return new String(log, start, end - start, StandardCharsets.US_ASCII);
+    }
+
+    /** A record with every Unix time in milliseconds within a day of now shown as "<time>". */
+    private static String normalized(String record) {
+        long now = System.currentTimeMillis();
+        StringBuilder out = new StringBuilder();
+        for (String word : record.split(" ", -1)) {
+            if (!out.isEmpty()) {
+                out.append(' ');
+            }
+            boolean time = word.length() == 13 && word.chars().allMatch(Character::isDigit)
+                    && Math.abs(Long.parseLong(word) - now) < 86_400_000L;
+            out.append(time ? "<time>" : word);
+        }
+        return out.toString();
+    }
+}
