@@ -57,6 +57,7 @@ public class CommandPathBenchmark {
     private RequestArguments[] gets;
     private RequestArguments[] sets;
     private RequestArguments[] getMisses;
+    private RequestArguments[] incrs;
     private int cursor;
 
     @Setup
@@ -78,14 +79,18 @@ public class CommandPathBenchmark {
         gets = new RequestArguments[KEYS];
         sets = new RequestArguments[KEYS];
         getMisses = new RequestArguments[KEYS];
+        incrs = new RequestArguments[KEYS];
+        byte[] incr = bytes("INCR");
         for (int i = 0; i < KEYS; i++) {
             keys[i] = bytes(String.format("key:%012d", i));
             gets[i] = RequestArguments.of(get, keys[i]);
             sets[i] = RequestArguments.of(set, keys[i], value);
             getMisses[i] = RequestArguments.of(get, bytes(String.format("absent:%012d", i)));
+            incrs[i] = RequestArguments.of(incr, bytes(String.format("counter:%08d", i)));
             run(sets[i]);
+            run(incrs[i]);
         }
-        if (engine.keyspace().database(0).size() != KEYS) {
+        if (engine.keyspace().database(0).size() != 2 * KEYS) {
             throw new IllegalStateException("setup SETs did not store the keys");
         }
         run(gets[0]);
@@ -159,6 +164,13 @@ public class CommandPathBenchmark {
             database.delete(entry);
         }
         run(sets[index]);
+        return out.writerIndex();
+    }
+
+    /** INCR of an existing counter (a rate limiter's steady state): :n reply. */
+    @Benchmark
+    public int incr() {
+        run(incrs[next()]);
         return out.writerIndex();
     }
 
