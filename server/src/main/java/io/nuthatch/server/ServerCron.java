@@ -11,7 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The periodic work of the server (Redis's serverCron), {@code hz} times a second on its own
- * thread, under the engine lock: active expiry, incremental rehashing, idle client timeouts.
+ * thread, under the engine lock: active expiry, incremental rehashing, the scan of an abandoned
+ * keyspace walk, idle client timeouts.
  */
 final class ServerCron implements AutoCloseable {
     /** Time given to rehashing per database and cycle, as Redis's activerehashing (1 ms). */
@@ -68,6 +69,7 @@ final class ServerCron implements AutoCloseable {
             for (int i = 0; i < engine.keyspace().count(); i++) {
                 engine.keyspace().database(i).maintainTable(System.nanoTime() + REHASH_NANOS);
             }
+            engine.keyspace().finishAbandonedWalk(System.nanoTime() + REHASH_NANOS);
             closeIdleClients();
             engine.info().cronTick();
         } finally {

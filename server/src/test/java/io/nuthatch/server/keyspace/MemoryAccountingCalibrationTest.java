@@ -70,8 +70,6 @@ class MemoryAccountingCalibrationTest {
 
     /** Hooks for a keyspace used without a server. */
     static final class CountingHooks implements KeyspaceHooks {
-        private long version;
-
         @Override
         public long now() {
             return System.currentTimeMillis();
@@ -91,13 +89,7 @@ class MemoryAccountingCalibrationTest {
         }
 
         @Override
-        public void keyModified(Database database, byte[] key) {
-        }
-
-
-        @Override
-        public long nextVersion() {
-            return ++version;
+        public void keyModified(Database database, KeyEntry entry) {
         }
 
         @Override
