@@ -83,8 +83,7 @@ public final class Database {
 
     /** Memory of the arrays that index the entries: the key table's buckets and the expiry index. */
     public long indexMemory() {
-        long bytes = table.capacity() == 0 ? 0 : MemoryLayout.referenceArray(table.capacity());
-        return bytes + MemoryLayout.referenceArray(expiring.capacity());
+        return table.bucketBytes() + MemoryLayout.referenceArray(expiring.capacity());
     }
 
     /** Bucket slots of the array a resize in progress is draining, 0 when none. */

@@ -1,5 +1,7 @@
 package io.nuthatch.server.keyspace;
 
+import io.nuthatch.server.type.MemoryLayout;
+
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -350,6 +352,12 @@ final class KeyTable {
     /** Number of bucket slots, for INFO and tests. */
     int capacity() {
         return buckets.length + (rehashTarget == null ? 0 : rehashTarget.length);
+    }
+
+    /** Bytes of the bucket arrays, each counted as the heap holds it (see {@link MemoryLayout}). */
+    long bucketBytes() {
+        long bytes = buckets.length == 0 ? 0 : MemoryLayout.referenceArray(buckets.length);
+        return rehashTarget == null ? bytes : bytes + MemoryLayout.referenceArray(rehashTarget.length);
     }
 
     /** Slots of the array a resize in progress is draining, 0 when none (INFO memory). */

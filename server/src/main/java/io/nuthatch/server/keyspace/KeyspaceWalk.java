@@ -159,6 +159,7 @@ public final class KeyspaceWalk {
                 tables[database].walkDatabase = -1;
                 tables[database] = null;
             }
+            flushedBytes[database] = 0;
         }
         keptBytes = 0;
         heldFlushedBytes = 0;
