@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Memory of the same keys in redis-server and in Nuthatch, side by side.
 #
-# Starts both servers with the same settings on free loopback ports (as compare.sh does), then for
-# each data set: FLUSHALL, load the same keys into each (RESP generated once, piped with
-# redis-cli --pipe), and read
+# For each data set, starts both servers with the same settings on free loopback ports (as
+# compare.sh does), loads the same keys into each (RESP generated once, piped with
+# redis-cli --pipe), reads the figures below and stops them:
 #   used_memory     INFO memory of each server;
 #   retained heap   Nuthatch only: the whole JVM heap in use after a full collection
 #                   ("jcmd PID GC.run", then the "used" figure of "jcmd PID GC.heap_info"), so the
@@ -91,23 +91,35 @@ wait_for_ping() {
 }
 
 # ------------------------------------------------------------------ the servers
+# Each data set gets freshly started servers: a JVM keeps the heap it once committed, so RSS after
+# an earlier, larger data set would count against the next one.
 COMMON=(--save "" --appendonly no --bind 127.0.0.1 --protected-mode no
         --maxmemory 0 --maxmemory-policy noeviction --databases 16 --hz 10)
 
-REDIS_PORT=$(free_port)
-mkdir -p "$WORK/redis" "$WORK/nuthatch"
-redis-server --port "$REDIS_PORT" --dir "$WORK/redis" "${COMMON[@]}" >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-wait_for_ping redis-server "$REDIS_PORT" "$REDIS_PID"
+start_servers() {
+    REDIS_PORT=$(free_port)
+    rm -rf "$WORK/redis" "$WORK/nuthatch"
+    mkdir -p "$WORK/redis" "$WORK/nuthatch"
+    redis-server --port "$REDIS_PORT" --dir "$WORK/redis" "${COMMON[@]}" >"$WORK/redis.log" 2>&1 &
+    REDIS_PID=$!
+    wait_for_ping redis-server "$REDIS_PORT" "$REDIS_PID"
 
-# Nuthatch has no persistence yet: the directives that would configure it are left out.
-NUTHATCH_PORT=$(free_port)
-# shellcheck disable=SC2086 # option strings are lists of words
-java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$NUTHATCH_PORT" --dir "$WORK/nuthatch" --bind 127.0.0.1 \
-    --protected-mode no --maxmemory 0 --maxmemory-policy noeviction --databases 16 --hz 10 \
-    >"$WORK/nuthatch.log" 2>&1 &
-NUTHATCH_PID=$!
-wait_for_ping nuthatch "$NUTHATCH_PORT" "$NUTHATCH_PID"
+    # Nuthatch has no persistence yet: the directives that would configure it are left out.
+    NUTHATCH_PORT=$(free_port)
+    # shellcheck disable=SC2086 # option strings are lists of words
+    java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$NUTHATCH_PORT" --dir "$WORK/nuthatch" --bind 127.0.0.1 \
+        --protected-mode no --maxmemory 0 --maxmemory-policy noeviction --databases 16 --hz 10 \
+        >"$WORK/nuthatch.log" 2>&1 &
+    NUTHATCH_PID=$!
+    wait_for_ping nuthatch "$NUTHATCH_PORT" "$NUTHATCH_PID"
+}
+
+stop_servers() {
+    stop_server "$REDIS_PID"
+    stop_server "$NUTHATCH_PID"
+    REDIS_PID=
+    NUTHATCH_PID=
+}
 
 used_memory() {
     redis-cli -p "$1" info memory | tr -d '\r' | sed -n 's/^used_memory://p'
@@ -203,7 +215,9 @@ versions_line="redis: $(redis-server --version | cut -d' ' -f3); java: $(java -v
 commit_line="nuthatch: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown), jar built $(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC')"
 printf '%s\n' "$date_line" "$machine_line" "$versions_line" "$commit_line" ""
 
+start_servers
 read -r BASE_REDIS BASE_USED BASE_HEAP BASE_REDIS_RSS BASE_RSS <<<"$(measure)"
+stop_servers
 TABLE=$WORK/table.tsv
 printf 'empty\t0\t%s\t%s\t%s\t%s\t%s\n' "$BASE_REDIS" "$BASE_USED" "$BASE_HEAP" "$BASE_REDIS_RSS" "$BASE_RSS" >"$TABLE"
 
@@ -212,8 +226,7 @@ for data_set in $SETS; do
     [[ -n $keys ]] || fail "unknown data set $data_set"
     echo "loading $data_set ($keys keys) ..."
     generate "$data_set" >"$WORK/$data_set.resp"
-    redis-cli -p "$REDIS_PORT" flushall sync >/dev/null
-    redis-cli -p "$NUTHATCH_PORT" flushall sync >/dev/null
+    start_servers
     load "$REDIS_PORT" "$WORK/$data_set.resp" "$keys"
     load "$NUTHATCH_PORT" "$WORK/$data_set.resp" "$keys"
     rm -f "$WORK/$data_set.resp"
@@ -222,9 +235,8 @@ for data_set in $SETS; do
     done
     read -r r_used n_used n_heap r_rss n_rss <<<"$(measure)"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$data_set" "$keys" "$r_used" "$n_used" "$n_heap" "$r_rss" "$n_rss" >>"$TABLE"
+    stop_servers
 done
-redis-cli -p "$REDIS_PORT" flushall sync >/dev/null
-redis-cli -p "$NUTHATCH_PORT" flushall sync >/dev/null
 
 # Whole figures in MB (10^6 bytes), ratios Nuthatch over redis-server (the heap over redis-server's
 # used_memory), then per key with the empty servers' figures taken off.

@@ -175,7 +175,7 @@ public final class Database {
         if (length >= RequestArguments.LARGE_ARGUMENT) {
             StringValue value = StringValue.wrap(arguments.take(valueIndex));
             if (entry == null) {
-                return insert(KeyEntry.newData(arguments.array(keyIndex), arguments.offset(keyIndex),
+                return insert(EntryData.newData(arguments.array(keyIndex), arguments.offset(keyIndex),
                         arguments.length(keyIndex), 0), value, KeyEntry.WHOLE, absolute(expiry));
             }
             return replaceValue(entry, value, expiry);
@@ -194,13 +194,13 @@ public final class Database {
             int length, StringForm form, long expiry) {
         int formBits = form.bits;
         if (entry == null) {
-            byte[] data = KeyEntry.newData(arguments.array(keyIndex), arguments.offset(keyIndex),
+            byte[] data = EntryData.newData(arguments.array(keyIndex), arguments.offset(keyIndex),
                     arguments.length(keyIndex), length);
             System.arraycopy(value, offset, data, data.length - length, length);
             return insert(data, null, formBits, absolute(expiry));
         }
         beforeChange(entry);
-        byte[] data = dataForString(entry, length);
+        byte[] data = EntryData.forString(entry, length);
         System.arraycopy(value, offset, data, data.length - length, length);
         KeyEntry live = rebuild(entry, data, null, formBits, expiry == KEEP_EXPIRY ? entry.expiresAt() : expiry);
         hooks.stored(live, false);
@@ -218,32 +218,18 @@ public final class Database {
         int length = NumericStrings.decimalLength(number);
         byte[] data;
         if (entry == null) {
-            data = KeyEntry.newData(arguments.array(keyIndex), arguments.offset(keyIndex), arguments.length(keyIndex),
+            data = EntryData.newData(arguments.array(keyIndex), arguments.offset(keyIndex), arguments.length(keyIndex),
                     length);
             NumericStrings.writeDecimal(number, data, data.length - length);
             return insert(data, null, KeyEntry.WHOLE, KeyEntry.NO_EXPIRY);
         }
         beforeChange(entry);
-        data = dataForString(entry, length);
+        data = EntryData.forString(entry, length);
         NumericStrings.writeDecimal(number, data, data.length - length);
         KeyEntry live = rebuild(entry, data, null, KeyEntry.WHOLE, entry.expiresAt());
         hooks.stored(live, false);
         afterChange(live);
         return live;
-    }
-
-    /**
-     * The array to write a whole string of {@code length} bytes into: the entry's own when it holds
-     * a string of exactly that length, else a new one with the key copied.
-     */
-    private static byte[] dataForString(KeyEntry entry, int length) {
-        byte[] data = entry.data;
-        int keyEnd = KeyEntry.keyOffsetOf(data) + KeyEntry.keyLength(data);
-        if (entry.value() == null && (entry.meta & KeyEntry.FORM_MASK) != KeyEntry.SIZED
-                && data.length - keyEnd == length) {
-            return data;
-        }
-        return KeyEntry.newData(data, KeyEntry.keyOffsetOf(data), KeyEntry.keyLength(data), length);
     }
 
     // ---------------------------------------------------------------- values as objects
@@ -265,12 +251,12 @@ public final class Database {
 
     /** Adds a key known to be absent (a lookup just said so), holding a value object. */
     public KeyEntry add(byte[] key, StoredValue value) {
-        return insert(KeyEntry.newData(key, 0, key.length, 0), value, KeyEntry.WHOLE, KeyEntry.NO_EXPIRY);
+        return insert(EntryData.newData(key, 0, key.length, 0), value, KeyEntry.WHOLE, KeyEntry.NO_EXPIRY);
     }
 
     private KeyEntry replaceValue(KeyEntry entry, StoredValue value, long expiry) {
         beforeChange(entry);
-        byte[] data = entry.value() == null ? KeyEntry.keyOnly(entry.data) : entry.data;
+        byte[] data = entry.value() == null ? EntryData.keyOnly(entry.data) : entry.data;
         KeyEntry live = rebuild(entry, data, value, KeyEntry.WHOLE, expiry == KEEP_EXPIRY ? entry.expiresAt() : expiry);
         hooks.stored(live, false);
         afterChange(live);
@@ -308,10 +294,10 @@ public final class Database {
         }
         if (form == KeyEntry.SIZED && minLength <= entry.data.length - offset) {
             Arrays.fill(entry.data, offset + length, offset + minLength, (byte) 0);
-            KeyEntry.writeSize(entry.data, minLength);
+            EntryData.writeSize(entry.data, minLength);
             return;
         }
-        entry.data = KeyEntry.newSizedData(entry.data, entry.data, offset, length, minLength,
+        entry.data = EntryData.newSized(entry.data, entry.data, offset, length, minLength,
                 StringCapacity.grown(minLength));
         entry.meta = (entry.meta & ~KeyEntry.FORM_MASK) | KeyEntry.SIZED;
     }
@@ -379,7 +365,7 @@ public final class Database {
      * @return the entry under the new name
      */
     public KeyEntry rename(KeyEntry source, RequestArguments arguments, int keyIndex) {
-        byte[] data = dataUnderKey(source, arguments, keyIndex, false);
+        byte[] data = EntryData.underKey(source, arguments, keyIndex, false);
         int clock = source.accessClock();
         detach(source);
         hooks.keyModified(this, source);
@@ -393,10 +379,10 @@ public final class Database {
      * access clock; the key must be absent there.
      */
     public void moveTo(KeyEntry entry, Database target) {
+        // The walk bit needs no change: a walk that had not passed the entry kept a copy and
+        // flipped it, so the entry is now, like any new one in the target, past the walk.
         detach(entry);
         hooks.keyModified(this, entry);
-        int meta = (entry.meta & ~KeyEntry.WALK_BIT) | keyspace.bornWalkBit;
-        entry.meta = meta;
         target.table.insert(entry, KeyTable.hashOf(entry));
         if (entry instanceof ExpiringEntry expiringEntry) {
             target.expiring.add(expiringEntry);
@@ -419,28 +405,9 @@ public final class Database {
         } else if (form == KeyEntry.SIZED) {
             form = KeyEntry.RAW;
         }
-        byte[] data = dataUnderKey(source, arguments, keyIndex, true);
+        byte[] data = EntryData.underKey(source, arguments, keyIndex, true);
         return target.insert(data, value == null ? null : value.copy(), value == null ? form : KeyEntry.WHOLE,
                 source.expiresAt());
-    }
-
-    /**
-     * A data array for the key of argument {@code keyIndex} followed by what follows the source's
-     * key: its string, with the length field and spare room of a string grown in place unless
-     * {@code exact}.
-     */
-    private static byte[] dataUnderKey(KeyEntry source, RequestArguments arguments, int keyIndex, boolean exact) {
-        byte[] old = source.data;
-        int tailStart = KeyEntry.keyOffsetOf(old) + KeyEntry.keyLength(old);
-        int tailLength = old.length - tailStart;
-        if (source.value() == null && exact && (source.meta & KeyEntry.FORM_MASK) == KeyEntry.SIZED) {
-            tailStart = source.stringOffset();
-            tailLength = source.stringLength();
-        }
-        byte[] data = KeyEntry.newData(arguments.array(keyIndex), arguments.offset(keyIndex), arguments.length(keyIndex),
-                tailLength);
-        System.arraycopy(old, tailStart, data, data.length - tailLength, tailLength);
-        return data;
     }
 
     /** Deletes every key (FLUSHDB). A walk in progress keeps the old table until it has read it. */
@@ -495,7 +462,7 @@ public final class Database {
 
     /** Adds a new entry: it is born past any walk in progress, which must not report it. */
     private KeyEntry insert(byte[] data, StoredValue value, int form, long expiresAt) {
-        int hash = KeyHashing.hash(data, KeyEntry.keyOffsetOf(data), KeyEntry.keyLength(data));
+        int hash = KeyHashing.hash(data, EntryData.keyOffset(data), EntryData.keyLength(data));
         int meta = KeyEntry.tag(hash) | keyspace.bornWalkBit | form;
         KeyEntry entry;
         if (expiresAt != KeyEntry.NO_EXPIRY) {

@@ -47,13 +47,6 @@ final class ExpiringKeys {
         }
     }
 
-    /** Puts {@code replacement} in the slot of {@code entry}, which leaves the index (the same key, a new entry). */
-    void replace(ExpiringEntry entry, ExpiringEntry replacement) {
-        replacement.expirySlot = entry.expirySlot;
-        entries[entry.expirySlot] = replacement;
-        entry.expirySlot = -1;
-    }
-
     ExpiringEntry random(RandomGenerator random) {
         return size == 0 ? null : entries[random.nextInt(size)];
     }

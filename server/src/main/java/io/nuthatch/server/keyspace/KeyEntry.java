@@ -7,9 +7,6 @@ import io.nuthatch.server.type.StringEncoding;
 import io.nuthatch.server.type.StringValue;
 import io.nuthatch.server.type.ValueType;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -19,10 +16,8 @@ import java.util.Arrays;
  * <p><b>Layout.</b> An entry is as small as the key it holds allows, because with small values the
  * entries are most of the memory (the figures that chose it are in the package documentation):
  * <ul>
- * <li>{@code data}, one byte array: the key's length as a varint, the key, then, for a string
- *     value, the string itself. A string written whole has exactly its length; a string grown in
- *     place (APPEND, SETRANGE, SETBIT, BITFIELD) has a 4-byte length after the key and spare
- *     capacity after the string, as Redis's sds has.</li>
+ * <li>{@code data}, one byte array: the key, then, for a string value, the string itself
+ *     ({@link EntryData} has the layout).</li>
  * <li>{@code next}, the following entry of the {@link KeyTable} bucket chain, so that no node
  *     objects are needed around entries.</li>
  * <li>{@code meta}, one int: the access clock in the low 24 bits (LRU seconds or LFU minutes and
@@ -61,11 +56,6 @@ public abstract sealed class KeyEntry permits StringEntry, ValueEntry, ExpiringE
     /** Grown in place: a 4-byte length follows the key, spare capacity follows the string. */
     static final int SIZED = 4 << FORM_SHIFT;
     static final int TAG_SHIFT = 28;
-    /** Bits of meta that stay with the key when its value changes: the clock and the walk bit. */
-    static final int KEPT_BITS = CLOCK_MASK | WALK_BIT;
-
-    static final int SIZE_FIELD = 4;
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     byte[] data;
     KeyEntry next;
@@ -84,11 +74,11 @@ public abstract sealed class KeyEntry permits StringEntry, ValueEntry, ExpiringE
     }
 
     public final int keyOffset() {
-        return data[0] >= 0 ? 1 : varintSize(keyLength(data));
+        return EntryData.keyOffset(data);
     }
 
     public final int keyLength() {
-        return keyLength(data);
+        return EntryData.keyLength(data);
     }
 
     /** A copy of the key, for the places that keep it (propagation, replies built later). */
@@ -99,8 +89,11 @@ public abstract sealed class KeyEntry permits StringEntry, ValueEntry, ExpiringE
 
     /** Whether the key is the given bytes. */
     public final boolean keyEquals(byte[] key, int offset, int length) {
-        return keyLength(data) == length && Arrays.equals(data, keyOffset(), keyOffset() + length, key, offset,
-                offset + length);
+        if (EntryData.keyLength(data) != length) {
+            return false;
+        }
+        int keyOffset = EntryData.keyOffset(data);
+        return Arrays.equals(data, keyOffset, keyOffset + length, key, offset, offset + length);
     }
 
     // ---------------------------------------------------------------- the value
@@ -139,8 +132,8 @@ public abstract sealed class KeyEntry permits StringEntry, ValueEntry, ExpiringE
         if (value() != null) {
             return 0;
         }
-        int offset = keyOffset() + keyLength(data);
-        return (meta & FORM_MASK) == SIZED ? offset + SIZE_FIELD : offset;
+        int keyEnd = EntryData.keyEnd(data);
+        return (meta & FORM_MASK) == SIZED ? keyEnd + EntryData.SIZE_FIELD : keyEnd;
     }
 
     public final int stringLength() {
@@ -148,8 +141,8 @@ public abstract sealed class KeyEntry permits StringEntry, ValueEntry, ExpiringE
         if (value != null) {
             return ((StringValue) value).length();
         }
-        int keyEnd = keyOffset() + keyLength(data);
-        return (meta & FORM_MASK) == SIZED ? (int) INT.get(data, keyEnd) : data.length - keyEnd;
+        int keyEnd = EntryData.keyEnd(data);
+        return (meta & FORM_MASK) == SIZED ? EntryData.size(data, keyEnd) : data.length - keyEnd;
     }
 
     /** The encoding OBJECT ENCODING reports, in Redis's vocabulary. */
@@ -221,79 +214,8 @@ public abstract sealed class KeyEntry permits StringEntry, ValueEntry, ExpiringE
         return this instanceof ValueEntry ? ValueEntry.BYTES : ExpiringEntry.BYTES;
     }
 
-    // ---------------------------------------------------------------- the data array
-
     /** The tag bits of a key's hash, as they sit in meta. */
     static int tag(int hash) {
         return hash & (0xF << TAG_SHIFT);
-    }
-
-    static int keyLength(byte[] data) {
-        int b = data[0];
-        if (b >= 0) {
-            return b;
-        }
-        int value = 0;
-        int shift = 0;
-        int i = 0;
-        do {
-            b = data[i++];
-            value |= (b & 0x7F) << shift;
-            shift += 7;
-        } while (b < 0);
-        return value;
-    }
-
-    static int varintSize(int value) {
-        int size = 1;
-        while ((value >>>= 7) != 0) {
-            size++;
-        }
-        return size;
-    }
-
-    /** A data array for the key and a string of {@code valueLength} bytes written after it. */
-    static byte[] newData(byte[] key, int keyOffset, int keyLength, int valueLength) {
-        int header = varintSize(keyLength);
-        byte[] data = new byte[header + keyLength + valueLength];
-        writeVarint(data, keyLength);
-        System.arraycopy(key, keyOffset, data, header, keyLength);
-        return data;
-    }
-
-    /**
-     * A data array for a string grown in place: key, 4-byte length, {@code length} bytes of which
-     * the first {@code kept} are copied from {@code source} and the rest are zero, and spare room up to
-     * {@code capacity}.
-     */
-    static byte[] newSizedData(byte[] keyData, byte[] source, int sourceOffset, int kept, int length, int capacity) {
-        int keyEnd = keyOffsetOf(keyData) + keyLength(keyData);
-        byte[] data = new byte[keyEnd + SIZE_FIELD + capacity];
-        System.arraycopy(keyData, 0, data, 0, keyEnd);
-        INT.set(data, keyEnd, length);
-        System.arraycopy(source, sourceOffset, data, keyEnd + SIZE_FIELD, kept);
-        return data;
-    }
-
-    static void writeSize(byte[] data, int length) {
-        INT.set(data, keyOffsetOf(data) + keyLength(data), length);
-    }
-
-    /** The data array of a key alone, taken from another entry's array. */
-    static byte[] keyOnly(byte[] data) {
-        return Arrays.copyOf(data, keyOffsetOf(data) + keyLength(data));
-    }
-
-    static int keyOffsetOf(byte[] data) {
-        return data[0] >= 0 ? 1 : varintSize(keyLength(data));
-    }
-
-    private static void writeVarint(byte[] target, int value) {
-        int i = 0;
-        while ((value & ~0x7F) != 0) {
-            target[i++] = (byte) (value | 0x80);
-            value >>>= 7;
-        }
-        target[i] = (byte) value;
     }
 }

@@ -81,7 +81,7 @@ final class KeyTable {
 
     static int hashOf(KeyEntry entry) {
         byte[] data = entry.data;
-        return KeyHashing.hash(data, KeyEntry.keyOffsetOf(data), KeyEntry.keyLength(data));
+        return KeyHashing.hash(data, EntryData.keyOffset(data), EntryData.keyLength(data));
     }
 
     /** Adds an entry whose key is not in the table; {@code hash} is its key's hash. */

@@ -321,7 +321,7 @@ public final class KeyspaceWalk {
             value = value.copy();
         } else if ((meta & KeyEntry.FORM_MASK) == KeyEntry.SIZED) {
             int length = entry.stringLength();
-            data = KeyEntry.newData(entry.data, entry.keyOffset(), entry.keyLength(), length);
+            data = EntryData.newData(entry.data, entry.keyOffset(), entry.keyLength(), length);
             System.arraycopy(entry.data, entry.stringOffset(), data, data.length - length, length);
             meta = (meta & ~KeyEntry.FORM_MASK) | KeyEntry.RAW;
         } else {

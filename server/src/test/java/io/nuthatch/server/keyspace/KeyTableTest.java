@@ -25,7 +25,7 @@ class KeyTableTest {
 
     private static KeyEntry entry(String key) {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        byte[] data = KeyEntry.newData(bytes, 0, bytes.length, bytes.length);
+        byte[] data = EntryData.newData(bytes, 0, bytes.length, bytes.length);
         System.arraycopy(bytes, 0, data, data.length - bytes.length, bytes.length);
         return new StringEntry(data, KeyEntry.tag(KeyHashing.hash(bytes)));
     }
