@@ -35,8 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * reused pooled direct buffer. One operation is one command.
  *
  * <p>With {@code -prof gc}, {@code gc.alloc.rate.norm} is what one command allocates: 0 for GET;
- * for SET over an existing key, the stored value (its array and its StringValue); for SET of a new
- * key, that plus the key's copy and its KeyEntry.
+ * 0 for SET over an existing key of a value as long (written over it) and for INCR of a counter
+ * whose length does not change (its digits rewritten); for SET of a new key, its entry and the one
+ * array holding its key and value.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
