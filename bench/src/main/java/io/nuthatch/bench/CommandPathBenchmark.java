@@ -38,8 +38,9 @@ import java.util.concurrent.TimeUnit;
  * unit, and the reply written into a reused pooled direct buffer. One operation is one command.
  *
  * <p>With {@code -prof gc}, {@code gc.alloc.rate.norm} is what one command allocates: 0 for GET;
- * for SET over an existing key, the stored value (its array and its StringValue); for SET of a new
- * key, that plus the key's copy and its KeyEntry.
+ * 0 for SET over an existing key of a value as long (written over it) and for INCR of a counter
+ * whose length does not change (its digits rewritten); for SET of a new key, its entry and the one
+ * array holding its key and value.
  *
  * <p>{@code propagated=true} adds a propagation listener, as the append-only log will be: each
  * write's unit is then built and delivered (a view over the request's arguments for SET, a
@@ -78,6 +79,7 @@ public class CommandPathBenchmark {
     private RequestArguments[] sets;
     private RequestArguments[] getMisses;
     private RequestArguments[] setsWithExpiry;
+    private RequestArguments[] incrs;
     private int cursor;
 
     @Setup
@@ -116,15 +118,19 @@ public class CommandPathBenchmark {
         setsWithExpiry = new RequestArguments[KEYS];
         byte[] ex = bytes("EX");
         byte[] hour = bytes("3600");
+        incrs = new RequestArguments[KEYS];
+        byte[] incr = bytes("INCR");
         for (int i = 0; i < KEYS; i++) {
             keys[i] = bytes(String.format("key:%012d", i));
             gets[i] = RequestArguments.of(get, keys[i]);
             sets[i] = RequestArguments.of(set, keys[i], value);
             getMisses[i] = RequestArguments.of(get, bytes(String.format("absent:%012d", i)));
             setsWithExpiry[i] = RequestArguments.of(set, keys[i], value, ex, hour);
+            incrs[i] = RequestArguments.of(incr, bytes(String.format("counter:%08d", i)));
             run(sets[i]);
+            run(incrs[i]);
         }
-        if (engine.keyspace().database(0).size() != KEYS) {
+        if (engine.keyspace().database(0).size() != 2 * KEYS) {
             throw new IllegalStateException("setup SETs did not store the keys");
         }
         run(gets[0]);
@@ -212,6 +218,13 @@ public class CommandPathBenchmark {
             database.delete(entry);
         }
         run(sets[index]);
+        return out.writerIndex();
+    }
+
+    /** INCR of an existing counter (a rate limiter's steady state): :n reply. */
+    @Benchmark
+    public int incr() {
+        run(incrs[next()]);
         return out.writerIndex();
     }
 

@@ -57,7 +57,6 @@ public final class Engine implements KeyspaceHooks {
     private long dirty;
     /** The key the running command changed last, so that one key's several changes count once. */
     private byte[] lastModifiedKey;
-    private long lastVersion;
     private long lastSaveMillis = startedMillis;
     private volatile boolean activeExpiryEnabled = true;
     /** Whether maxmemory-policy is an LFU one: access clocks then hold frequencies (AccessFrequency). */
@@ -273,19 +272,14 @@ public final class Engine implements KeyspaceHooks {
     }
 
     @Override
-    public void keyModified(Database database, byte[] key) {
-        // A command that changes one key in several steps (SET EX: value, then expiry) counts
+    public void keyModified(Database database, KeyEntry entry) {
+        // A command that changes one key in several steps (GETEX: value read, then expiry) counts
         // once, as Redis counts it; each further key counts one more (MSET, DEL k1 k2).
+        byte[] key = entry.keyArray();
         if (key != lastModifiedKey) {
             lastModifiedKey = key;
             dirty++;
         }
-    }
-
-
-    @Override
-    public long nextVersion() {
-        return ++lastVersion;
     }
 
     @Override

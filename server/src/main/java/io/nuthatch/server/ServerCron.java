@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The periodic work of the server (Redis's serverCron), {@code hz} times a second on its own
- * thread, with the engine held: active expiry, incremental rehashing, idle client timeouts.
+ * thread, with the engine held: active expiry, incremental rehashing, the scan of an abandoned
+ * keyspace walk, idle client timeouts.
  *
  * <p>A run is skipped while long work (a script, a load) holds the engine, as Redis runs no
  * serverCron then either: the cron never waits behind long work.
@@ -73,6 +74,7 @@ final class ServerCron implements AutoCloseable {
             for (int i = 0; i < engine.keyspace().count(); i++) {
                 engine.keyspace().database(i).maintainTable(System.nanoTime() + REHASH_NANOS);
             }
+            engine.keyspace().finishAbandonedWalk(System.nanoTime() + REHASH_NANOS);
             closeIdleClients();
             engine.info().cronTick();
         } finally {

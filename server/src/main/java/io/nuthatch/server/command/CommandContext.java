@@ -11,9 +11,6 @@ import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.type.NumericStrings;
-import io.nuthatch.server.type.StoredValue;
-import io.nuthatch.server.type.StringValue;
-import io.nuthatch.server.type.ValueType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -155,13 +152,17 @@ public final class CommandContext {
 
     // ---------------------------------------------------------------- values
 
-    /** The value of an entry as a string. @throws CommandError WRONGTYPE when it is another type */
-    public static StringValue stringValue(KeyEntry entry) {
-        StoredValue value = entry.value();
-        if (value.type() != ValueType.STRING) {
+    /**
+     * The entry, checked to hold a string, whose bytes are then read with {@link
+     * KeyEntry#stringArray()}, {@link KeyEntry#stringOffset()} and {@link KeyEntry#stringLength()}.
+     *
+     * @throws CommandError WRONGTYPE when it holds another type
+     */
+    public static KeyEntry requireString(KeyEntry entry) {
+        if (!entry.isString()) {
             throw Errors.WRONG_TYPE;
         }
-        return (StringValue) value;
+        return entry;
     }
 
     // ---------------------------------------------------------------- propagation

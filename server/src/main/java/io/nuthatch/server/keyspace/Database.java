@@ -2,18 +2,28 @@ package io.nuthatch.server.keyspace;
 
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.type.MemoryLayout;
+import io.nuthatch.server.type.NumericStrings;
 import io.nuthatch.server.type.StoredValue;
+import io.nuthatch.server.type.StringCapacity;
+import io.nuthatch.server.type.StringValue;
 
+import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
  * One numbered database (SELECT n): its keys, their expiries, and the memory they take.
  *
- * <p>Every change to a key goes through this class, which is what lets it keep the memory
- * estimate, the entry versions and the expiry index right, and tell the server (WATCH, write
- * propagation, dirty counter) through {@link KeyspaceHooks}. A command that changes a value in
- * place calls {@link #changed(KeyEntry)} afterwards.
+ * <p>Every change to a key goes through this class, and each one passes {@link #beforeChange}
+ * before anything is touched: there the walk in progress keeps the old contents of a key it has
+ * not reached yet, and the entry's memory is taken off the total, to be added back, as it is now,
+ * once the change is made. Then the rest of the server hears of it through {@link KeyspaceHooks}
+ * (WATCH, write propagation, the dirty counter). A value changed in place is opened with
+ * {@link #writableString} and closed with {@link #changed}; nothing may write into a value
+ * between those two calls except the command that opened it, and nothing outside them at all.
+ *
+ * <p>Methods that can change an entry's class (an expiry set or removed, a string replaced by an
+ * object) return the live entry; the one passed in must not be used afterwards.
  *
  * <p>Lookups apply lazy expiry: a key whose time has passed is deleted when it is looked up, and the
  * lookup answers as if it had never been there.
@@ -26,16 +36,24 @@ public final class Database {
     /** Lookup flag: the lookup is for a write; counts no hit or miss (LOOKUP_WRITE). */
     public static final int FOR_WRITE = 4;
 
+    /** Expiry argument of the string writers: keep the key's expiry as it is (KEEPTTL, INCR). */
+    public static final long KEEP_EXPIRY = Long.MIN_VALUE;
+
     private final int index;
+    private final Keyspace keyspace;
     private final KeyspaceHooks hooks;
-    // Not final: SWAPDB exchanges them between two databases.
+    // Not final: SWAPDB exchanges them between two databases, FLUSHDB replaces them.
     private KeyTable table = new KeyTable();
     private ExpiringKeys expiring = new ExpiringKeys();
     private long usedMemory;
     private int expiryCursor;
+    /** The entry {@link #writableString} opened and {@link #changed} has not closed, and its memory then. */
+    private KeyEntry openEntry;
+    private long openEntryMemory;
 
-    Database(int index, KeyspaceHooks hooks) {
+    Database(int index, Keyspace keyspace, KeyspaceHooks hooks) {
         this.index = index;
+        this.keyspace = keyspace;
         this.hooks = hooks;
     }
 
@@ -65,13 +83,16 @@ public final class Database {
 
     /** Memory of the arrays that index the entries: the key table's buckets and the expiry index. */
     public long indexMemory() {
-        long bytes = table.capacity() == 0 ? 0 : MemoryLayout.referenceArray(table.capacity());
-        return bytes + MemoryLayout.referenceArray(expiring.capacity());
+        return table.bucketBytes() + MemoryLayout.referenceArray(expiring.capacity());
     }
 
     /** Bucket slots of the array a resize in progress is draining, 0 when none. */
     public int drainingTableSlots() {
         return table.drainingCapacity();
+    }
+
+    KeyTable table() {
+        return table;
     }
 
     // ---------------------------------------------------------------- lookups
@@ -121,7 +142,7 @@ public final class Database {
 
     /** Whether the entry's expiry time has passed (a key expires once now is past its time). */
     public boolean isExpired(KeyEntry entry) {
-        return entry.expiresAt != KeyEntry.NO_EXPIRY && hooks.now() > entry.expiresAt;
+        return entry instanceof ExpiringEntry expiringEntry && hooks.now() > expiringEntry.expiresAt;
     }
 
     /** Deletes an expired entry if expiry may delete keys now; true if the key is to be treated as gone. */
@@ -138,87 +159,184 @@ public final class Database {
         remove(entry);
     }
 
-    // ---------------------------------------------------------------- writes
+    // ---------------------------------------------------------------- strings written whole
 
     /**
-     * Sets a key to a value as SET does: overwrites an existing value, dropping its expiry unless
-     * {@code keepExpiry}, or adds the key. The key is copied from the arguments only when added.
+     * Sets the key of argument {@code keyIndex} to the string of argument {@code valueIndex}, as SET
+     * does. {@code entry} is the key's entry as just looked up, or null when it is absent. The
+     * expiry is an absolute time, {@link KeyEntry#NO_EXPIRY} to have none, or {@link #KEEP_EXPIRY}.
+     * A value the decoder gave an array of its own (32 KB and more) keeps that array; any other is
+     * copied next to its key, over the old value when the length is the same.
+     *
+     * @return the live entry
      */
-    public KeyEntry set(RequestArguments arguments, int keyIndex, StoredValue value, boolean keepExpiry) {
-        KeyEntry entry = lookup(arguments, keyIndex, FOR_WRITE | NO_TOUCH);
-        if (entry == null) {
-            return add(arguments.copy(keyIndex), value);
+    public KeyEntry setString(KeyEntry entry, RequestArguments arguments, int keyIndex, int valueIndex, long expiry) {
+        int length = arguments.length(valueIndex);
+        if (length >= RequestArguments.LARGE_ARGUMENT) {
+            StringValue value = StringValue.wrap(arguments.take(valueIndex));
+            if (entry == null) {
+                return insert(EntryData.newData(arguments.array(keyIndex), arguments.offset(keyIndex),
+                        arguments.length(keyIndex), 0), value, KeyEntry.WHOLE, absolute(expiry));
+            }
+            return replaceValue(entry, value, expiry);
         }
-        if (!keepExpiry) {
-            clearExpiry(entry);
-        }
-        replace(entry, value);
-        return entry;
+        return setString(entry, arguments, keyIndex, arguments.array(valueIndex), arguments.offset(valueIndex),
+                length, StringForm.WHOLE, expiry);
     }
 
+    /**
+     * Sets a key to a string a command computed, as {@link #setString(KeyEntry, RequestArguments,
+     * int, int, long)} does; {@code form} says how OBJECT ENCODING is to see it.
+     *
+     * @return the live entry
+     */
+    public KeyEntry setString(KeyEntry entry, RequestArguments arguments, int keyIndex, byte[] value, int offset,
+            int length, StringForm form, long expiry) {
+        int formBits = form.bits;
+        if (entry == null) {
+            byte[] data = EntryData.newData(arguments.array(keyIndex), arguments.offset(keyIndex),
+                    arguments.length(keyIndex), length);
+            System.arraycopy(value, offset, data, data.length - length, length);
+            return insert(data, null, formBits, absolute(expiry));
+        }
+        beforeChange(entry);
+        byte[] data = EntryData.forString(entry, length);
+        System.arraycopy(value, offset, data, data.length - length, length);
+        KeyEntry live = rebuild(entry, data, null, formBits, expiry == KEEP_EXPIRY ? entry.expiresAt() : expiry);
+        hooks.stored(live, false);
+        afterChange(live);
+        return live;
+    }
+
+    /**
+     * Sets a key to an integer as INCR does, keeping its expiry. When the digits take as many bytes
+     * as the old value's, they are written over it: a counter allocates nothing while it counts.
+     *
+     * @return the live entry
+     */
+    public KeyEntry setInteger(KeyEntry entry, RequestArguments arguments, int keyIndex, long number) {
+        int length = NumericStrings.decimalLength(number);
+        byte[] data;
+        if (entry == null) {
+            data = EntryData.newData(arguments.array(keyIndex), arguments.offset(keyIndex), arguments.length(keyIndex),
+                    length);
+            NumericStrings.writeDecimal(number, data, data.length - length);
+            return insert(data, null, KeyEntry.WHOLE, KeyEntry.NO_EXPIRY);
+        }
+        beforeChange(entry);
+        data = EntryData.forString(entry, length);
+        NumericStrings.writeDecimal(number, data, data.length - length);
+        KeyEntry live = rebuild(entry, data, null, KeyEntry.WHOLE, entry.expiresAt());
+        hooks.stored(live, false);
+        afterChange(live);
+        return live;
+    }
+
+    // ---------------------------------------------------------------- values as objects
+
+    /**
+     * Sets a key to a value object: overwrites an existing value, dropping its expiry unless
+     * {@code keepExpiry}, or adds the key, keeping the key's array. For the value types that are
+     * objects (and tests); strings are written with {@link #setString}.
+     *
+     * @return the live entry
+     */
     public KeyEntry set(byte[] key, StoredValue value, boolean keepExpiry) {
         KeyEntry entry = lookup(key, FOR_WRITE | NO_TOUCH);
         if (entry == null) {
             return add(key, value);
         }
-        if (!keepExpiry) {
-            clearExpiry(entry);
-        }
-        replace(entry, value);
-        return entry;
+        return replaceValue(entry, value, keepExpiry ? KEEP_EXPIRY : KeyEntry.NO_EXPIRY);
     }
 
-    /** Adds a key known to be absent (a lookup just said so); the array is kept, not copied. */
+    /** Adds a key known to be absent (a lookup just said so), holding a value object. */
     public KeyEntry add(byte[] key, StoredValue value) {
-        KeyEntry entry = new KeyEntry(key, KeyHashing.hash(key), value);
-        table.insert(entry);
-        hooks.stored(entry, true);
-        account(entry);
-        hooks.keyModified(this, key);
-        return entry;
+        return insert(EntryData.newData(key, 0, key.length, 0), value, KeyEntry.WHOLE, KeyEntry.NO_EXPIRY);
     }
 
-    /** Replaces the value of an existing key, keeping its expiry (Redis's dbOverwrite). */
-    public void replace(KeyEntry entry, StoredValue value) {
-        entry.value = value;
-        hooks.stored(entry, false);
-        account(entry);
-        hooks.keyModified(this, entry.key);
+    private KeyEntry replaceValue(KeyEntry entry, StoredValue value, long expiry) {
+        beforeChange(entry);
+        byte[] data = entry.value() == null ? EntryData.keyOnly(entry.data) : entry.data;
+        KeyEntry live = rebuild(entry, data, value, KeyEntry.WHOLE, expiry == KEEP_EXPIRY ? entry.expiresAt() : expiry);
+        hooks.stored(live, false);
+        afterChange(live);
+        return live;
     }
 
-    /** Records that the entry's value was changed in place. */
-    public void changed(KeyEntry entry) {
-        account(entry);
-        hooks.keyModified(this, entry.key);
-    }
+    // ---------------------------------------------------------------- changes in place
 
-    /** Deletes a key. */
-    public void delete(KeyEntry entry) {
-        remove(entry);
-        hooks.keyModified(this, entry.key);
-    }
-
-    /** Sets the absolute expiry of a key, in Unix milliseconds. */
-    public void setExpiry(KeyEntry entry, long expiresAt) {
-        if (expiresAt == KeyEntry.NO_EXPIRY) {
-            clearExpiry(entry);
-        } else {
-            if (entry.expirySlot < 0) {
-                expiring.add(entry);
-            }
-            entry.expiresAt = expiresAt;
+    /**
+     * Opens the string of a key for a change in place (APPEND, SETRANGE, SETBIT, BITFIELD), making
+     * it at least {@code minLength} bytes long, zero bytes added at its end. The command then writes
+     * within {@link KeyEntry#stringArray()} from {@link KeyEntry#stringOffset()}, and calls
+     * {@link #changed} once it has changed anything. The string is "raw" from now on, as Redis
+     * unshares a value before writing into it. The entry stays the same object.
+     */
+    public void writableString(KeyEntry entry, int minLength) {
+        if (keyspace.walk != null) {
+            keyspace.walk.beforeChange(table, entry);
         }
-        entry.version = hooks.nextVersion();
-        hooks.keyModified(this, entry.key);
+        openEntry = entry;
+        openEntryMemory = entry.memoryUsage();
+        StoredValue value = entry.value();
+        if (value != null) {
+            ((StringValue) value).growTo(minLength);
+            return;
+        }
+        int form = entry.meta & KeyEntry.FORM_MASK;
+        int offset = entry.stringOffset();
+        int length = entry.stringLength();
+        if (minLength <= length) {
+            if (form != KeyEntry.SIZED) {
+                entry.meta = (entry.meta & ~KeyEntry.FORM_MASK) | KeyEntry.RAW;
+            }
+            return;
+        }
+        if (form == KeyEntry.SIZED && minLength <= entry.data.length - offset) {
+            Arrays.fill(entry.data, offset + length, offset + minLength, (byte) 0);
+            EntryData.writeSize(entry.data, minLength);
+            return;
+        }
+        entry.data = EntryData.newSized(entry.data, entry.data, offset, length, minLength,
+                StringCapacity.grown(minLength));
+        entry.meta = (entry.meta & ~KeyEntry.FORM_MASK) | KeyEntry.SIZED;
+    }
+
+    /** Closes a change in place that {@link #writableString} opened: memory, WATCH, dirty. */
+    public void changed(KeyEntry entry) {
+        if (entry != openEntry) {
+            throw new IllegalStateException("a value was changed without being opened with writableString");
+        }
+        openEntry = null;
+        usedMemory += entry.memoryUsage() - openEntryMemory;
+        hooks.keyModified(this, entry);
+    }
+
+    // ---------------------------------------------------------------- expiry
+
+    /**
+     * Sets the absolute expiry of a key, in Unix milliseconds.
+     *
+     * @return the live entry
+     */
+    public KeyEntry setExpiry(KeyEntry entry, long expiresAt) {
+        if (expiresAt == KeyEntry.NO_EXPIRY) {
+            throw new IllegalArgumentException("no expiry time: use persist");
+        }
+        beforeChange(entry);
+        KeyEntry live = rebuild(entry, entry.data, entry.value(), entry.meta & KeyEntry.FORM_MASK, expiresAt);
+        afterChange(live);
+        return live;
     }
 
     /** Removes the expiry of a key as PERSIST does, signalling the change; false if it had none. */
     public boolean persist(KeyEntry entry) {
-        if (!clearExpiry(entry)) {
+        if (!entry.hasExpiry()) {
             return false;
         }
-        entry.version = hooks.nextVersion();
-        hooks.keyModified(this, entry.key);
+        beforeChange(entry);
+        KeyEntry live = rebuild(entry, entry.data, entry.value(), entry.meta & KeyEntry.FORM_MASK, KeyEntry.NO_EXPIRY);
+        afterChange(live);
         return true;
     }
 
@@ -232,22 +350,76 @@ public final class Database {
         return entry != null && isExpired(entry) && expireNow(entry);
     }
 
-    /** Removes the expiry of a key; false if it had none. Signals nothing: callers signal their change. */
-    public boolean clearExpiry(KeyEntry entry) {
-        if (entry.expirySlot < 0) {
-            return false;
-        }
-        expiring.remove(entry);
-        entry.expiresAt = KeyEntry.NO_EXPIRY;
-        return true;
+    // ---------------------------------------------------------------- keys
+
+    /** Deletes a key. */
+    public void delete(KeyEntry entry) {
+        remove(entry);
+        hooks.keyModified(this, entry);
     }
 
-    /** Deletes every key (FLUSHDB). The entries are left to the garbage collector. */
+    /**
+     * Gives a key's value, expiry and access clock to another name in this database (RENAME), and
+     * deletes the old name. The new name, argument {@code keyIndex}, must be absent.
+     *
+     * @return the entry under the new name
+     */
+    public KeyEntry rename(KeyEntry source, RequestArguments arguments, int keyIndex) {
+        byte[] data = EntryData.underKey(source, arguments, keyIndex, false);
+        int clock = source.accessClock();
+        detach(source);
+        hooks.keyModified(this, source);
+        KeyEntry renamed = insert(data, source.value(), source.meta & KeyEntry.FORM_MASK, source.expiresAt());
+        renamed.accessClock(clock);
+        return renamed;
+    }
+
+    /**
+     * Moves an entry to another database under the same key (MOVE), with its value, expiry and
+     * access clock; the key must be absent there.
+     */
+    public void moveTo(KeyEntry entry, Database target) {
+        // The walk bit needs no change: a walk that had not passed the entry kept a copy and
+        // flipped it, so the entry is now, like any new one in the target, past the walk.
+        detach(entry);
+        hooks.keyModified(this, entry);
+        target.table.insert(entry, KeyTable.hashOf(entry));
+        if (entry instanceof ExpiringEntry expiringEntry) {
+            target.expiring.add(expiringEntry);
+        }
+        target.usedMemory += entry.memoryUsage();
+        hooks.keyModified(target, entry);
+    }
+
+    /**
+     * Copies a key's value and expiry to a key of {@code target}, argument {@code keyIndex}, which
+     * must be absent there (COPY). The copy is a new value with a new access clock, as in Redis.
+     *
+     * @return the copy's entry
+     */
+    public KeyEntry copyTo(KeyEntry source, Database target, RequestArguments arguments, int keyIndex) {
+        StoredValue value = source.value();
+        int form = source.meta & KeyEntry.FORM_MASK;
+        if (form == KeyEntry.WHOLE || form == KeyEntry.COPIED) {
+            form = KeyEntry.COPIED;
+        } else if (form == KeyEntry.SIZED) {
+            form = KeyEntry.RAW;
+        }
+        byte[] data = EntryData.underKey(source, arguments, keyIndex, true);
+        return target.insert(data, value == null ? null : value.copy(), value == null ? form : KeyEntry.WHOLE,
+                source.expiresAt());
+    }
+
+    /** Deletes every key (FLUSHDB). A walk in progress keeps the old table until it has read it. */
     public void clear() {
+        if (keyspace.walk != null) {
+            keyspace.walk.flushed(table, usedMemory + indexMemory());
+        }
         usedMemory = 0;
-        table.clear();
-        expiring.clear();
+        table = new KeyTable();
+        expiring = new ExpiringKeys();
         expiryCursor = 0;
+        openEntry = null;
     }
 
     /**
@@ -269,20 +441,111 @@ public final class Database {
         b.expiryCursor = expiryCursor;
     }
 
-    private void remove(KeyEntry entry) {
-        table.remove(entry);
-        if (entry.expirySlot >= 0) {
-            expiring.remove(entry);
+    // ---------------------------------------------------------------- the change points
+
+    /**
+     * Where every change to an existing entry starts, before anything is written: a walk in
+     * progress keeps the entry's old contents if it has not passed it, and the entry's memory comes
+     * off the total until {@link #afterChange} adds it back as it is then.
+     */
+    private void beforeChange(KeyEntry entry) {
+        if (keyspace.walk != null) {
+            keyspace.walk.beforeChange(table, entry);
         }
-        usedMemory -= entry.accountedBytes;
-        entry.accountedBytes = 0;
+        usedMemory -= entry.memoryUsage();
     }
 
-    private void account(KeyEntry entry) {
-        long bytes = entry.memoryUsage();
-        usedMemory += bytes - entry.accountedBytes;
-        entry.accountedBytes = bytes;
-        entry.version = hooks.nextVersion();
+    private void afterChange(KeyEntry live) {
+        usedMemory += live.memoryUsage();
+        hooks.keyModified(this, live);
+    }
+
+    /** Adds a new entry: it is born past any walk in progress, which must not report it. */
+    private KeyEntry insert(byte[] data, StoredValue value, int form, long expiresAt) {
+        int hash = KeyHashing.hash(data, EntryData.keyOffset(data), EntryData.keyLength(data));
+        int meta = KeyEntry.tag(hash) | keyspace.bornWalkBit | form;
+        KeyEntry entry;
+        if (expiresAt != KeyEntry.NO_EXPIRY) {
+            ExpiringEntry expiringEntry = new ExpiringEntry(data, value, meta, expiresAt);
+            expiring.add(expiringEntry);
+            entry = expiringEntry;
+        } else if (value == null) {
+            entry = new StringEntry(data, meta);
+        } else {
+            entry = new ValueEntry(data, value, meta);
+        }
+        table.insert(entry, hash);
+        hooks.stored(entry, true);
+        usedMemory += entry.memoryUsage();
+        hooks.keyModified(this, entry);
+        return entry;
+    }
+
+    /**
+     * Gives the entry its new contents, in place when its class fits them, else in a new entry of
+     * the right class that takes its place in the table and the expiry index. The clock, the walk
+     * bit and the hash tag stay.
+     */
+    private KeyEntry rebuild(KeyEntry entry, byte[] data, StoredValue value, int form, long expiresAt) {
+        int meta = (entry.meta & ~KeyEntry.FORM_MASK) | (value == null ? form : KeyEntry.WHOLE);
+        if (expiresAt != KeyEntry.NO_EXPIRY) {
+            if (entry instanceof ExpiringEntry expiringEntry) {
+                expiringEntry.data = data;
+                expiringEntry.value = value;
+                expiringEntry.meta = meta;
+                expiringEntry.expiresAt = expiresAt;
+                return expiringEntry;
+            }
+            ExpiringEntry live = new ExpiringEntry(data, value, meta, expiresAt);
+            table.replace(entry, live);
+            expiring.add(live);
+            return live;
+        }
+        if (value == null && entry instanceof StringEntry) {
+            entry.data = data;
+            entry.meta = meta;
+            return entry;
+        }
+        if (value != null && entry instanceof ValueEntry valueEntry) {
+            valueEntry.data = data;
+            valueEntry.value = value;
+            valueEntry.meta = meta;
+            return valueEntry;
+        }
+        KeyEntry live = value == null ? new StringEntry(data, meta) : new ValueEntry(data, value, meta);
+        table.replace(entry, live);
+        if (entry instanceof ExpiringEntry expiringEntry) {
+            expiring.remove(expiringEntry);
+        }
+        return live;
+    }
+
+    /** Deletes an entry whose contents go with it: a walk that has not passed it keeps it as it is. */
+    private void remove(KeyEntry entry) {
+        unlink(entry);
+        if (keyspace.walk != null) {
+            keyspace.walk.removed(table, entry);
+        }
+    }
+
+    /** Takes out an entry whose contents live on under another key or in another database. */
+    private void detach(KeyEntry entry) {
+        if (keyspace.walk != null) {
+            keyspace.walk.beforeChange(table, entry);
+        }
+        unlink(entry);
+    }
+
+    private void unlink(KeyEntry entry) {
+        usedMemory -= entry.memoryUsage();
+        table.remove(entry);
+        if (entry instanceof ExpiringEntry expiringEntry && expiringEntry.expirySlot >= 0) {
+            expiring.remove(expiringEntry);
+        }
+    }
+
+    private long absolute(long expiry) {
+        return expiry == KEEP_EXPIRY ? KeyEntry.NO_EXPIRY : expiry;
     }
 
     // ---------------------------------------------------------------- iteration and sampling
@@ -338,5 +601,15 @@ public final class Database {
     public void maintainTable(long deadlineNanos) {
         table.shrinkIfSparse();
         table.rehashUntil(deadlineNanos);
+    }
+
+    /**
+     * The memory of every entry counted afresh, to compare with the running total
+     * ({@link #datasetMemory()}): for tests of the accounting.
+     */
+    long countMemory() {
+        long[] bytes = new long[1];
+        table.forEach(entry -> bytes[0] += entry.memoryUsage());
+        return bytes[0];
     }
 }

@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
 final class ExpiringKeys {
     private static final int INITIAL_CAPACITY = 16;
 
-    private KeyEntry[] entries = new KeyEntry[INITIAL_CAPACITY];
+    private ExpiringEntry[] entries = new ExpiringEntry[INITIAL_CAPACITY];
     private int size;
 
     int size() {
@@ -23,11 +23,11 @@ final class ExpiringKeys {
         return entries.length;
     }
 
-    KeyEntry get(int slot) {
+    ExpiringEntry get(int slot) {
         return entries[slot];
     }
 
-    void add(KeyEntry entry) {
+    void add(ExpiringEntry entry) {
         if (size == entries.length) {
             entries = Arrays.copyOf(entries, size * 2);
         }
@@ -35,9 +35,9 @@ final class ExpiringKeys {
         entries[size++] = entry;
     }
 
-    void remove(KeyEntry entry) {
+    void remove(ExpiringEntry entry) {
         int slot = entry.expirySlot;
-        KeyEntry last = entries[--size];
+        ExpiringEntry last = entries[--size];
         entries[slot] = last;
         last.expirySlot = slot;
         entries[size] = null;
@@ -47,12 +47,12 @@ final class ExpiringKeys {
         }
     }
 
-    KeyEntry random(RandomGenerator random) {
+    ExpiringEntry random(RandomGenerator random) {
         return size == 0 ? null : entries[random.nextInt(size)];
     }
 
     void clear() {
-        entries = new KeyEntry[INITIAL_CAPACITY];
+        entries = new ExpiringEntry[INITIAL_CAPACITY];
         size = 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.nuthatch.server.keyspace;
 
-import java.util.Arrays;
+import io.nuthatch.server.type.MemoryLayout;
+
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -11,7 +12,9 @@ import java.util.random.RandomGenerator;
  * client for as long as the copy takes. So, as in Redis's dict, a resize allocates the new bucket
  * array and then moves one bucket per operation (and more from the server's cron) while both
  * arrays are live: lookups look in both, inserts go to the new one, and the old one is dropped
- * when its last bucket has moved.
+ * when its last bucket has moved. Entries do not store their hash (it would cost 8 bytes an entry,
+ * see {@link KeyEntry}): a move hashes the key again, as Redis's rehash does, and a lookup compares
+ * the four bits of the hash every entry keeps before it reads a key.
  *
  * <p><b>Scan cursors.</b> {@link #scan} visits buckets in the order of their index's bits
  * reversed, and the cursor is the next bucket index. With power-of-two sizes, every bucket of a
@@ -35,6 +38,11 @@ final class KeyTable {
     /** Next bucket of {@link #buckets} to move, while rehashing. */
     private int rehashIndex = -1;
     private int size;
+    /**
+     * The database number this table had when the walk in progress started, which is the number the
+     * walk reports for its keys whatever SWAPDB does later; -1 for a table the walk did not see.
+     */
+    int walkDatabase = -1;
 
     int size() {
         return size;
@@ -62,27 +70,68 @@ final class KeyTable {
         if (table.length == 0) {
             return null;
         }
+        int tag = KeyEntry.tag(hash);
         for (KeyEntry entry = table[hash & (table.length - 1)]; entry != null; entry = entry.next) {
-            if (entry.hash == hash && entry.key.length == length
-                    && Arrays.equals(entry.key, 0, length, key, offset, offset + length)) {
+            if (KeyEntry.tag(entry.meta) == tag && entry.keyEquals(key, offset, length)) {
                 return entry;
             }
         }
         return null;
     }
 
-    /** Adds an entry whose key is not in the table. */
-    void insert(KeyEntry entry) {
+    static int hashOf(KeyEntry entry) {
+        byte[] data = entry.data;
+        return KeyHashing.hash(data, EntryData.keyOffset(data), EntryData.keyLength(data));
+    }
+
+    /** Adds an entry whose key is not in the table; {@code hash} is its key's hash. */
+    void insert(KeyEntry entry, int hash) {
         if (rehashTarget != null) {
             rehashStep();
         } else {
             growIfFull();
         }
         KeyEntry[] table = rehashTarget != null ? rehashTarget : buckets;
-        int index = entry.hash & (table.length - 1);
+        int index = hash & (table.length - 1);
         entry.next = table[index];
         table[index] = entry;
         size++;
+    }
+
+    /**
+     * Puts {@code replacement}, an entry of the same key, where {@code entry} is in its chain, so that
+     * an entry can change class without a remove and an insert (which could move a rehash along
+     * under a SCAN, and would reorder the chain). False if {@code entry} is not in the table.
+     */
+    boolean replace(KeyEntry entry, KeyEntry replacement) {
+        int hash = hashOf(entry);
+        if (relink(buckets, entry, replacement, hash)
+                || (rehashTarget != null && relink(rehashTarget, entry, replacement, hash))) {
+            entry.next = null;
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean relink(KeyEntry[] table, KeyEntry entry, KeyEntry replacement, int hash) {
+        if (table.length == 0) {
+            return false;
+        }
+        int index = hash & (table.length - 1);
+        KeyEntry previous = null;
+        for (KeyEntry current = table[index]; current != null; current = current.next) {
+            if (current == entry) {
+                replacement.next = entry.next;
+                if (previous == null) {
+                    table[index] = replacement;
+                } else {
+                    previous.next = replacement;
+                }
+                return true;
+            }
+            previous = current;
+        }
+        return false;
     }
 
     /** Removes the given entry (by identity); false if it is not in the table. */
@@ -93,7 +142,8 @@ final class KeyTable {
         if (rehashTarget != null) {
             rehashStep();
         }
-        if (unlink(buckets, entry) || (rehashTarget != null && unlink(rehashTarget, entry))) {
+        int hash = hashOf(entry);
+        if (unlink(buckets, entry, hash) || (rehashTarget != null && unlink(rehashTarget, entry, hash))) {
             size--;
             entry.next = null;
             return true;
@@ -101,11 +151,11 @@ final class KeyTable {
         return false;
     }
 
-    private static boolean unlink(KeyEntry[] table, KeyEntry entry) {
+    private static boolean unlink(KeyEntry[] table, KeyEntry entry, int hash) {
         if (table.length == 0) {
             return false;
         }
-        int index = entry.hash & (table.length - 1);
+        int index = hash & (table.length - 1);
         KeyEntry previous = null;
         for (KeyEntry current = table[index]; current != null; current = current.next) {
             if (current == entry) {
@@ -178,7 +228,7 @@ final class KeyTable {
             KeyEntry entry = buckets[rehashIndex];
             while (entry != null) {
                 KeyEntry following = entry.next;
-                int index = entry.hash & mask;
+                int index = hashOf(entry) & mask;
                 entry.next = target[index];
                 target[index] = entry;
                 entry = following;
@@ -302,6 +352,12 @@ final class KeyTable {
     /** Number of bucket slots, for INFO and tests. */
     int capacity() {
         return buckets.length + (rehashTarget == null ? 0 : rehashTarget.length);
+    }
+
+    /** Bytes of the bucket arrays, each counted as the heap holds it (see {@link MemoryLayout}). */
+    long bucketBytes() {
+        long bytes = buckets.length == 0 ? 0 : MemoryLayout.referenceArray(buckets.length);
+        return rehashTarget == null ? bytes : bytes + MemoryLayout.referenceArray(rehashTarget.length);
     }
 
     /** Slots of the array a resize in progress is draining, 0 when none (INFO memory). */

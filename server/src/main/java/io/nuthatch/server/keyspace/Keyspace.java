@@ -3,11 +3,17 @@ package io.nuthatch.server.keyspace;
 /** The numbered databases of a server (the {@code databases} directive, 16 by default). */
 public final class Keyspace {
     private final Database[] databases;
+    /** The walk in progress, or null; the databases tell it of every change. */
+    KeyspaceWalk walk;
+    /** The walk bit every entry has while no walk runs. */
+    private int settledWalkBit;
+    /** The walk bit a new entry gets: the settled one, or its opposite while a walk runs. */
+    int bornWalkBit;
 
     public Keyspace(int count, KeyspaceHooks hooks) {
         databases = new Database[count];
         for (int i = 0; i < count; i++) {
-            databases[i] = new Database(i, hooks);
+            databases[i] = new Database(i, this, hooks);
         }
     }
 
@@ -62,6 +68,53 @@ public final class Keyspace {
     public void clear() {
         for (Database database : databases) {
             database.clear();
+        }
+    }
+
+    // ---------------------------------------------------------------- the point-in-time walk
+
+    /**
+     * Starts a walk over the dataset as it is now (see {@link KeyspaceWalk}). An abandoned walk that
+     * the cron has not finished yet is finished first, here.
+     *
+     * @throws IllegalStateException when a walk that is not abandoned is in progress
+     */
+    public KeyspaceWalk startWalk() {
+        if (walk != null) {
+            if (!walk.isAbandoned()) {
+                throw new IllegalStateException("a walk is already in progress");
+            }
+            walk.finishWithoutVisiting(Long.MAX_VALUE);
+        }
+        KeyTable[] tables = new KeyTable[databases.length];
+        for (int i = 0; i < databases.length; i++) {
+            tables[i] = databases[i].table();
+        }
+        walk = new KeyspaceWalk(this, tables, settledWalkBit);
+        bornWalkBit = settledWalkBit ^ KeyEntry.WALK_BIT;
+        return walk;
+    }
+
+    /** The walk in progress, abandoned or not, or null. */
+    public KeyspaceWalk walk() {
+        return walk;
+    }
+
+    /**
+     * Lets an abandoned walk finish its scan until the deadline ({@link System#nanoTime()}); the
+     * server's cron calls it. Does nothing when no walk is abandoned.
+     */
+    public void finishAbandonedWalk(long deadlineNanos) {
+        if (walk != null && walk.isAbandoned()) {
+            walk.finishWithoutVisiting(deadlineNanos);
+        }
+    }
+
+    void walkFinished(KeyspaceWalk finished) {
+        if (walk == finished) {
+            walk = null;
+            settledWalkBit ^= KeyEntry.WALK_BIT;
+            bornWalkBit = settledWalkBit;
         }
     }
 }

@@ -2,8 +2,12 @@ package io.nuthatch.server.keyspace;
 
 /**
  * What a database needs from the rest of the server: the time commands run at, and the places
- * that must hear of every change (write propagation, WATCH, statistics, memory). The engine
- * implements it; the keyspace itself knows nothing of clients or the network.
+ * that must hear of every change (write propagation, WATCH, statistics). The engine implements it;
+ * the keyspace itself knows nothing of clients or the network.
+ *
+ * <p>These hear of a change after it is made. What must act before a change (the point-in-time
+ * walk today; eviction and anything else that needs a key's old contents later) hangs off
+ * {@code Database.beforeChange}, inside the keyspace.
  */
 public interface KeyspaceHooks {
 
@@ -31,12 +35,14 @@ public interface KeyspaceHooks {
      */
     void keyExpired(Database database, KeyEntry entry);
 
-    /** A command created, changed or deleted a key (signalModifiedKey: WATCH, client tracking, dirty). */
-    void keyModified(Database database, byte[] key);
-
-
-    /** The version stamped on an entry when it changes; increases with every change. */
-    long nextVersion();
+    /**
+     * A command created, changed or deleted a key (signalModifiedKey: WATCH, client tracking,
+     * dirty). Called after the change, with the live entry (or the deleted one); its key is read
+     * from {@link KeyEntry#keyArray()}. A key's data array stays the same object across the steps
+     * of one change (a value, then its expiry), which is how one command's several steps on one key
+     * can be told apart from changes to several keys.
+     */
+    void keyModified(Database database, KeyEntry entry);
 
     /** A read lookup found its key (true) or not (false), for keyspace_hits and keyspace_misses. */
     void lookedUp(boolean hit);

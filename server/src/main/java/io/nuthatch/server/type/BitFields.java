@@ -24,6 +24,11 @@ public final class BitFields {
 
     /** The unsigned field of {@code bits} bits (1 to 64) at bit {@code position}. */
     public static long getUnsigned(byte[] bytes, int length, long position, int bits) {
+        return getUnsigned(bytes, 0, length, position, bits);
+    }
+
+    /** The unsigned field at bit {@code position} of the string of {@code length} bytes at {@code base}. */
+    public static long getUnsigned(byte[] bytes, int base, int length, long position, int bits) {
         long end = position + bits;
         long value = 0;
         for (long index = position >>> 3; index << 3 < end; index++) {
@@ -31,7 +36,7 @@ public final class BitFields {
             long from = Math.max(position, byteStart);
             long to = Math.min(end, byteStart + 8);
             int width = (int) (to - from);
-            int octet = index < length ? bytes[(int) index] & 0xFF : 0;
+            int octet = index < length ? bytes[base + (int) index] & 0xFF : 0;
             int shift = (int) (byteStart + 8 - to);
             value = (value << width) | ((octet >>> shift) & ((1 << width) - 1));
         }
@@ -40,11 +45,21 @@ public final class BitFields {
 
     /** The signed field of {@code bits} bits (1 to 64) at bit {@code position}. */
     public static long getSigned(byte[] bytes, int length, long position, int bits) {
-        return signExtend(getUnsigned(bytes, length, position, bits), bits);
+        return getSigned(bytes, 0, length, position, bits);
+    }
+
+    /** The signed field at bit {@code position} of the string of {@code length} bytes at {@code base}. */
+    public static long getSigned(byte[] bytes, int base, int length, long position, int bits) {
+        return signExtend(getUnsigned(bytes, base, length, position, bits), bits);
     }
 
     /** Writes the low {@code bits} bits of {@code value} at bit {@code position}, within the array. */
     public static void put(byte[] bytes, long position, int bits, long value) {
+        put(bytes, 0, position, bits, value);
+    }
+
+    /** As {@link #put(byte[], long, int, long)}, for the string that starts at {@code base}. */
+    public static void put(byte[] bytes, int base, long position, int bits, long value) {
         long end = position + bits;
         for (long index = position >>> 3; index << 3 < end; index++) {
             long byteStart = index << 3;
@@ -54,7 +69,7 @@ public final class BitFields {
             int shift = (int) (byteStart + 8 - to);
             int mask = ((1 << width) - 1) << shift;
             int chunk = (int) (value >>> (end - to)) << shift;
-            int i = (int) index;
+            int i = base + (int) index;
             bytes[i] = (byte) ((bytes[i] & ~mask) | (chunk & mask));
         }
     }

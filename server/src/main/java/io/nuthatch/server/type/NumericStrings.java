@@ -74,21 +74,29 @@ public final class NumericStrings {
 
     /** The canonical decimal form of a long. */
     public static byte[] toBytes(long value) {
+        byte[] result = new byte[decimalLength(value)];
+        writeDecimal(value, result, 0);
+        return result;
+    }
+
+    /**
+     * Writes the canonical decimal form of a long at {@code offset}, {@link #decimalLength} bytes,
+     * so that a counter can be rewritten where it is stored.
+     */
+    public static void writeDecimal(long value, byte[] target, int offset) {
         if (value == Long.MIN_VALUE) {
-            return MIN_LONG.clone();
+            System.arraycopy(MIN_LONG, 0, target, offset, MIN_LONG.length);
+            return;
         }
-        int length = decimalLength(value);
-        byte[] result = new byte[length];
         long remaining = Math.abs(value);
-        int position = length;
+        int position = offset + decimalLength(value);
         do {
-            result[--position] = (byte) ('0' + remaining % 10);
+            target[--position] = (byte) ('0' + remaining % 10);
             remaining /= 10;
         } while (remaining > 0);
         if (value < 0) {
-            result[0] = '-';
+            target[offset] = '-';
         }
-        return result;
     }
 
     /** Number of characters of a long in decimal, the sign included. */

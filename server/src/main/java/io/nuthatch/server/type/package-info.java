@@ -4,5 +4,16 @@
  * <p>A type knows its own semantics and its own memory footprint and nothing of RESP or commands;
  * the representation it picks for small and large sizes is its private choice, reported through
  * {@link io.nuthatch.server.type.StoredValue#encoding()} in Redis's vocabulary.
+ *
+ * <p>Strings are the exception to "a value is an object": most live in their key's entry, next to
+ * the key (the keyspace's package documentation says why), so their rules are here as functions of
+ * bytes: the encoding OBJECT ENCODING names ({@link io.nuthatch.server.type.StringEncoding}), the
+ * room a string grown in place gets ({@link io.nuthatch.server.type.StringCapacity}), bits and
+ * bit fields ({@link io.nuthatch.server.type.Bitmaps}, {@link io.nuthatch.server.type.BitFields}),
+ * numbers. {@link io.nuthatch.server.type.StringValue} is the object form, for values of 32 KB and
+ * more that keep the array the request decoder gave them.
+ *
+ * <p>A type must never be changed except through the keyspace's writable accessor for it (see
+ * {@code io.nuthatch.server.keyspace}): a snapshot in progress has to see the change coming.
  */
 package io.nuthatch.server.type;

@@ -1,6 +1,5 @@
 package io.nuthatch.server.keyspace;
 
-import io.nuthatch.server.type.StringValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +25,13 @@ class KeyTableTest {
 
     private static KeyEntry entry(String key) {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        return new KeyEntry(bytes, KeyHashing.hash(bytes), StringValue.wrap(bytes));
+        byte[] data = EntryData.newData(bytes, 0, bytes.length, bytes.length);
+        System.arraycopy(bytes, 0, data, data.length - bytes.length, bytes.length);
+        return new StringEntry(data, KeyEntry.tag(KeyHashing.hash(bytes)));
+    }
+
+    private static void insert(KeyTable table, KeyEntry entry) {
+        table.insert(entry, KeyTable.hashOf(entry));
     }
 
     private static KeyEntry find(KeyTable table, String key) {
@@ -53,7 +58,7 @@ class KeyTableTest {
         Set<String> permanent = new HashSet<>();
         for (int i = 0; i < 300; i++) {
             KeyEntry e = entry("permanent:" + i);
-            table.insert(e);
+            insert(table, e);
             permanent.add(name(e));
         }
         List<KeyEntry> transient_ = new ArrayList<>();
@@ -85,7 +90,7 @@ class KeyTableTest {
                 };
                 if (insert) {
                     KeyEntry e = entry("transient:" + nextKey++);
-                    table.insert(e);
+                    insert(table, e);
                     transient_.add(e);
                 } else if (!transient_.isEmpty()) {
                     int index = random.nextInt(transient_.size());
@@ -125,7 +130,7 @@ class KeyTableTest {
     void scanOfAStableTableReturnsEachKeyExactlyOnce() {
         KeyTable table = new KeyTable();
         for (int i = 0; i < 1000; i++) {
-            table.insert(entry("key:" + i));
+            insert(table, entry("key:" + i));
         }
         while (table.rehashStep()) {
             // finish any resize, so that no key can be seen twice
@@ -145,7 +150,7 @@ class KeyTableTest {
         assertEquals(0, table.scan(0, e -> { }));
         assertEquals(0, table.scan(12345, e -> { }));
         KeyEntry e = entry("a");
-        table.insert(e);
+        insert(table, e);
         table.remove(e);
         assertEquals(0, table.scan(3, x -> { }));
     }
@@ -154,7 +159,7 @@ class KeyTableTest {
     void scanAcceptsAnyCursorAndEnds() {
         KeyTable table = new KeyTable();
         for (int i = 0; i < 100; i++) {
-            table.insert(entry("k" + i));
+            insert(table, entry("k" + i));
         }
         for (long start : new long[] {-1L, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 40, 7}) {
             long cursor = start;
@@ -172,7 +177,7 @@ class KeyTableTest {
         KeyTable table = new KeyTable();
         int keys = 1000;
         for (int i = 0; i < keys; i++) {
-            table.insert(entry("r" + i));
+            insert(table, entry("r" + i));
         }
         SplittableRandom random = new SplittableRandom(7);
         Map<KeyEntry, Integer> draws = new IdentityHashMap<>();
@@ -196,7 +201,7 @@ class KeyTableTest {
         for (int i = 0; i < 65; i++) {
             KeyEntry e = entry("m" + i);
             entries.add(e);
-            table.insert(e);
+            insert(table, e);
         }
         assertTrue(table.isRehashing());
         Set<KeyEntry> drawn = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -216,7 +221,7 @@ class KeyTableTest {
         int rehashingChecks = 0;
         for (int i = 0; i < 1500; i++) {
             String key = "f" + i;
-            table.insert(entry(key));
+            insert(table, entry(key));
             inserted.add(key);
             if (table.isRehashing()) {
                 rehashingChecks++;
@@ -260,7 +265,7 @@ class KeyTableTest {
     void forEachVisitsEveryEntryOnceEvenMidRehash() {
         KeyTable table = new KeyTable();
         for (int i = 0; i < 65; i++) {
-            table.insert(entry("e" + i));
+            insert(table, entry("e" + i));
         }
         assertTrue(table.isRehashing());
         Map<String, Integer> seen = new HashMap<>();
@@ -273,7 +278,7 @@ class KeyTableTest {
     void removeIsByIdentityAndReportsAbsence() {
         KeyTable table = new KeyTable();
         KeyEntry a = entry("a");
-        table.insert(a);
+        insert(table, a);
         assertFalse(table.remove(entry("a")), "an equal but different entry was removed");
         assertSame(a, find(table, "a"));
         assertTrue(table.remove(a));
@@ -285,13 +290,13 @@ class KeyTableTest {
     void clearEmptiesATableMidRehash() {
         KeyTable table = new KeyTable();
         for (int i = 0; i < 65; i++) {
-            table.insert(entry("c" + i));
+            insert(table, entry("c" + i));
         }
         table.clear();
         assertEquals(0, table.size());
         assertFalse(table.isRehashing());
         assertNull(find(table, "c1"));
-        table.insert(entry("c1"));
+        insert(table, entry("c1"));
         assertNotNull(find(table, "c1"));
     }
 }

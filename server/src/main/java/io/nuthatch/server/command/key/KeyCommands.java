@@ -8,7 +8,6 @@ import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
-import io.nuthatch.server.type.StoredValue;
 
 import java.util.Arrays;
 
@@ -127,7 +126,7 @@ public final class KeyCommands {
 
     static void type(CommandContext c) {
         KeyEntry entry = c.database().lookup(c.arguments(), 1, Database.NO_TOUCH);
-        c.reply().simpleString(entry == null ? NONE : entry.value().type().typeNameBytes());
+        c.reply().simpleString(entry == null ? NONE : entry.type().typeNameBytes());
     }
 
     /** TOUCH key [key ...]: touches even for a client in NO-TOUCH mode, since that is what it is for. */
@@ -155,7 +154,7 @@ public final class KeyCommands {
         if (entry == null) {
             c.reply().nullBulk();
         } else {
-            c.reply().bulk(entry.key());
+            c.reply().bulk(entry.keyArray(), entry.keyOffset(), entry.keyLength());
         }
     }
 
@@ -186,7 +185,7 @@ public final class KeyCommands {
             }
             database.delete(target);
         }
-        moveEntry(database, source, database, c.copyArgument(2));
+        database.rename(source, c.arguments(), 2);
         reply(c, onlyIfAbsent, true);
     }
 
@@ -216,18 +215,8 @@ public final class KeyCommands {
             c.reply().integer(0);
             return;
         }
-        moveEntry(database, source, target, c.copyArgument(1));
+        database.moveTo(source, target);
         c.reply().integer(1);
-    }
-
-    /** Re-adds an entry's value under a key, with its expiry and access clock, and deletes the entry. */
-    private static void moveEntry(Database from, KeyEntry source, Database to, byte[] key) {
-        KeyEntry moved = to.add(key, source.value());
-        moved.accessClock(source.accessClock());
-        if (source.hasExpiry()) {
-            to.setExpiry(moved, source.expiresAt());
-        }
-        from.delete(source);
     }
 
     /** COPY source destination [DB db] [REPLACE] */
@@ -260,15 +249,10 @@ public final class KeyCommands {
             c.reply().integer(0);
             return;
         }
-        StoredValue value = source.value().copy();
-        long expiresAt = source.expiresAt();
         if (existing != null) {
             target.delete(existing);
         }
-        KeyEntry copied = target.add(c.copyArgument(2), value);
-        if (expiresAt != KeyEntry.NO_EXPIRY) {
-            target.setExpiry(copied, expiresAt);
-        }
+        database.copyTo(source, target, c.arguments(), 2);
         c.reply().integer(1);
     }
 

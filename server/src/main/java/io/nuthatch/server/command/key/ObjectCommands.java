@@ -7,8 +7,6 @@ import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.keyspace.AccessFrequency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
-import io.nuthatch.server.type.StoredValue;
-import io.nuthatch.server.type.StringValue;
 
 /**
  * OBJECT: how a key's value is stored and used. The lookups neither touch the key nor count as an
@@ -71,7 +69,7 @@ public final class ObjectCommands {
     static void encoding(CommandContext c) {
         KeyEntry entry = lookup(c);
         if (entry != null) {
-            c.reply().bulk(entry.value().encoding());
+            c.reply().bulk(entry.encoding());
         }
     }
 
@@ -83,19 +81,19 @@ public final class ObjectCommands {
     static void refcount(CommandContext c) {
         KeyEntry entry = lookup(c);
         if (entry != null) {
-            c.reply().integer(isSharedInteger(c.engine(), entry.value()) ? SHARED_REFCOUNT : 1);
+            c.reply().integer(isSharedInteger(c.engine(), entry) ? SHARED_REFCOUNT : 1);
         }
     }
 
-    private static boolean isSharedInteger(Engine engine, StoredValue value) {
-        if (!(value instanceof StringValue string) || !string.isIntegerEncoded() || string.isCopy()) {
+    private static boolean isSharedInteger(Engine engine, KeyEntry entry) {
+        if (!entry.isIntegerEncoded() || entry.isCopy()) {
             return false;
         }
         String policy = engine.config().maxmemoryPolicy.value();
         if (engine.config().maxmemory.value() != 0 && (policy.endsWith("-lru") || policy.endsWith("-lfu"))) {
             return false;
         }
-        long number = string.parseLong();
+        long number = entry.parseLong();
         return number >= 0 && number < SHARED_INTEGERS;
     }
 

@@ -49,8 +49,11 @@ public final class ScanCommands {
         int mark = reply.beginDeferred();
         long[] count = new long[1];
         database.forEach(entry -> {
-            if ((everything || GlobPattern.matches(pattern, entry.key())) && !database.isExpired(entry)) {
-                reply.bulk(entry.key());
+            byte[] key = entry.keyArray();
+            int offset = entry.keyOffset();
+            int length = entry.keyLength();
+            if ((everything || GlobPattern.matches(pattern, key, offset, length, false)) && !database.isExpired(entry)) {
+                reply.bulk(key, offset, length);
                 count[0]++;
             }
         });
@@ -119,7 +122,7 @@ public final class ScanCommands {
      */
     private static boolean hasType(Database database, byte[] key, byte[] typeName) {
         KeyEntry entry = database.lookup(key, Database.NO_TOUCH);
-        byte[] actual = entry == null ? NONE : entry.value().type().typeNameBytes();
+        byte[] actual = entry == null ? NONE : entry.type().typeNameBytes();
         int length = cStringLength(typeName, 0, typeName.length);
         if (length != actual.length) {
             return false;

@@ -10,7 +10,6 @@ import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.type.BitFields;
 import io.nuthatch.server.type.NumericStrings;
-import io.nuthatch.server.type.StringValue;
 
 /**
  * BITFIELD and BITFIELD_RO: integers of any width at any bit offset of a string.
@@ -83,29 +82,42 @@ public final class BitfieldCommands {
         }
         Database database = c.database();
         KeyEntry entry;
-        StringValue value = null;
+        boolean created = false;
         boolean grown = false;
         if (!writes) {
             entry = database.lookupRead(arguments, 1);
             if (entry != null) {
-                value = CommandContext.stringValue(entry);
+                CommandContext.requireString(entry);
             }
         } else {
             if (readOnlyCommand) {
                 throw READ_ONLY;
             }
             entry = database.lookupWrite(arguments, 1);
-            int lengthBefore = entry == null ? -1 : CommandContext.stringValue(entry).length();
-            value = BitmapCommands.writableString(c, entry, lastWrittenBit);
-            grown = entry == null || value.length() != lengthBefore;
+            int needed = BitmapCommands.bytesForBit(lastWrittenBit);
+            if (entry == null) {
+                entry = BitmapCommands.newBitString(c, needed);
+                created = true;
+                grown = true;
+            } else {
+                grown = needed > CommandContext.requireString(entry).stringLength();
+            }
+            // Opened even when no write will change it: Redis unshares the string ("raw") first.
+            database.writableString(entry, needed);
         }
         c.reply().arrayHeader(operations);
-        int changes = run(c, value, grown);
-        signalChanges(c, entry, changes, grown);
+        int changes = run(c, entry, grown);
+        signalChanges(c, entry, created, changes, grown);
     }
 
-    /** Runs the operations, already checked; returns how many changed the string as Redis counts them. */
-    private static int run(CommandContext c, StringValue value, boolean grown) {
+    /**
+     * Runs the operations, already checked, on the string of the entry (null: a missing key, read
+     * only); returns how many changed the string as Redis counts them.
+     */
+    private static int run(CommandContext c, KeyEntry entry, boolean grown) {
+        byte[] bytes = entry == null ? null : entry.stringArray();
+        int start = entry == null ? 0 : entry.stringOffset();
+        int length = entry == null ? 0 : entry.stringLength();
         RequestArguments arguments = c.arguments();
         ReplyWriter reply = c.reply();
         int count = c.argumentCount();
@@ -123,18 +135,15 @@ public final class BitfieldCommands {
             boolean signed = (type & SIGNED) != 0;
             long offset = BitmapCommands.bitOffset(c, i + 2, bits);
             if (get) {
-                byte[] bytes = value == null ? null : value.array();
-                int length = value == null ? 0 : value.length();
-                reply.integer(signed ? BitFields.getSigned(bytes, length, offset, bits)
-                        : BitFields.getUnsigned(bytes, length, offset, bits));
+                reply.integer(signed ? BitFields.getSigned(bytes, start, length, offset, bits)
+                        : BitFields.getUnsigned(bytes, start, length, offset, bits));
                 i += 2;
                 continue;
             }
             long operand = c.longArgument(i + 3);
             i += 3;
-            byte[] bytes = value.array();
-            long old = signed ? BitFields.getSigned(bytes, value.length(), offset, bits)
-                    : BitFields.getUnsigned(bytes, value.length(), offset, bits);
+            long old = signed ? BitFields.getSigned(bytes, start, length, offset, bits)
+                    : BitFields.getUnsigned(bytes, start, length, offset, bits);
             // SET is an increment of zero from the new value; INCRBY, of the operand from the old one.
             long base = increment ? old : operand;
             long delta = increment ? operand : 0;
@@ -147,7 +156,7 @@ public final class BitfieldCommands {
             long updated = signed ? BitFields.signedResult(base, delta, bits, overflow, rule)
                     : BitFields.unsignedResult(base, delta, bits, overflow, rule);
             reply.integer(increment ? updated : old);
-            BitFields.put(bytes, offset, bits, updated);
+            BitFields.put(bytes, start, offset, bits, updated);
             if (grown || updated != old) {
                 changes++;
             }
@@ -161,15 +170,12 @@ public final class BitfieldCommands {
      * string created or grown by writes that all failed is still signalled, once: Redis does not
      * propagate that, and a replica or the log would then miss the key or its new length.
      */
-    private static void signalChanges(CommandContext c, KeyEntry entry, int changes, boolean grown) {
+    private static void signalChanges(CommandContext c, KeyEntry entry, boolean created, int changes, boolean grown) {
         if (entry == null) {
-            // Added by writableString (when there were writes), which signalled one change.
-            for (int i = 1; i < changes; i++) {
-                c.markDirty();
-            }
             return;
         }
-        if (changes > 0 || grown) {
+        if (created || changes > 0 || grown) {
+            // A created key was signalled when added; closing its change counts no second time.
             c.database().changed(entry);
             for (int i = 1; i < changes; i++) {
                 c.markDirty();

@@ -7,9 +7,9 @@ import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.keyspace.StringForm;
 import io.nuthatch.server.type.Bitmaps;
 import io.nuthatch.server.type.NumericStrings;
-import io.nuthatch.server.type.StringValue;
 
 /**
  * The bit commands on string values: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP. BITFIELD lives in
@@ -57,10 +57,18 @@ public final class BitmapCommands {
         }
         Database database = c.database();
         KeyEntry entry = database.lookupWrite(c.arguments(), 1);
-        int lengthBefore = entry == null ? -1 : CommandContext.stringValue(entry).length();
-        StringValue value = writableString(c, entry, offset);
-        boolean old = Bitmaps.set(value.array(), offset, bit == 1);
-        if (entry != null && (value.length() != lengthBefore || old != (bit == 1))) {
+        int needed = bytesForBit(offset);
+        if (entry == null) {
+            byte[] bytes = new byte[needed];
+            Bitmaps.set(bytes, offset, bit == 1);
+            database.setString(null, c.arguments(), 1, bytes, 0, needed, StringForm.RAW, KeyEntry.NO_EXPIRY);
+            c.reply().integer(0);
+            return;
+        }
+        int lengthBefore = CommandContext.requireString(entry).stringLength();
+        database.writableString(entry, needed);
+        boolean old = Bitmaps.set(entry.stringArray(), entry.stringOffset(), offset, bit == 1);
+        if (entry.stringLength() != lengthBefore || old != (bit == 1)) {
             database.changed(entry);
         }
         c.reply().integer(old ? 1 : 0);
@@ -74,8 +82,8 @@ public final class BitmapCommands {
             c.reply().integer(0);
             return;
         }
-        StringValue value = CommandContext.stringValue(entry);
-        c.reply().integer(Bitmaps.get(value.array(), value.length(), offset) ? 1 : 0);
+        CommandContext.requireString(entry);
+        c.reply().integer(Bitmaps.get(entry.stringArray(), entry.stringOffset(), entry.stringLength(), offset) ? 1 : 0);
     }
 
     /**
@@ -90,11 +98,12 @@ public final class BitmapCommands {
             c.reply().integer(0);
             return;
         }
-        StringValue value = CommandContext.stringValue(entry);
-        long length = value.length();
+        long length = CommandContext.requireString(entry).stringLength();
+        byte[] bytes = entry.stringArray();
+        int base = entry.stringOffset();
         int count = c.argumentCount();
         if (count == 2) {
-            c.reply().integer(Bitmaps.count(value.array(), 0, length * 8 - 1));
+            c.reply().integer(Bitmaps.count(bytes, base, 0, length * 8 - 1));
             return;
         }
         if (count != 4 && count != 5) {
@@ -115,8 +124,8 @@ public final class BitmapCommands {
             c.reply().integer(0);
             return;
         }
-        c.reply().integer(bits ? Bitmaps.count(value.array(), start, end)
-                : Bitmaps.count(value.array(), start * 8, end * 8 + 7));
+        c.reply().integer(bits ? Bitmaps.count(bytes, base, start, end)
+                : Bitmaps.count(bytes, base, start * 8, end * 8 + 7));
     }
 
     /**
@@ -136,8 +145,7 @@ public final class BitmapCommands {
             c.reply().integer(bit == 1 ? -1 : 0);
             return;
         }
-        StringValue value = CommandContext.stringValue(entry);
-        long length = value.length();
+        long length = CommandContext.requireString(entry).stringLength();
         int count = c.argumentCount();
         long start = 0;
         long end = length - 1;
@@ -162,7 +170,7 @@ public final class BitmapCommands {
         }
         long firstBit = bits ? start : start * 8;
         long lastBit = bits ? end : end * 8 + 7;
-        long position = Bitmaps.find(value.array(), firstBit, lastBit, bit == 1);
+        long position = Bitmaps.find(entry.stringArray(), entry.stringOffset(), firstBit, lastBit, bit == 1);
         if (position < 0 && bit == 0 && !endGiven) {
             position = lastBit + 1;
         }
@@ -187,7 +195,7 @@ public final class BitmapCommands {
         for (int i = 3; i < count; i++) {
             KeyEntry source = database.lookupRead(arguments, i);
             if (source != null) {
-                longest = Math.max(longest, CommandContext.stringValue(source).length());
+                longest = Math.max(longest, CommandContext.requireString(source).stringLength());
             }
         }
         if (longest == 0) {
@@ -203,22 +211,22 @@ public final class BitmapCommands {
             // Looked up a second time, so without counting it again.
             KeyEntry source = database.lookup(arguments, i, Database.NO_STATS | Database.NO_TOUCH);
             byte[] bytes = EMPTY;
+            int offset = 0;
             int length = 0;
             if (source != null) {
-                StringValue value = (StringValue) source.value();
-                bytes = value.array();
-                length = value.length();
+                bytes = source.stringArray();
+                offset = source.stringOffset();
+                length = source.stringLength();
             }
             if (i == 3 && operation != Bitmaps.Operation.NOT) {
-                System.arraycopy(bytes, 0, result, 0, length);
+                System.arraycopy(bytes, offset, result, 0, length);
             } else {
-                Bitmaps.combine(operation, result, bytes, length);
+                Bitmaps.combine(operation, result, bytes, offset, length);
             }
         }
-        StringValue value = StringValue.wrap(result);
         // Redis stores the result without trying a compact encoding: OBJECT ENCODING says "raw".
-        value.markChangedInPlace();
-        database.set(arguments, 2, value, false);
+        KeyEntry destination = database.lookup(arguments, 2, Database.FOR_WRITE | Database.NO_TOUCH);
+        database.setString(destination, arguments, 2, result, 0, longest, StringForm.RAW, KeyEntry.NO_EXPIRY);
         c.reply().integer(longest);
     }
 
@@ -249,25 +257,22 @@ public final class BitmapCommands {
         return offset;
     }
 
-    /**
-     * The string value of a key about to have bits up to {@code lastBit} written, grown with zero
-     * bytes to hold them; a missing key ({@code entry} null) is added holding zero bytes. The
-     * value is marked "raw" even when it does not grow, as Redis unshares it before writing.
-     */
-    static StringValue writableString(CommandContext c, KeyEntry entry, long lastBit) {
+    /** Bytes a string needs to hold bits up to {@code lastBit}. @throws CommandError past a Java array */
+    static int bytesForBit(long lastBit) {
         long needed = (lastBit >>> 3) + 1;
         if (needed > MAX_ARRAY_LENGTH) {
             throw Errors.STRING_TOO_LONG;
         }
-        if (entry == null) {
-            StringValue value = StringValue.wrap(new byte[(int) needed]);
-            value.markChangedInPlace();
-            c.database().add(c.copyArgument(1), value);
-            return value;
-        }
-        StringValue value = CommandContext.stringValue(entry);
-        value.growTo((int) needed);
-        return value;
+        return (int) needed;
+    }
+
+    /**
+     * Adds the key of argument 1, missing, as {@code length} zero bytes for bits to be written
+     * into, "raw" as Redis creates it; the caller then opens it with {@code writableString}.
+     */
+    static KeyEntry newBitString(CommandContext c, int length) {
+        return c.database().setString(null, c.arguments(), 1, new byte[length], 0, length, StringForm.RAW,
+                KeyEntry.NO_EXPIRY);
     }
 
     // ---------------------------------------------------------------- parsing

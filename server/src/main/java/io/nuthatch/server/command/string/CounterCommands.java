@@ -6,8 +6,8 @@ import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.keyspace.StringForm;
 import io.nuthatch.server.type.LongDouble;
-import io.nuthatch.server.type.StringValue;
 
 /**
  * Strings used as numbers: INCR, DECR, INCRBY, DECRBY on 64-bit integers, and INCRBYFLOAT on
@@ -59,7 +59,7 @@ public final class CounterCommands {
         long current = 0;
         if (entry != null) {
             try {
-                current = CommandContext.stringValue(entry).parseLong();
+                current = CommandContext.requireString(entry).parseLong();
             } catch (NumberFormatException notAnInteger) {
                 throw Errors.NOT_AN_INTEGER;
             }
@@ -69,12 +69,7 @@ public final class CounterCommands {
         if (((current ^ result) & (increment ^ result)) < 0) {
             throw Errors.INCREMENT_OVERFLOW;
         }
-        StringValue value = StringValue.of(result);
-        if (entry == null) {
-            database.add(c.copyArgument(1), value);
-        } else {
-            database.replace(entry, value);
-        }
+        database.setInteger(entry, c.arguments(), 1, result);
         c.reply().integer(result);
     }
 
@@ -88,8 +83,8 @@ public final class CounterCommands {
         KeyEntry entry = database.lookupWrite(c.arguments(), 1);
         LongDouble current = LongDouble.ZERO;
         if (entry != null) {
-            StringValue stored = CommandContext.stringValue(entry);
-            current = parseFloat(stored.array(), 0, stored.length());
+            CommandContext.requireString(entry);
+            current = parseFloat(entry.stringArray(), entry.stringOffset(), entry.stringLength());
         }
         LongDouble increment = parseFloat(c.arguments().array(2), c.arguments().offset(2), c.arguments().length(2));
         LongDouble sum = current.add(increment);
@@ -97,12 +92,8 @@ public final class CounterCommands {
             throw NAN_OR_INFINITY;
         }
         byte[] text = sum.toHumanBytes();
-        StringValue value = StringValue.wrapPlain(text);
-        if (entry == null) {
-            database.add(c.copyArgument(1), value);
-        } else {
-            database.replace(entry, value);
-        }
+        database.setString(entry, c.arguments(), 1, text, 0, text.length, StringForm.NEVER_INTEGER,
+                Database.KEEP_EXPIRY);
         c.reply().bulk(text);
         if (c.isPropagating()) {
             c.propagateAs(SET, c.copyArgument(1), text, KEEPTTL);

@@ -7,7 +7,6 @@ import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.type.NumericStrings;
-import io.nuthatch.server.type.StringValue;
 
 import java.util.Arrays;
 
@@ -116,9 +115,9 @@ public final class StringCommands {
             }
             return;
         }
-        byte[] stored = store(c, entry, 2, keepTtl, expiresAt);
+        store(c, entry, 2, keepTtl, expiresAt);
         if (expiresAt == KeyEntry.NO_EXPIRY && get && c.isPropagating()) {
-            c.propagateAs(withoutGetOption(c, stored));
+            c.propagateAs(withoutGetOption(c));
         }
         if (!get) {
             c.reply().ok();
@@ -158,9 +157,9 @@ public final class StringCommands {
         } else {
             replyValue(c, entry);
         }
-        byte[] stored = store(c, entry, 2, false, KeyEntry.NO_EXPIRY);
+        store(c, entry, 2, false, KeyEntry.NO_EXPIRY);
         if (c.isPropagating()) {
-            c.propagateAs(SET, c.copyArgument(1), stored);
+            c.propagateAs(SET, c.copyArgument(1), c.copyArgument(2));
         }
     }
 
@@ -202,7 +201,7 @@ public final class StringCommands {
             c.reply().nullBulk();
             return;
         }
-        CommandContext.stringValue(entry); // WRONGTYPE comes before a bad expiry
+        CommandContext.requireString(entry); // WRONGTYPE comes before a bad expiry
         long expiresAt = expiryUnit == null ? KeyEntry.NO_EXPIRY : absoluteExpiry(c, expiryArgument, expiryUnit);
         replyValue(c, entry);
         if (expiresAt != KeyEntry.NO_EXPIRY) {
@@ -220,8 +219,7 @@ public final class StringCommands {
                     c.propagateAs(PEXPIREAT, c.copyArgument(1), NumericStrings.toBytes(expiresAt));
                 }
             }
-        } else if (persist && database.clearExpiry(entry)) {
-            database.changed(entry);
+        } else if (persist && database.persist(entry)) {
             if (c.isPropagating()) {
                 c.propagateAs(PERSIST, c.copyArgument(1));
             }
@@ -234,8 +232,8 @@ public final class StringCommands {
         c.reply().arrayHeader(count - 1);
         for (int i = 1; i < count; i++) {
             KeyEntry entry = database.lookupRead(c.arguments(), i);
-            if (entry != null && entry.value() instanceof StringValue value) {
-                c.reply().bulk(value.array(), 0, value.length());
+            if (entry != null && entry.isString()) {
+                c.reply().bulk(entry.stringArray(), entry.stringOffset(), entry.stringLength());
             } else {
                 c.reply().nullBulk();
             }
@@ -270,7 +268,8 @@ public final class StringCommands {
     private static void setAll(CommandContext c) {
         Database database = c.database();
         for (int i = 1; i < c.argumentCount(); i += 2) {
-            database.set(c.arguments(), i, StringValue.wrap(c.takeArgument(i + 1)), false);
+            KeyEntry entry = database.lookup(c.arguments(), i, Database.FOR_WRITE | Database.NO_TOUCH);
+            database.setString(entry, c.arguments(), i, i + 1, KeyEntry.NO_EXPIRY);
         }
     }
 
@@ -278,35 +277,25 @@ public final class StringCommands {
 
     /** Replies the entry's value as a bulk string. @throws CommandError WRONGTYPE */
     private static void replyValue(CommandContext c, KeyEntry entry) {
-        StringValue value = CommandContext.stringValue(entry);
-        c.reply().bulk(value.array(), 0, value.length());
+        CommandContext.requireString(entry);
+        c.reply().bulk(entry.stringArray(), entry.stringOffset(), entry.stringLength());
     }
 
     /**
      * Stores argument {@code valueIndex} under the key of argument 1, as Redis's setKey: an existing
      * key (the entry just looked up) keeps its expiry only with {@code keepTtl}; then applies the
      * new expiry, if any, and propagates the write as SET key value PXAT time, so that relative and
-     * second-based expiries replay exactly. Returns the stored array.
+     * second-based expiries replay exactly.
      */
-    private static byte[] store(CommandContext c, KeyEntry entry, int valueIndex, boolean keepTtl, long expiresAt) {
-        Database database = c.database();
-        byte[] stored = c.takeArgument(valueIndex);
-        StringValue value = StringValue.wrap(stored);
-        if (entry == null) {
-            entry = database.add(c.copyArgument(1), value);
-        } else {
-            if (!keepTtl) {
-                database.clearExpiry(entry);
-            }
-            database.replace(entry, value);
+    private static void store(CommandContext c, KeyEntry entry, int valueIndex, boolean keepTtl, long expiresAt) {
+        long expiry = expiresAt;
+        if (expiry == KeyEntry.NO_EXPIRY && keepTtl) {
+            expiry = Database.KEEP_EXPIRY;
         }
-        if (expiresAt != KeyEntry.NO_EXPIRY) {
-            database.setExpiry(entry, expiresAt);
-            if (c.isPropagating()) {
-                c.propagateAs(SET, c.copyArgument(1), stored, PXAT, NumericStrings.toBytes(expiresAt));
-            }
+        c.database().setString(entry, c.arguments(), 1, valueIndex, expiry);
+        if (expiresAt != KeyEntry.NO_EXPIRY && c.isPropagating()) {
+            c.propagateAs(SET, c.copyArgument(1), c.copyArgument(valueIndex), PXAT, NumericStrings.toBytes(expiresAt));
         }
-        return stored;
     }
 
     /** The expiry keyword at {@code index} (EX, PX, EXAT, PXAT), or null when it is none of them. */
@@ -344,14 +333,12 @@ public final class StringCommands {
     }
 
     /** SET as it ran, without its GET options, which replicas have no use for. */
-    private static byte[][] withoutGetOption(CommandContext c, byte[] stored) {
+    private static byte[][] withoutGetOption(CommandContext c) {
         int count = c.argumentCount();
         int kept = 0;
         byte[][] arguments = new byte[count][];
         for (int i = 0; i < count; i++) {
-            if (i == 2) {
-                arguments[kept++] = stored;
-            } else if (i < 3 || !c.isKeyword(i, GET)) {
+            if (i < 3 || !c.isKeyword(i, GET)) {
                 arguments[kept++] = c.copyArgument(i);
             }
         }

@@ -7,8 +7,10 @@ import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.keyspace.StringForm;
 import io.nuthatch.server.type.LongestCommonSubsequence;
-import io.nuthatch.server.type.StringValue;
+
+import java.util.Arrays;
 
 /**
  * Commands on parts of string values: APPEND, STRLEN, GETRANGE (and its old name SUBSTR),
@@ -58,22 +60,23 @@ public final class StringRangeCommands {
         KeyEntry entry = database.lookupWrite(c.arguments(), 1);
         if (entry == null) {
             // A new key holds the argument as SET would store it: no "raw" encoding forced.
-            byte[] stored = c.takeArgument(2);
-            database.add(c.copyArgument(1), StringValue.wrap(stored));
-            c.reply().integer(stored.length);
+            database.setString(null, c.arguments(), 1, 2, KeyEntry.NO_EXPIRY);
+            c.reply().integer(c.arguments().length(2));
             return;
         }
-        StringValue value = CommandContext.stringValue(entry);
+        int length = CommandContext.requireString(entry).stringLength();
         int added = c.arguments().length(2);
-        checkLength(c, value.length(), added);
-        value.append(c.arguments().array(2), c.arguments().offset(2), added);
+        checkLength(c, length, added);
+        database.writableString(entry, length + added);
+        System.arraycopy(c.arguments().array(2), c.arguments().offset(2), entry.stringArray(),
+                entry.stringOffset() + length, added);
         database.changed(entry);
-        c.reply().integer(value.length());
+        c.reply().integer(entry.stringLength());
     }
 
     static void strlen(CommandContext c) {
         KeyEntry entry = c.database().lookupRead(c.arguments(), 1);
-        c.reply().integer(entry == null ? 0 : CommandContext.stringValue(entry).length());
+        c.reply().integer(entry == null ? 0 : CommandContext.requireString(entry).stringLength());
     }
 
     /**
@@ -89,8 +92,7 @@ public final class StringRangeCommands {
             c.reply().bulk(EMPTY);
             return;
         }
-        StringValue value = CommandContext.stringValue(entry);
-        long length = value.length();
+        long length = CommandContext.requireString(entry).stringLength();
         if (start < 0 && end < 0 && start > end) {
             c.reply().bulk(EMPTY);
             return;
@@ -106,7 +108,7 @@ public final class StringRangeCommands {
             c.reply().bulk(EMPTY);
             return;
         }
-        c.reply().bulk(value.array(), (int) start, (int) (end - start + 1));
+        c.reply().bulk(entry.stringArray(), entry.stringOffset() + (int) start, (int) (end - start + 1));
     }
 
     static void setrange(CommandContext c) {
@@ -128,22 +130,20 @@ public final class StringRangeCommands {
             // Exactly as long as needed, like Redis's new value; it is "raw" from the start.
             byte[] bytes = new byte[(int) offset + written];
             System.arraycopy(source, sourceOffset, bytes, (int) offset, written);
-            StringValue value = StringValue.wrap(bytes);
-            value.markChangedInPlace();
-            database.add(c.copyArgument(1), value);
+            database.setString(null, c.arguments(), 1, bytes, 0, bytes.length, StringForm.RAW, KeyEntry.NO_EXPIRY);
             c.reply().integer(bytes.length);
             return;
         }
-        StringValue value = CommandContext.stringValue(entry);
+        int length = CommandContext.requireString(entry).stringLength();
         if (written == 0) {
-            c.reply().integer(value.length());
+            c.reply().integer(length);
             return;
         }
         checkLength(c, offset, written);
-        byte[] bytes = value.growTo((int) Math.max(value.length(), offset + written));
-        System.arraycopy(source, sourceOffset, bytes, (int) offset, written);
+        database.writableString(entry, (int) Math.max(length, offset + written));
+        System.arraycopy(source, sourceOffset, entry.stringArray(), entry.stringOffset() + (int) offset, written);
         database.changed(entry);
-        c.reply().integer(value.length());
+        c.reply().integer(entry.stringLength());
     }
 
     /** Redis's checkStringLength: the result may not exceed proto-max-bulk-len (nor a Java array). */
@@ -159,8 +159,8 @@ public final class StringRangeCommands {
         Database database = c.database();
         KeyEntry first = database.lookupRead(c.arguments(), 1);
         KeyEntry second = database.lookupRead(c.arguments(), 2);
-        StringValue a = stringOrEmpty(first);
-        StringValue b = stringOrEmpty(second);
+        int aLength = stringLengthOrZero(first);
+        int bLength = stringLengthOrZero(second);
         boolean indexes = false;
         boolean lengthOnly = false;
         boolean withMatchLength = false;
@@ -182,13 +182,11 @@ public final class StringRangeCommands {
         if (indexes && lengthOnly) {
             throw LCS_LENGTH_AND_INDEXES;
         }
-        byte[] aBytes = a == null ? EMPTY : a.array();
-        int aLength = a == null ? 0 : a.length();
-        byte[] bBytes = b == null ? EMPTY : b.array();
-        int bLength = b == null ? 0 : b.length();
         if (LongestCommonSubsequence.redisTableBytes(aLength, bLength) > c.config().protoMaxBulkLen.value()) {
             throw LCS_TABLE_TOO_LARGE;
         }
+        byte[] aBytes = bytesOrEmpty(first);
+        byte[] bBytes = bytesOrEmpty(second);
         if (lengthOnly) {
             c.reply().integer(LongestCommonSubsequence.length(aBytes, aLength, bBytes, bLength));
             return;
@@ -223,14 +221,23 @@ public final class StringRangeCommands {
     }
 
     /** A missing key is an empty string; any other type is refused with LCS's own error. */
-    private static StringValue stringOrEmpty(KeyEntry entry) {
+    private static int stringLengthOrZero(KeyEntry entry) {
         if (entry == null) {
-            return null;
+            return 0;
         }
-        if (!(entry.value() instanceof StringValue value)) {
+        if (!entry.isString()) {
             throw LCS_NOT_STRINGS;
         }
-        return value;
+        return entry.stringLength();
+    }
+
+    /** The string's bytes, copied: LCS's O(N*M) work dwarfs the copy. */
+    private static byte[] bytesOrEmpty(KeyEntry entry) {
+        if (entry == null) {
+            return EMPTY;
+        }
+        int offset = entry.stringOffset();
+        return Arrays.copyOfRange(entry.stringArray(), offset, offset + entry.stringLength());
     }
 
     /**

@@ -2,12 +2,12 @@ package io.nuthatch.server.command.string;
 
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.NuthatchServer;
+import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisServerProcess;
 import io.nuthatch.server.testing.ReferencePair;
 import io.nuthatch.server.testing.Resp;
-import io.nuthatch.server.type.StoredValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,10 +73,10 @@ class BitmapBehaviourTest {
         }
     }
 
-    private StoredValue stored(String key) {
+    private KeyEntry stored(String key) {
         return underLock(() -> {
             var entry = server.engine().keyspace().database(0).peek(key.getBytes(StandardCharsets.ISO_8859_1));
-            return entry == null ? null : entry.value();
+            return entry;
         });
     }
 

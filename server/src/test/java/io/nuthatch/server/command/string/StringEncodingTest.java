@@ -66,7 +66,7 @@ class StringEncodingTest {
         nuthatch.server().engine().lock().lock();
         try {
             KeyEntry entry = nuthatch.server().engine().keyspace().database(0).peek("k".getBytes(StandardCharsets.US_ASCII));
-            assertEquals(expected, entry.value().encoding(), commands);
+            assertEquals(expected, entry.encoding(), commands);
         } finally {
             nuthatch.server().engine().lock().unlock();
         }

@@ -53,7 +53,7 @@ class StringWrongTypeTest {
     }
 
     @Test
-    void stringValueRefusesOtherTypes() {
+    void requireStringRefusesOtherTypes() {
         KeyEntry[] entries = new KeyEntry[2];
         Engine engine = ReferencePair.shared().nuthatch().engine();
         engine.lock().lock();
@@ -65,8 +65,8 @@ class StringWrongTypeTest {
         } finally {
             engine.lock().unlock();
         }
-        assertSame(entries[0].value(), CommandContext.stringValue(entries[0]));
-        CommandError error = assertThrows(CommandError.class, () -> CommandContext.stringValue(entries[1]));
+        assertSame(entries[0], CommandContext.requireString(entries[0]));
+        CommandError error = assertThrows(CommandError.class, () -> CommandContext.requireString(entries[1]));
         assertEquals("WRONGTYPE Operation against a key holding the wrong kind of value",
                 new String(error.reply(), StandardCharsets.ISO_8859_1));
     }
