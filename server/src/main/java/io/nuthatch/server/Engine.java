@@ -267,7 +267,7 @@ public final class Engine implements KeyspaceHooks {
         stats.expiredKeys++;
         if (propagation.isActive()) {
             byte[] verb = config.lazyfreeLazyExpire.value() ? UNLINK : DEL;
-            propagation.propagateDeletion(database.index(), verb, entry.key());
+            propagation.propagateDeletion(database.index(), verb, entry.keyArray(), entry.keyOffset(), entry.keyLength());
         }
     }
 

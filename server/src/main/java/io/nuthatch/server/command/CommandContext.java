@@ -13,8 +13,6 @@ import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.type.NumericStrings;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -27,8 +25,6 @@ public final class CommandContext {
     private final ClientSession client;
     private RequestArguments arguments;
     private CommandSpec command;
-    /** Reused by every command of the connection; empty unless the command rewrote itself. */
-    private final List<byte[][]> propagatedInstead = new ArrayList<>(2);
     private boolean propagationSuppressed;
 
     public CommandContext(Engine engine, ClientSession client) {
@@ -39,9 +35,6 @@ public final class CommandContext {
     void begin(CommandSpec command, RequestArguments arguments) {
         this.command = command;
         this.arguments = arguments;
-        if (!propagatedInstead.isEmpty()) {
-            propagatedInstead.clear();
-        }
         this.propagationSuppressed = false;
     }
 
@@ -184,19 +177,10 @@ public final class CommandContext {
     }
 
     /**
-     * Propagates the given command instead of the one that ran (SET EX becomes SET PXAT). Called
-     * several times, it propagates them all, in order. The arrays are handed to the propagation
-     * listeners as they are, once the command has ended: they must not change before that.
-     */
-    public void propagateAs(byte[]... rewritten) {
-        propagatedInstead.add(rewritten);
-    }
-
-    /**
      * Propagates a record built in reused buffers instead of the command that ran, allocating
      * nothing: {@code c.rewrite().word(SET).argument(1).bytes(stored).word(PXAT).number(at).end()}.
-     * Records built this way take the place of the command as sent and of {@link #propagateAs}
-     * forms; call it only when {@link #isPropagating()}. See {@link WritePropagation#rewrite}.
+     * Records built this way take the place of the command as sent; several records are
+     * propagated in the order built. Call it only when {@link #isPropagating()}. See {@link WritePropagation#rewrite}.
      */
     public WritePropagation.RecordBuilder rewrite() {
         return engine.propagation().rewrite(arguments);
@@ -210,11 +194,6 @@ public final class CommandContext {
     /** Counts a change that no key signalled (FLUSHALL of an empty server still propagates). */
     public void markDirty() {
         engine.markDirty();
-    }
-
-    /** The rewritten forms, or null when the command propagates as it was sent. */
-    List<byte[][]> propagatedInstead() {
-        return propagatedInstead.isEmpty() ? null : propagatedInstead;
     }
 
     boolean isPropagationSuppressed() {

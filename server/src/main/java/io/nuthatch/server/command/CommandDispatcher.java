@@ -9,7 +9,6 @@ import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.ServerStats;
 import io.nuthatch.server.propagation.WritePropagation;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -177,13 +176,8 @@ public final class CommandDispatcher {
             return;
         }
         int database = context.client().database();
-        List<byte[][]> rewritten = context.propagatedInstead();
         if (propagation.hasRewritten()) {
             propagation.commitRewritten(database);
-        } else if (rewritten != null) {
-            for (int i = 0; i < rewritten.size(); i++) {
-                propagation.propagate(database, rewritten.get(i));
-            }
         } else {
             propagation.propagateAsSent(database, arguments);
         }

@@ -204,9 +204,14 @@ public final class WritePropagation {
      * the reused arena, no allocation): the entry it came from is being deleted.
      */
     public void propagateDeletion(int database, byte[] verb, byte[] key) {
+        propagateDeletion(database, verb, key, 0, key.length);
+    }
+
+    /** Records the deletion of an expired key given as a range (the entry's own array). */
+    public void propagateDeletion(int database, byte[] verb, byte[] key, int keyOffset, int keyLength) {
         unit.startRecord(database);
         unit.addView(verb, 0, verb.length);
-        unit.addCopy(key, 0, key.length);
+        unit.addCopy(key, keyOffset, keyLength);
         endRecord();
     }
 

@@ -5,6 +5,7 @@ import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.Database;
+import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.type.NumericStrings;
 
@@ -95,14 +96,14 @@ public final class ExpiryCommands {
         if (when <= c.now() && c.engine().expiryDeletesKeys()) {
             database.delete(entry);
             if (c.isPropagating()) {
-                c.propagateAs(c.config().lazyfreeLazyExpire.value() ? UNLINK : DEL, c.copyArgument(1));
+                c.rewrite().word(c.config().lazyfreeLazyExpire.value() ? UNLINK : DEL).argument(1).end();
             }
             c.reply().integer(1);
             return;
         }
         database.setExpiry(entry, when);
         if (c.isPropagating() && (base != 0 || seconds)) {
-            c.propagateAs(absoluteForm(c, when));
+            propagateAbsolute(c, when);
         }
         c.reply().integer(1);
     }
@@ -148,15 +149,13 @@ public final class ExpiryCommands {
     }
 
     /** PEXPIREAT key absolute-ms, followed by the options as they were given. */
-    private static byte[][] absoluteForm(CommandContext c, long when) {
-        byte[][] command = new byte[c.argumentCount()][];
-        command[0] = PEXPIREAT;
-        command[1] = c.copyArgument(1);
-        command[2] = NumericStrings.toBytes(when);
-        for (int i = 3; i < command.length; i++) {
-            command[i] = c.copyArgument(i);
+    /** The command as PEXPIREAT key unix-ms, its condition options kept. */
+    private static void propagateAbsolute(CommandContext c, long when) {
+        WritePropagation.RecordBuilder record = c.rewrite().word(PEXPIREAT).argument(1).number(when);
+        for (int i = 3; i < c.argumentCount(); i++) {
+            record.argument(i);
         }
-        return command;
+        record.end();
     }
 
     /** Text as C's "%s" prints it: up to the first NUL. */

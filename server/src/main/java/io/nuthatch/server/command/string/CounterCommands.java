@@ -96,7 +96,7 @@ public final class CounterCommands {
                 Database.KEEP_EXPIRY);
         c.reply().bulk(text);
         if (c.isPropagating()) {
-            c.propagateAs(SET, c.copyArgument(1), text, KEEPTTL);
+            c.rewrite().word(SET).argument(1).bytes(text).word(KEEPTTL).end();
         }
     }
 

@@ -6,6 +6,7 @@ import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.type.NumericStrings;
 
 import java.util.Arrays;
@@ -117,7 +118,7 @@ public final class StringCommands {
         }
         store(c, entry, 2, keepTtl, expiresAt);
         if (expiresAt == KeyEntry.NO_EXPIRY && get && c.isPropagating()) {
-            c.propagateAs(withoutGetOption(c));
+            propagateWithoutGetOption(c);
         }
         if (!get) {
             c.reply().ok();
@@ -159,7 +160,7 @@ public final class StringCommands {
         }
         store(c, entry, 2, false, KeyEntry.NO_EXPIRY);
         if (c.isPropagating()) {
-            c.propagateAs(SET, c.copyArgument(1), c.copyArgument(2));
+            c.rewrite().word(SET).argument(1).argument(2).end();
         }
     }
 
@@ -173,7 +174,7 @@ public final class StringCommands {
         replyValue(c, entry);
         database.delete(entry);
         if (c.isPropagating()) {
-            c.propagateAs(DEL, c.copyArgument(1));
+            c.rewrite().word(DEL).argument(1).end();
         }
     }
 
@@ -211,17 +212,17 @@ public final class StringCommands {
                 database.delete(entry);
                 if (c.isPropagating()) {
                     boolean lazy = c.config().lazyfreeLazyExpire.value();
-                    c.propagateAs(lazy ? UNLINK : DEL, c.copyArgument(1));
+                    c.rewrite().word(lazy ? UNLINK : DEL).argument(1).end();
                 }
             } else {
                 database.setExpiry(entry, expiresAt);
                 if (c.isPropagating()) {
-                    c.propagateAs(PEXPIREAT, c.copyArgument(1), NumericStrings.toBytes(expiresAt));
+                    c.rewrite().word(PEXPIREAT).argument(1).number(expiresAt).end();
                 }
             }
         } else if (persist && database.persist(entry)) {
             if (c.isPropagating()) {
-                c.propagateAs(PERSIST, c.copyArgument(1));
+                c.rewrite().word(PERSIST).argument(1).end();
             }
         }
     }
@@ -294,7 +295,7 @@ public final class StringCommands {
         }
         c.database().setString(entry, c.arguments(), 1, valueIndex, expiry);
         if (expiresAt != KeyEntry.NO_EXPIRY && c.isPropagating()) {
-            c.propagateAs(SET, c.copyArgument(1), c.copyArgument(valueIndex), PXAT, NumericStrings.toBytes(expiresAt));
+            c.rewrite().word(SET).argument(1).argument(valueIndex).word(PXAT).number(expiresAt).end();
         }
     }
 
@@ -333,15 +334,13 @@ public final class StringCommands {
     }
 
     /** SET as it ran, without its GET options, which replicas have no use for. */
-    private static byte[][] withoutGetOption(CommandContext c) {
-        int count = c.argumentCount();
-        int kept = 0;
-        byte[][] arguments = new byte[count][];
-        for (int i = 0; i < count; i++) {
+    private static void propagateWithoutGetOption(CommandContext c) {
+        WritePropagation.RecordBuilder record = c.rewrite();
+        for (int i = 0; i < c.argumentCount(); i++) {
             if (i < 3 || !c.isKeyword(i, GET)) {
-                arguments[kept++] = c.copyArgument(i);
+                record.argument(i);
             }
         }
-        return Arrays.copyOf(arguments, kept);
+        record.end();
     }
 }
