@@ -6,6 +6,7 @@ import io.nuthatch.server.type.NumericStrings;
 import io.nuthatch.server.type.StoredValue;
 import io.nuthatch.server.type.StringCapacity;
 import io.nuthatch.server.type.StringValue;
+import io.nuthatch.server.type.ValueType;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -254,6 +255,16 @@ public final class Database {
         return insert(EntryData.newData(key, 0, key.length, 0), value, KeyEntry.WHOLE, KeyEntry.NO_EXPIRY);
     }
 
+    /**
+     * Adds the key of argument {@code keyIndex}, known to be absent, holding a value object (the
+     * first HSET, LPUSH, SADD ... of a key); the key is copied once, into the entry's array.
+     */
+    public KeyEntry add(RequestArguments arguments, int keyIndex, StoredValue value) {
+        byte[] data = EntryData.newData(arguments.array(keyIndex), arguments.offset(keyIndex),
+                arguments.length(keyIndex), 0);
+        return insert(data, value, KeyEntry.WHOLE, KeyEntry.NO_EXPIRY);
+    }
+
     private KeyEntry replaceValue(KeyEntry entry, StoredValue value, long expiry) {
         beforeChange(entry);
         byte[] data = entry.value() == null ? EntryData.keyOnly(entry.data) : entry.data;
@@ -302,10 +313,31 @@ public final class Database {
         entry.meta = (entry.meta & ~KeyEntry.FORM_MASK) | KeyEntry.SIZED;
     }
 
-    /** Closes a change in place that {@link #writableString} opened: memory, WATCH, dirty. */
+    /**
+     * Opens the value object of a key (a hash, a list, a set ...) for a change in place, and
+     * returns it: the command changes it through the value's own methods, then calls
+     * {@link #changed}, and deletes the key if the change left the collection empty, as Redis
+     * deletes empty collections. Nothing may change a value object without opening it here, or a
+     * walk in progress would see the change (see the package's change contract). The entry stays
+     * the same object.
+     */
+    public StoredValue writableValue(KeyEntry entry) {
+        StoredValue value = entry.value();
+        if (value == null || value.type() == ValueType.STRING) {
+            throw new IllegalStateException("writableValue opens value objects; strings use writableString");
+        }
+        if (keyspace.walk != null) {
+            keyspace.walk.beforeChange(table, entry);
+        }
+        openEntry = entry;
+        openEntryMemory = entry.memoryUsage();
+        return value;
+    }
+
+    /** Closes a change in place that {@link #writableString} or {@link #writableValue} opened: memory, WATCH, dirty. */
     public void changed(KeyEntry entry) {
         if (entry != openEntry) {
-            throw new IllegalStateException("a value was changed without being opened with writableString");
+            throw new IllegalStateException("a value was changed without being opened for writing");
         }
         openEntry = null;
         usedMemory += entry.memoryUsage() - openEntryMemory;

@@ -21,10 +21,9 @@
  * dirty counter).
  *
  * <p><b>A value may be changed in place only between {@code database.writableString(entry, length)}
- * and {@code database.changed(entry)}, by the command that opened it.</b> Every type that comes
- * later gets its value for writing through one such accessor of its own, with the same closing
- * call; nothing may keep a value or a key's array past the command that read it, since the next
- * change may write over it. The methods that can change an entry's class return the live entry;
+ * (strings) or {@code database.writableValue(entry)} (value objects: hashes, lists, sets ...) and
+ * {@code database.changed(entry)}, by the command that opened it.</b> Nothing may keep a value or a
+ * key's array past the command that read it, since the next change may write over it. The methods that can change an entry's class return the live entry;
  * the one passed in is dead after them.
  *
  * <h2>Entry layout: a key costs less than in Redis</h2>
