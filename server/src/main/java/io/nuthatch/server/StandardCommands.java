@@ -5,6 +5,9 @@ import io.nuthatch.server.command.key.ExpiryCommands;
 import io.nuthatch.server.command.key.KeyCommands;
 import io.nuthatch.server.command.key.ObjectCommands;
 import io.nuthatch.server.command.key.ScanCommands;
+import io.nuthatch.server.command.list.BlockingListCommands;
+import io.nuthatch.server.command.list.ListCommands;
+import io.nuthatch.server.command.list.ListMoveCommands;
 import io.nuthatch.server.command.server.ClientCommands;
 import io.nuthatch.server.command.server.ConfigCommands;
 import io.nuthatch.server.command.server.ConnectionCommands;
@@ -38,6 +41,9 @@ public final class StandardCommands {
                 KeyCommands::register,
                 ScanCommands::register,
                 ExpiryCommands::register,
-                ObjectCommands::register);
+                ObjectCommands::register,
+                ListCommands::register,
+                ListMoveCommands::register,
+                BlockingListCommands::register);
     }
 }

@@ -22,8 +22,10 @@ public final class EncodingDirectives {
         hashMaxListpackValue = registry.add(new MemoryDirective("hash-max-listpack-value", 64, 0, Long.MAX_VALUE)
                 .unsigned()).alias("hash-max-ziplist-value").withoutEffect(none);
         listMaxListpackSize = registry.add(new IntegerDirective("list-max-listpack-size", -2, Integer.MIN_VALUE, INT_MAX))
-                .alias("list-max-ziplist-size").withoutEffect(none);
-        listCompressDepth = registry.add(new IntegerDirective("list-compress-depth", 0, 0, INT_MAX)).withoutEffect(none);
+                .alias("list-max-ziplist-size");
+        // List nodes are never compressed: the depth is accepted, reported and ignored.
+        listCompressDepth = registry.add(new IntegerDirective("list-compress-depth", 0, 0, INT_MAX))
+                .withoutEffect("list nodes are never compressed");
         setMaxIntsetEntries = registry.add(new IntegerDirective("set-max-intset-entries", 512, 0, Long.MAX_VALUE)
                 .unsigned()).withoutEffect(none);
         zsetMaxListpackEntries = registry.add(new IntegerDirective("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE)

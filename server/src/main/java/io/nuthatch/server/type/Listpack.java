@@ -232,6 +232,35 @@ public final class Listpack {
         return position >= used ? NONE : position;
     }
 
+    /**
+     * Gives back the room kept at the end for appends: for a node of a longer sequence that will not
+     * grow again (a list's node once the next one has started).
+     */
+    public void trimToSize() {
+        int fitted = used == 0 ? 0 : roundToArrayAlignment(used);
+        if (fitted < bytes.length) {
+            bytes = used == 0 ? EMPTY : Arrays.copyOf(bytes, fitted);
+        }
+    }
+
+    /**
+     * Moves the entries from {@code position} to the end into a new listpack (a list's node split
+     * in two); this one keeps those before it.
+     */
+    public Listpack splitAt(int position) {
+        int moved = 0;
+        for (int p = position; p != NONE; p = next(p)) {
+            moved++;
+        }
+        Listpack tail = new Listpack(Arrays.copyOfRange(bytes, position, position + roundToArrayAlignment(used - position)),
+                used - position, moved);
+        // copyOfRange pads past the bytes in use with zeros, which is just room for appends.
+        used = position;
+        count -= moved;
+        shrinkIfSparse();
+        return tail;
+    }
+
     /** Deletes every entry. */
     public void clear() {
         bytes = EMPTY;
@@ -302,6 +331,11 @@ public final class Listpack {
             shift += 7;
         }
         return back + (end - offset);
+    }
+
+    /** The bytes an entry of {@code length} data bytes takes, framing included. */
+    public static int entrySizeOf(int length) {
+        return entrySizeFor(length);
     }
 
     private static int entrySizeFor(int length) {

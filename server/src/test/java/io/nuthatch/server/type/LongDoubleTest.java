@@ -179,7 +179,8 @@ class LongDoubleTest {
     /**
      * Timeouts in seconds as the blocking commands read them. The expectations are what
      * redis-server 7.0.15 did with BLPOP on a missing key: 0.0001 and 1e-400 timed out at once
-     * (rounded up to 1 ms), -0.0001 waited forever (rounded up to 0), inf, 1e30 and 1e400 were
+     * (rounded up to 1 ms), -0.0001 and -0.001 waited forever (rounded up to 0: 0.001 as a long
+     * double is a little less than 0.001), inf, 1e30 and 1e400 were
      * refused as negative (Long.MIN_VALUE here), 0x10 waited 16 s.
      */
     @ParameterizedTest(name = "ceiling of {0} * 1000 = {1}")
@@ -188,6 +189,7 @@ class LongDoubleTest {
             "0.0001|1",
             "1e-400|1",
             "-0.0001|0",
+            "-0.001|0",
             "0|0",
             "1.5|1500",
             "0.0015|2",
