@@ -10,7 +10,9 @@
 #   ROUNDS=3             runs per cell and server (median reported)
 #   CLIENTS=50           redis-benchmark -c
 #   PIPELINES="1 16"     redis-benchmark -P values
-#   TESTS=ping_inline,ping_mbulk,set,get,incr,mset
+#   TESTS=ping_inline,ping_mbulk,set,get,incr,mset,lpush,lpop,rpop,lrange_100
+#                        (lpop and rpop run on a list filled by an untimed LPUSH run of as many
+#                        requests; lrange_100's own LPUSH run is not reported)
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
 #   MAXMEMORY=0          maxmemory given to both servers
 #   NUTHATCH_JAVA_OPTS   JVM options (default: -Xms1g -Xmx1g and the launcher's collector, G1)
@@ -26,7 +28,7 @@ N=${N:-100000}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
-TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset}
+TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,lpop,rpop,lrange_100}
 WARMUP_N=${WARMUP_N:-100000}
 MAXMEMORY=${MAXMEMORY:-0}
 NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC -XX:+PerfDisableSharedMem"}
@@ -202,15 +204,27 @@ RESULTS=$WORK/results.tsv
 run_one() {
     local port=$1 test=$2 pipeline=$3 requests=$4
     local out=$WORK/run.out err=$WORK/run.err
+    # Pops would pop an empty list: the list gets as many elements as the run pops, untimed.
+    if [[ $test == lpop || $test == rpop ]]; then
+        if ! timeout "$RUN_TIMEOUT" redis-benchmark -p "$port" -t lpush -n "$requests" -c "$CLIENTS" \
+                -P "$pipeline" -d 100 -r 100000 --csv >/dev/null 2>"$err"; then
+            echo error
+            return
+        fi
+    fi
     if ! timeout "$RUN_TIMEOUT" redis-benchmark -p "$port" -t "$test" -n "$requests" -c "$CLIENTS" \
             -P "$pipeline" -d 100 -r 100000 --csv >"$out" 2>"$err"; then
         echo error
         return
     fi
     grep -q '^Error' "$err" && { echo error; return; }
-    # "test","rps","avg","min","p50","p95","p99","max"
-    awk -F'","' 'NR > 1 && NF >= 8 { gsub(/"/, "", $8); print $2, $5, $7; found = 1; exit }
-                 END { if (!found) print "error" }' "$out"
+    # "test","rps","avg","min","p50","p95","p99","max"; the row of the test itself (lrange_100 runs
+    # an LPUSH first, reported in a row of its own).
+    awk -F'","' -v name="$(echo "$test" | tr '[:lower:]' '[:upper:]')" '
+        NR > 1 && NF >= 8 { label = $1; gsub(/"/, "", label)
+                            if (index(label, name) != 1) next
+                            gsub(/"/, "", $8); print $2, $5, $7; found = 1; exit }
+        END { if (!found) print "error" }' "$out"
 }
 
 if ((WARMUP_N > 0)); then

@@ -15,11 +15,15 @@
 # Data sets (the issue's): small  1M keys x 100 B values, 16-byte keys
 #                          ttl    the same, each with a TTL (SET ... EX 86400)
 #                          json   100k keys x JSON-like values of 1.5 to 2.5 KB (2 KB on average)
+#                          lists-small  100k lists x 10 elements of 8 to 16 letters and digits
+#                          lists-large  10 lists x 100k such elements
 #
 # Environment:
-#   SETS="small ttl json"   the data sets to run
+#   SETS="small ttl json"   the data sets to run (lists-small and lists-large on request)
 #   KEYS_SMALL=1000000      keys of the small and ttl sets
 #   KEYS_JSON=100000        keys of the json set
+#   LISTS_SMALL=100000      lists of the lists-small set
+#   LISTS_LARGE=10          lists of the lists-large set
 #   NUTHATCH_JAVA_OPTS      JVM options (default: -Xmx1g and the launcher's flags)
 #   NUTHATCH_JAR            the server jar (default: server/target/nuthatch-server.jar)
 #   OUT=file.md             also write the tables as markdown there
@@ -28,6 +32,8 @@ set -euo pipefail
 SETS=${SETS:-"small ttl json"}
 KEYS_SMALL=${KEYS_SMALL:-1000000}
 KEYS_JSON=${KEYS_JSON:-100000}
+LISTS_SMALL=${LISTS_SMALL:-100000}
+LISTS_LARGE=${LISTS_LARGE:-10}
 NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:+PerfDisableSharedMem"}
 OUT=${OUT:-}
 
@@ -196,10 +202,41 @@ else:
 EOF
 }
 
+# The list data sets: one RPUSH per list, so that the replies load() counts are the keys.
+# Elements are short text, not integers (which Redis would pack in fewer bytes than their digits).
+generate_lists() {
+    python3 - "$1" "$LISTS_SMALL" "$LISTS_LARGE" <<'EOF'
+import random
+import sys
+
+data_set, lists_small, lists_large = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+out = sys.stdout.buffer
+rng = random.Random(11)
+letters = b"abcdefghijklmnopqrstuvwxyz0123456789"
+
+def command(*parts):
+    return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)
+
+def element():
+    return bytes(rng.choice(letters) for _ in range(rng.randint(8, 16)))
+
+lists, elements = (lists_small, 10) if data_set == "lists-small" else (lists_large, 100_000)
+batch = []
+for i in range(lists):
+    batch.append(command(b"RPUSH", b"list:%011d" % i, *[element() for _ in range(elements)]))
+    if len(batch) == 1000:
+        out.write(b"".join(batch))
+        batch = []
+out.write(b"".join(batch))
+EOF
+}
+
 set_keys() {
     case $1 in
         small | ttl) echo "$KEYS_SMALL" ;;
         json) echo "$KEYS_JSON" ;;
+        lists-small) echo "$LISTS_SMALL" ;;
+        lists-large) echo "$LISTS_LARGE" ;;
     esac
 }
 
@@ -225,7 +262,10 @@ for data_set in $SETS; do
     keys=$(set_keys "$data_set")
     [[ -n $keys ]] || fail "unknown data set $data_set"
     echo "loading $data_set ($keys keys) ..."
-    generate "$data_set" >"$WORK/$data_set.resp"
+    case $data_set in
+        lists-*) generate_lists "$data_set" >"$WORK/$data_set.resp" ;;
+        *) generate "$data_set" >"$WORK/$data_set.resp" ;;
+    esac
     start_servers
     load "$REDIS_PORT" "$WORK/$data_set.resp" "$keys"
     load "$NUTHATCH_PORT" "$WORK/$data_set.resp" "$keys"
