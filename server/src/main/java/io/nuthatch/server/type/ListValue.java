@@ -190,7 +190,7 @@ public final class ListValue implements StoredValue {
             if (nodeCount > 0) {
                 trim(0);
             }
-            insertNode(0, new Listpack());
+            insertNode(0, newEndNode());
         }
         Listpack node = node(0);
         long before = node.memoryUsage();
@@ -204,7 +204,7 @@ public final class ListValue implements StoredValue {
             if (nodeCount > 0) {
                 trim(nodeCount - 1);
             }
-            insertNode(nodeCount, new Listpack());
+            insertNode(nodeCount, newEndNode());
         }
         Listpack node = node(nodeCount - 1);
         long before = node.memoryUsage();
@@ -215,12 +215,29 @@ public final class ListValue implements StoredValue {
 
     /** Removes the first element; the list must not be empty. */
     public void removeHead() {
-        remove(position(0, 0));
+        removeAtEnd(0, 0);
     }
 
     /** Removes the last element; the list must not be empty. */
     public void removeTail() {
-        remove(last());
+        removeAtEnd(nodeCount - 1, node(nodeCount - 1).last());
+    }
+
+    /**
+     * A pop. In a list of several nodes the end node keeps its array as pops take it apart: it is
+     * usually emptied and dropped soon (a queue), and giving back room pop after pop would copy the
+     * node again and again. A list of one node gives room back, as a short list must stay small.
+     */
+    private void removeAtEnd(int index, int at) {
+        Listpack node = node(index);
+        size--;
+        if (node.size() == 1) {
+            removeNode(index);
+            return;
+        }
+        long before = node.memoryUsage();
+        node.delete(at, 1, nodeCount == 1);
+        nodesMemory += node.memoryUsage() - before;
     }
 
     /** Removes {@code count} elements from the head (all of them, if there are fewer). */
@@ -376,6 +393,21 @@ public final class ListValue implements StoredValue {
 
     // ---------------------------------------------------------------- nodes
 
+    /**
+     * A node for an end of the list. When the list already has a node, it is long: the new node will
+     * most likely be filled, so it gets its whole size at once (8 KB by default) rather than growing
+     * there by steps, each a new array; it is trimmed to its content once another node starts
+     * beyond it. A list's first node grows by steps, since a short list must stay small.
+     */
+    private Listpack newEndNode() {
+        Listpack node = new Listpack();
+        if (nodeCount > 0) {
+            node.reserve(fill < 0 ? 4096 << Math.min(-fill - 1, MAX_NODE_BYTES_SHIFT)
+                    : Math.min(SIZE_SAFETY_LIMIT, node(0).byteSize()));
+        }
+        return node;
+    }
+
     /** Whether the node can take one more element of {@code length} bytes. */
     private boolean fits(Listpack node, int length) {
         return withinLimit(node.size() + 1, node.byteSize() + Listpack.entrySizeOf(length));
@@ -393,9 +425,15 @@ public final class ListValue implements StoredValue {
         return nodes[(head + index) & (nodes.length - 1)];
     }
 
-    /** Gives back a node's room for appends: it is no longer at an end that grows. */
+    /**
+     * Gives back a node's room for appends: it is no longer at an end that grows. A node filled to
+     * its limit has less than an element's room left, not worth the copy of the node.
+     */
     private void trim(int index) {
         Listpack node = node(index);
+        if (node.array().length - node.byteSize() <= node.byteSize() / 16) {
+            return;
+        }
         long before = node.memoryUsage();
         node.trimToSize();
         nodesMemory += node.memoryUsage() - before;

@@ -219,6 +219,15 @@ public final class Listpack {
      * returns the position of the entry that now follows them, or NONE.
      */
     public int delete(int position, int entries) {
+        return delete(position, entries, true);
+    }
+
+    /**
+     * Deletes as {@link #delete(int, int)} does; with {@code giveBackRoom} false the array keeps
+     * its size, for a caller that knows the listpack will be emptied or grow again soon (the node
+     * at a long list's end that pops are taking apart).
+     */
+    public int delete(int position, int entries, boolean giveBackRoom) {
         int end = position;
         int removed = 0;
         while (removed < entries && end < used) {
@@ -228,8 +237,21 @@ public final class Listpack {
         System.arraycopy(bytes, end, bytes, position, used - end);
         used -= end - position;
         count -= removed;
-        shrinkIfSparse();
+        if (giveBackRoom) {
+            shrinkIfSparse();
+        }
         return position >= used ? NONE : position;
+    }
+
+    /**
+     * Makes room for {@code capacity} bytes of entries at once, for a caller that knows how far the
+     * listpack will grow (a new node at the end of a long list, which will be filled to its limit):
+     * one array instead of the growth steps on the way.
+     */
+    public void reserve(int capacity) {
+        if (capacity > bytes.length) {
+            bytes = Arrays.copyOf(bytes, roundToArrayAlignment(capacity));
+        }
     }
 
     /**
