@@ -279,7 +279,7 @@ public final class BlockingKeys {
         try {
             for (Registration registration : turn) {
                 KeyWaiter waiter = registration.waiter;
-                if (registration.blocked.isEnded()) {
+                if (registration.blocked.isEnded() || isGone(registration.blocked)) {
                     continue;
                 }
                 if (!waiter.wakesOnDeletion() && (entry == null || entry.type() != waiter.awaitedType())) {
@@ -309,6 +309,14 @@ public final class BlockingKeys {
             propagation.endUnit();
             served.point(null, null, null);
         }
+    }
+
+    /**
+     * A client whose connection closed or is being closed (CLIENT KILL) is not served, though it
+     * has not been forgotten yet: what it would pop would be lost with its reply.
+     */
+    private static boolean isGone(BlockedClient blocked) {
+        return blocked.client().isClosing() || !blocked.client().transport().isConnected();
     }
 
     private static KeyEntry lookup(Database database, byte[] key) {

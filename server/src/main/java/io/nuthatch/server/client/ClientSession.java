@@ -70,6 +70,14 @@ public final class ClientSession {
 
         /** Whether the client connected over loopback (enable-debug-command local, protected mode). */
         boolean isLocal();
+
+        /**
+         * Whether the connection is still open, as far as this thread can tell: a socket that closed
+         * is reported before the client is forgotten in a turn of its own. Any thread.
+         */
+        default boolean isConnected() {
+            return true;
+        }
     }
 
     /** CLIENT REPLY modes. */

@@ -615,6 +615,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     @Override
+    public boolean isConnected() {
+        return channel != null && channel.channel().isActive();
+    }
+
+    @Override
     public boolean isLocal() {
         SocketAddress address = channel.channel().remoteAddress();
         return !(address instanceof InetSocketAddress inet) || inet.getAddress() == null
