@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * <p>The cases follow Redis 7.0, since they decide what a reply can hold and how it is
  * propagated (which members, and in which order, is random): a negative SRANDMEMBER count draws
  * with repetition; a count of at least the size returns the whole set in its order (SPOP then
- * deletes the key and propagates DEL, or UNLINK under lazyfree-lazy-server-del); a smaller count
+ * deletes the key and propagates DEL, which redis-server 7.0 writes whatever lazyfree-lazy-server-del
+ * says); a smaller count
  * draws distinct members, by rejection while it is small against the size and by a partial
  * shuffle of every position above that. SPOP is propagated as one SREM per member popped (several
  * make a MULTI/EXEC unit), as redis-server 7.0 writes it to its AOF, so replay removes the same
@@ -29,7 +30,6 @@ public final class SetRandomCommands {
     private static final CommandError COUNT_NOT_POSITIVE = new CommandError("ERR value is out of range, must be positive");
     private static final byte[] SREM = CommandContext.keyword("SREM");
     private static final byte[] DEL = CommandContext.keyword("DEL");
-    private static final byte[] UNLINK = CommandContext.keyword("UNLINK");
 
     private SetRandomCommands() {
     }
@@ -174,8 +174,7 @@ public final class SetRandomCommands {
             }
             database.delete(entry);
             if (c.isPropagating()) {
-                boolean lazy = c.config().memory.lazyfreeLazyServerDel.value();
-                c.rewrite().word(lazy ? UNLINK : DEL).argument(1).end();
+                c.rewrite().word(DEL).argument(1).end();
             }
             return;
         }
