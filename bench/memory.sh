@@ -15,11 +15,18 @@
 # Data sets (the issue's): small  1M keys x 100 B values, 16-byte keys
 #                          ttl    the same, each with a TTL (SET ... EX 86400)
 #                          json   100k keys x JSON-like values of 1.5 to 2.5 KB (2 KB on average)
+#                 hashes and sets (generate_collections):
+#                          hash_small    100k hashes of 10 fields (7-byte fields, 10-byte values): listpacks
+#                          hash_large    10 hashes of 100k fields: hash tables
+#                          set_small     100k sets of 10 short words (12 bytes): hash tables in Redis 7.0
+#                          intset_small  100k sets of 10 integers: intsets
+#                          set_large     10 sets of 100k members (15 bytes): hash tables
 #
 # Environment:
 #   SETS="small ttl json"   the data sets to run
 #   KEYS_SMALL=1000000      keys of the small and ttl sets
 #   KEYS_JSON=100000        keys of the json set
+#   KEYS_COLLECTIONS=100000 keys of the *_small hash and set data sets
 #   NUTHATCH_JAVA_OPTS      JVM options (default: -Xmx1g and the launcher's flags)
 #   NUTHATCH_JAR            the server jar (default: server/target/nuthatch-server.jar)
 #   OUT=file.md             also write the tables as markdown there
@@ -28,6 +35,7 @@ set -euo pipefail
 SETS=${SETS:-"small ttl json"}
 KEYS_SMALL=${KEYS_SMALL:-1000000}
 KEYS_JSON=${KEYS_JSON:-100000}
+KEYS_COLLECTIONS=${KEYS_COLLECTIONS:-100000}
 NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:+PerfDisableSharedMem"}
 OUT=${OUT:-}
 
@@ -149,6 +157,9 @@ measure() {
 # Writes the RESP of one data set to stdout. Keys are 16 bytes; values vary so that nothing can
 # share or compress them.
 generate() {
+    case $1 in
+        hash_* | set_* | intset_*) generate_collections "$1"; return ;;
+    esac
     python3 - "$1" "$KEYS_SMALL" "$KEYS_JSON" <<'EOF'
 import random
 import sys
@@ -196,10 +207,79 @@ else:
 EOF
 }
 
+# Hashes and sets, small (the layouts our users' job hashes and alert sets take) and large. A large
+# value is written 1000 members per command, so the number of replies is not the number of keys.
+LARGE_ELEMENTS=100000
+LARGE_KEYS=10
+LARGE_BATCH=1000
+
+generate_collections() {
+    python3 - "$1" "$KEYS_COLLECTIONS" "$LARGE_KEYS" "$LARGE_ELEMENTS" "$LARGE_BATCH" <<'EOF'
+import random
+import sys
+
+data_set = sys.argv[1]
+small_keys, large_keys, large_elements, batch = (int(x) for x in sys.argv[2:])
+out = sys.stdout.buffer
+rng = random.Random(11)
+letters = b"abcdefghijklmnopqrstuvwxyz0123456789"
+
+def command(*parts):
+    return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)
+
+def text(n):
+    return bytes(rng.choice(letters) for _ in range(n))
+
+chunk = []
+def emit(cmd):
+    chunk.append(cmd)
+    if len(chunk) == 10000:
+        out.write(b"".join(chunk))
+        chunk.clear()
+
+if data_set == "hash_small":
+    for i in range(small_keys):
+        pairs = []
+        for f in range(10):
+            pairs += [b"field:%d" % f, text(10)]
+        emit(command(b"HSET", b"hash:%011d" % i, *pairs))
+elif data_set == "set_small":
+    for i in range(small_keys):
+        emit(command(b"SADD", b"sset:%011d" % i, *[b"alert:%06d" % rng.randrange(10**6) for _ in range(10)]))
+elif data_set == "intset_small":
+    for i in range(small_keys):
+        emit(command(b"SADD", b"iset:%011d" % i, *[b"%d" % rng.randrange(10**6) for _ in range(10)]))
+elif data_set in ("hash_large", "set_large"):
+    for k in range(large_keys):
+        key = b"large:%010d" % k
+        for start in range(0, large_elements, batch):
+            if data_set == "hash_large":
+                pairs = []
+                for e in range(start, start + batch):
+                    pairs += [b"field:%09d" % e, text(10)]
+                emit(command(b"HSET", key, *pairs))
+            else:
+                emit(command(b"SADD", key, *[b"member:%08d" % e for e in range(start, start + batch)]))
+else:
+    sys.exit("unknown data set " + data_set)
+out.write(b"".join(chunk))
+EOF
+}
+
+# The replies loading a data set gets: one per key, except for the large collections.
+set_replies() {
+    case $1 in
+        hash_large | set_large) echo $((LARGE_KEYS * LARGE_ELEMENTS / LARGE_BATCH)) ;;
+        *) set_keys "$1" ;;
+    esac
+}
+
 set_keys() {
     case $1 in
         small | ttl) echo "$KEYS_SMALL" ;;
         json) echo "$KEYS_JSON" ;;
+        hash_small | set_small | intset_small) echo "$KEYS_COLLECTIONS" ;;
+        hash_large | set_large) echo "$LARGE_KEYS" ;;
     esac
 }
 
@@ -227,8 +307,8 @@ for data_set in $SETS; do
     echo "loading $data_set ($keys keys) ..."
     generate "$data_set" >"$WORK/$data_set.resp"
     start_servers
-    load "$REDIS_PORT" "$WORK/$data_set.resp" "$keys"
-    load "$NUTHATCH_PORT" "$WORK/$data_set.resp" "$keys"
+    load "$REDIS_PORT" "$WORK/$data_set.resp" "$(set_replies "$data_set")"
+    load "$NUTHATCH_PORT" "$WORK/$data_set.resp" "$(set_replies "$data_set")"
     rm -f "$WORK/$data_set.resp"
     for port in "$REDIS_PORT" "$NUTHATCH_PORT"; do
         [[ $(redis-cli -p "$port" dbsize) == "$keys" ]] || fail "port $port does not hold $keys keys"

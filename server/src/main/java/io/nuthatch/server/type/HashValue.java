@@ -209,6 +209,17 @@ public final class HashValue implements StoredValue {
         fields = table;
     }
 
+    /**
+     * Gives back the spare room of a listpack: called once a command that created the hash has
+     * set all its fields, so that the hundred thousand small hashes a dataset may hold cost what
+     * their fields take, not that plus the room growth keeps.
+     */
+    public void trimToSize() {
+        if (fields instanceof Listpack listpack) {
+            listpack.trimToSize();
+        }
+    }
+
     // ---------------------------------------------------------------- memory and copies
 
     @Override

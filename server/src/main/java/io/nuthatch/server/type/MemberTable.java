@@ -51,7 +51,7 @@ public final class MemberTable {
     static final int INCREMENTAL_FROM = 1024;
     /** Slots one migration step passes at most, and elements it moves at most. */
     private static final int STEP_SLOTS = 16;
-    private static final int STEP_MOVES = 4;
+    private static final int STEP_MOVES = 2;
     private static final long SHALLOW_BYTES = MemoryLayout.align(MemoryLayout.OBJECT_HEADER + 1
             + 4L * MemoryLayout.REFERENCE + 4 * 4 + 8);
 

@@ -99,6 +99,7 @@ public final class HashCommands {
         if (hash == null) {
             hash = HashValue.empty();
             int added = setPairs(hash, arguments, maxEntries, maxValue);
+            hash.trimToSize();
             database.add(arguments, 1, hash);
             return added;
         }
