@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
  * has no listpack sets, so even a small set of short words is a "hashtable"; ours is a compact
  * one (a set of ten short words takes about half of what Redis's dict takes).
  *
- * <p>The layout is one reference to either a {@code byte[]} intset or a table rather than a field
+ * <p>The layout is one reference to either a intset array or a table rather than a field
  * for each: a set of ten small integers is then this 16-byte object and a 40-byte array, which
  * matters when a dataset has a hundred thousand such sets.
  *
@@ -24,9 +24,7 @@ public final class SetValue implements StoredValue {
     public static final int NONE = -1;
 
     private static final long SHALLOW_BYTES = MemoryLayout.align(MemoryLayout.OBJECT_HEADER + MemoryLayout.REFERENCE);
-    private static final byte[] EMPTY_INTSET = {2};
-
-    /** A {@code byte[]} intset or a {@link MemberTable}. */
+    /** An {@link IntSet} array or a {@link MemberTable}. */
     private Object members;
 
     private SetValue(Object members) {
@@ -40,7 +38,7 @@ public final class SetValue implements StoredValue {
 
     /** An empty intset, which Redis's set algebra fills its results from. */
     public static SetValue emptyIntset() {
-        return new SetValue(EMPTY_INTSET);
+        return new SetValue(IntSet.empty());
     }
 
     @Override
@@ -50,15 +48,15 @@ public final class SetValue implements StoredValue {
 
     @Override
     public String encoding() {
-        return members instanceof byte[] ? INTSET : HASHTABLE;
+        return members instanceof MemberTable ? HASHTABLE : INTSET;
     }
 
     public boolean isIntset() {
-        return members instanceof byte[];
+        return !(members instanceof MemberTable);
     }
 
     public int size() {
-        return members instanceof byte[] ints ? IntSet.size(ints) : ((MemberTable) members).size();
+        return members instanceof MemberTable table ? table.size() : IntSet.size(members);
     }
 
     public boolean isEmpty() {
@@ -68,7 +66,8 @@ public final class SetValue implements StoredValue {
     // ---------------------------------------------------------------- membership
 
     public boolean contains(byte[] member, int offset, int length) {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             long value;
             try {
                 value = NumericStrings.parseLong(member, offset, length);
@@ -86,7 +85,8 @@ public final class SetValue implements StoredValue {
 
     /** Whether the member whose canonical decimal form is {@code value} is in the set. */
     public boolean containsInteger(long value) {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             return IntSet.contains(ints, value);
         }
         byte[] text = NumericStrings.toBytes(value);
@@ -100,7 +100,8 @@ public final class SetValue implements StoredValue {
      * the member is not an integer or the intset would pass {@code maxIntsetEntries}.
      */
     public boolean add(byte[] member, int offset, int length, long maxIntsetEntries) {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             long value;
             try {
                 value = NumericStrings.parseLong(member, offset, length);
@@ -108,7 +109,7 @@ public final class SetValue implements StoredValue {
                 toTable(IntSet.size(ints) + 1);
                 return addToTable(member, offset, length);
             }
-            byte[] grown = IntSet.add(ints, value);
+            Object grown = IntSet.add(ints, value);
             if (grown == ints) {
                 return false;
             }
@@ -127,8 +128,9 @@ public final class SetValue implements StoredValue {
 
     /** Adds an integer member, as {@link #add} would add its decimal form. */
     public boolean addInteger(long value, long maxIntsetEntries) {
-        if (members instanceof byte[] ints) {
-            byte[] grown = IntSet.add(ints, value);
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
+            Object grown = IntSet.add(ints, value);
             if (grown == ints) {
                 return false;
             }
@@ -155,14 +157,15 @@ public final class SetValue implements StoredValue {
 
     /** Removes a member; false if it was not there. */
     public boolean remove(byte[] member, int offset, int length) {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             long value;
             try {
                 value = NumericStrings.parseLong(member, offset, length);
             } catch (NumberFormatException notAnInteger) {
                 return false;
             }
-            byte[] shrunk = IntSet.remove(ints, value);
+            Object shrunk = IntSet.remove(ints, value);
             members = shrunk;
             return shrunk != ints;
         }
@@ -181,7 +184,8 @@ public final class SetValue implements StoredValue {
 
     /** Removes the member at a position. */
     public void removeAt(int position) {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             members = IntSet.removeAt(ints, position);
         } else {
             ((MemberTable) members).removeAt(position);
@@ -189,7 +193,7 @@ public final class SetValue implements StoredValue {
     }
 
     private void toTable(int expectedSize) {
-        byte[] ints = (byte[]) members;
+        Object ints = members;
         MemberTable table = MemberTable.ofMembers(expectedSize);
         for (int i = 0, size = IntSet.size(ints); i < size; i++) {
             table.insert(NumericStrings.toBytes(IntSet.get(ints, i)));
@@ -200,14 +204,16 @@ public final class SetValue implements StoredValue {
     // ---------------------------------------------------------------- positions
 
     public int first() {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             return IntSet.size(ints) == 0 ? NONE : 0;
         }
         return ((MemberTable) members).first();
     }
 
     public int next(int position) {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             return position + 1 < IntSet.size(ints) ? position + 1 : NONE;
         }
         return ((MemberTable) members).next(position);
@@ -215,7 +221,7 @@ public final class SetValue implements StoredValue {
 
     /** The integer at a position of an intset. */
     public long integerAt(int position) {
-        return IntSet.get((byte[]) members, position);
+        return IntSet.get(members, position);
     }
 
     /** The member at a position of a table; the array must not be changed. */
@@ -225,7 +231,8 @@ public final class SetValue implements StoredValue {
 
     /** A copy of the member at a position, whatever the layout. */
     public byte[] copyOfMemberAt(int position) {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             return NumericStrings.toBytes(IntSet.get(ints, position));
         }
         return ((MemberTable) members).elementAt(position).clone();
@@ -233,7 +240,8 @@ public final class SetValue implements StoredValue {
 
     /** A position drawn at random, every member being equally likely; {@link #NONE} when empty. */
     public int randomPosition(RandomGenerator random) {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             int size = IntSet.size(ints);
             return size == 0 ? NONE : random.nextInt(size);
         }
@@ -252,7 +260,8 @@ public final class SetValue implements StoredValue {
 
     @Override
     public long memoryUsage() {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             return SHALLOW_BYTES + IntSet.memoryUsage(ints);
         }
         return SHALLOW_BYTES + ((MemberTable) members).memoryUsage();
@@ -260,7 +269,8 @@ public final class SetValue implements StoredValue {
 
     @Override
     public SetValue copy() {
-        if (members instanceof byte[] ints) {
+        if (!(members instanceof MemberTable)) {
+            Object ints = members;
             return new SetValue(IntSet.copy(ints));
         }
         return new SetValue(((MemberTable) members).copy());
