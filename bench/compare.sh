@@ -13,6 +13,10 @@
 #   TESTS=ping_inline,ping_mbulk,set,get,incr,mset,lpush,lpop,rpop,lrange_100
 #                        (lpop and rpop run on a list filled by an untimed LPUSH run of as many
 #                        requests; lrange_100's own LPUSH run is not reported)
+#                        any of redis-benchmark's tests; the hash and set ones: hset (HSET myhash
+#                        element:N value, -r keeps it to 100k fields: a hash table), sadd (SADD myset
+#                        element:N) and spop (SPOP myset). Put spop after sadd: it pops what sadd
+#                        added, and an empty set answers nil to every SPOP.
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
 #   MAXMEMORY=0          maxmemory given to both servers
 #   NUTHATCH_JAVA_OPTS   JVM options (default: -Xms1g -Xmx1g and the launcher's collector, G1)

@@ -1,6 +1,8 @@
 package io.nuthatch.server;
 
 import io.nuthatch.server.command.CommandTable;
+import io.nuthatch.server.command.hash.HashCommands;
+import io.nuthatch.server.command.hash.HashIterationCommands;
 import io.nuthatch.server.command.key.ExpiryCommands;
 import io.nuthatch.server.command.key.KeyCommands;
 import io.nuthatch.server.command.key.ObjectCommands;
@@ -14,6 +16,9 @@ import io.nuthatch.server.command.server.ConnectionCommands;
 import io.nuthatch.server.command.server.InfoCommands;
 import io.nuthatch.server.command.server.IntrospectionCommands;
 import io.nuthatch.server.command.server.ServerCommands;
+import io.nuthatch.server.command.set.SetAlgebraCommands;
+import io.nuthatch.server.command.set.SetCommands;
+import io.nuthatch.server.command.set.SetRandomCommands;
 import io.nuthatch.server.command.string.BitfieldCommands;
 import io.nuthatch.server.command.string.BitmapCommands;
 import io.nuthatch.server.command.string.CounterCommands;
@@ -44,6 +49,11 @@ public final class StandardCommands {
                 ObjectCommands::register,
                 ListCommands::register,
                 ListMoveCommands::register,
-                BlockingListCommands::register);
+                BlockingListCommands::register,
+                HashCommands::register,
+                HashIterationCommands::register,
+                SetCommands::register,
+                SetRandomCommands::register,
+                SetAlgebraCommands::register);
     }
 }

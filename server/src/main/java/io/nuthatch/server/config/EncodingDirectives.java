@@ -18,16 +18,16 @@ public final class EncodingDirectives {
     EncodingDirectives(DirectiveRegistry registry) {
         String none = NoEffect.ENCODINGS;
         hashMaxListpackEntries = registry.add(new IntegerDirective("hash-max-listpack-entries", 512, 0, Long.MAX_VALUE)
-                .unsigned()).alias("hash-max-ziplist-entries").withoutEffect(none);
+                .unsigned()).alias("hash-max-ziplist-entries");
         hashMaxListpackValue = registry.add(new MemoryDirective("hash-max-listpack-value", 64, 0, Long.MAX_VALUE)
-                .unsigned()).alias("hash-max-ziplist-value").withoutEffect(none);
+                .unsigned()).alias("hash-max-ziplist-value");
         listMaxListpackSize = registry.add(new IntegerDirective("list-max-listpack-size", -2, Integer.MIN_VALUE, INT_MAX))
                 .alias("list-max-ziplist-size");
         // List nodes are never compressed: the depth is accepted, reported and ignored.
         listCompressDepth = registry.add(new IntegerDirective("list-compress-depth", 0, 0, INT_MAX))
                 .withoutEffect("list nodes are never compressed");
         setMaxIntsetEntries = registry.add(new IntegerDirective("set-max-intset-entries", 512, 0, Long.MAX_VALUE)
-                .unsigned()).withoutEffect(none);
+                .unsigned());
         zsetMaxListpackEntries = registry.add(new IntegerDirective("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE)
                 .unsigned()).alias("zset-max-ziplist-entries").withoutEffect(none);
         zsetMaxListpackValue = registry.add(new MemoryDirective("zset-max-listpack-value", 64, 0, Long.MAX_VALUE)

@@ -290,6 +290,17 @@ public final class Listpack {
         count = 0;
     }
 
+    /**
+     * Gives back the room kept for appends: for a value built in one go (a new hash of ten fields
+     * from one HSET) that will mostly be read, as Redis's listpack is exactly as long as its entries.
+     */
+    public void trimToSize() {
+        int trimmed = used == 0 ? 0 : roundToArrayAlignment(used);
+        if (trimmed < bytes.length) {
+            bytes = used == 0 ? EMPTY : Arrays.copyOf(bytes, trimmed);
+        }
+    }
+
     // ---------------------------------------------------------------- memory
 
     /** Heap bytes of this object and its array. */
