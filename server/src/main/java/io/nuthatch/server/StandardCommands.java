@@ -16,6 +16,7 @@ import io.nuthatch.server.command.string.BitmapCommands;
 import io.nuthatch.server.command.string.CounterCommands;
 import io.nuthatch.server.command.string.StringCommands;
 import io.nuthatch.server.command.string.StringRangeCommands;
+import io.nuthatch.server.command.zset.SortedSetCommands;
 
 /** The command families a server runs, assembled into one table. */
 public final class StandardCommands {
@@ -38,6 +39,7 @@ public final class StandardCommands {
                 KeyCommands::register,
                 ScanCommands::register,
                 ExpiryCommands::register,
-                ObjectCommands::register);
+                ObjectCommands::register,
+                SortedSetCommands::register);
     }
 }

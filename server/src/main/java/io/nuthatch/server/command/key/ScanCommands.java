@@ -144,7 +144,7 @@ public final class ScanCommands {
      * may be empty (cursor 0), may not start with a blank, may have a sign ('-' negates modulo
      * 2^64), must then be all digits, and must fit in 64 unsigned bits.
      */
-    static long parseCursor(RequestArguments arguments, int index) {
+    public static long parseCursor(RequestArguments arguments, int index) {
         byte[] bytes = arguments.array(index);
         int start = arguments.offset(index);
         int end = start + cStringLength(bytes, start, arguments.length(index));

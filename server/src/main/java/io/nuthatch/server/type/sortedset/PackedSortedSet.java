@@ -93,6 +93,13 @@ final class PackedSortedSet {
         packed.insertBefore(scorePosition, member, offset, length);
     }
 
+    /** Appends a pair that sorts after every other (building a set in order). */
+    static void append(Listpack packed, byte[] member, double score) {
+        packed.append(member);
+        int scoreLength = scoreLength(score);
+        writeScore(packed, packed.insertReserved(Listpack.NONE, scoreLength), score, scoreLength);
+    }
+
     /** Deletes the pair whose member is at {@code memberPosition}. */
     static void delete(Listpack packed, int memberPosition) {
         packed.delete(memberPosition, 2);
@@ -152,8 +159,24 @@ final class PackedSortedSet {
         return Listpack.NONE;
     }
 
+    /**
+     * Whether the range can hold anything: not empty, the last member not below it, the first not
+     * above it. Redis checks this before a lex walk; on a set whose scores differ (where lex ranges
+     * have no meaning, but still an answer) it decides what the walk finds.
+     */
+    private static boolean mayHold(Listpack packed, LexRange range) {
+        if (range.isEmpty() || packed.isEmpty()) {
+            return false;
+        }
+        byte[] bytes = packed.array();
+        int last = packed.previous(packed.last());
+        int first = packed.first();
+        return range.aboveMin(bytes, packed.dataOffset(last), packed.dataLength(last))
+                && range.belowMax(bytes, packed.dataOffset(first), packed.dataLength(first));
+    }
+
     static int firstIn(Listpack packed, LexRange range) {
-        if (range.isEmpty()) {
+        if (!mayHold(packed, range)) {
             return Listpack.NONE;
         }
         byte[] bytes = packed.array();
@@ -168,7 +191,7 @@ final class PackedSortedSet {
     }
 
     static int lastIn(Listpack packed, LexRange range) {
-        if (range.isEmpty()) {
+        if (!mayHold(packed, range)) {
             return Listpack.NONE;
         }
         byte[] bytes = packed.array();
@@ -193,11 +216,12 @@ final class PackedSortedSet {
         return packed.next(packed.next(memberPosition));
     }
 
-    static boolean memberInRange(Listpack packed, int memberPosition, LexRange range) {
-        byte[] bytes = packed.array();
-        int offset = packed.dataOffset(memberPosition);
-        int length = packed.dataLength(memberPosition);
-        return range.aboveMin(bytes, offset, length) && range.belowMax(bytes, offset, length);
+    static boolean memberBelowMax(Listpack packed, int memberPosition, LexRange range) {
+        return range.belowMax(packed.array(), packed.dataOffset(memberPosition), packed.dataLength(memberPosition));
+    }
+
+    static boolean memberAboveMin(Listpack packed, int memberPosition, LexRange range) {
+        return range.aboveMin(packed.array(), packed.dataOffset(memberPosition), packed.dataLength(memberPosition));
     }
 
     /** Deletes the pairs whose scores are in the range; returns how many. */
@@ -224,7 +248,7 @@ final class PackedSortedSet {
         }
         int count = 0;
         for (int position = first; position != Listpack.NONE; position = packed.next(packed.next(position))) {
-            if (!memberInRange(packed, position, range)) {
+            if (!memberBelowMax(packed, position, range)) {
                 break;
             }
             count++;

@@ -312,6 +312,21 @@ final class SkipList {
 
     // ---------------------------------------------------------------- deleting ranges
 
+    /** Whether {@link #deleteRange(LexRange, MemberTable)} would delete anything. */
+    boolean removesAny(LexRange range) {
+        if (range.isEmpty()) {
+            return false;
+        }
+        SkipListNode x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            SkipListNode next;
+            while ((next = forward(x, i)) != null && !range.aboveMin(next.member)) {
+                x = next;
+            }
+        }
+        return x.next != null && range.belowMax(x.next.member);
+    }
+
     /** Deletes the nodes of a score range, taking each out of {@code members} too; returns how many. */
     int deleteRange(ScoreRange range, MemberTable members) {
         SkipListNode[] update = PATHS.get().update;

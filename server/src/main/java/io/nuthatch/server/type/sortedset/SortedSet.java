@@ -72,6 +72,40 @@ public final class SortedSet implements StoredValue {
         return set;
     }
 
+    /**
+     * An empty set in the skiplist encoding, for results built whole and then packed by
+     * {@link #packIfFits}, as Redis builds ZUNIONSTORE's: scores stay exact doubles while they are
+     * aggregated (a negative zero included).
+     */
+    public static SortedSet createSkipList() {
+        SortedSet set = new SortedSet();
+        set.list = new SkipList();
+        set.members = new MemberTable();
+        return set;
+    }
+
+    /**
+     * Converts a skiplist to a listpack when it holds at most {@code maxEntries} members, none longer
+     * than {@code maxValue} bytes (Redis's zsetConvertToListpackIfNeeded, for stored results).
+     */
+    public void packIfFits(long maxEntries, long maxValue) {
+        if (packed != null || list.length() > maxEntries) {
+            return;
+        }
+        for (SkipListNode node = list.first(); node != null; node = node.next) {
+            if (node.member.length > maxValue) {
+                return;
+            }
+        }
+        Listpack result = new Listpack();
+        for (SkipListNode node = list.first(); node != null; node = node.next) {
+            PackedSortedSet.append(result, node.member, node.score);
+        }
+        packed = result;
+        list = null;
+        members = null;
+    }
+
     @Override
     public ValueType type() {
         return ValueType.ZSET;
@@ -183,6 +217,22 @@ public final class SortedSet implements StoredValue {
         }
         insertNode(Arrays.copyOfRange(member, offset, offset + length), hash, score);
         return ADDED;
+    }
+
+    /**
+     * What {@link #add} would answer, without changing anything: a command opens the set for
+     * writing only once it knows a change will happen, so that a ZADD that changes nothing is not
+     * propagated or counted, as in Redis.
+     */
+    public int outcomeOf(byte[] member, int offset, int length, double score, int flags) {
+        if (Double.isNaN(score)) {
+            return NOT_A_NUMBER;
+        }
+        double current = score(member, offset, length);
+        if (Double.isNaN(current)) {
+            return (flags & XX) != 0 ? SKIPPED : ADDED;
+        }
+        return outcome(current, score, flags);
     }
 
     public int add(byte[] member, double score, long maxEntries, long maxValue) {
@@ -390,7 +440,7 @@ public final class SortedSet implements StoredValue {
         if (packed != null) {
             int count = 0;
             for (int position = PackedSortedSet.firstIn(packed, range); position != Listpack.NONE
-                    && PackedSortedSet.memberInRange(packed, position, range);
+                    && PackedSortedSet.memberBelowMax(packed, position, range);
                     position = PackedSortedSet.step(packed, position, false)) {
                 count++;
             }
@@ -400,7 +450,10 @@ public final class SortedSet implements StoredValue {
         if (first == null) {
             return 0;
         }
-        return list.rankOf(list.lastIn(range)) - list.rankOf(first) + 1;
+        // On a set of mixed scores the last node may not be found where the first was: Redis then
+        // counts to the end.
+        SkipListNode last = list.lastIn(range);
+        return (last == null ? list.length() : list.rankOf(last)) - list.rankOf(first) + 1;
     }
 
     /** As {@link #visit(ScoreRange, boolean, long, long, ElementVisitor)}, for a range of members. */
@@ -415,7 +468,8 @@ public final class SortedSet implements StoredValue {
                 position = PackedSortedSet.step(packed, position, reverse);
             }
             while (position != Listpack.NONE && (limit < 0 || visited < limit)
-                    && PackedSortedSet.memberInRange(packed, position, range)) {
+                    && (reverse ? PackedSortedSet.memberAboveMin(packed, position, range)
+                            : PackedSortedSet.memberBelowMax(packed, position, range))) {
                 PackedSortedSet.visit(packed, position, visitor);
                 visited++;
                 position = PackedSortedSet.step(packed, position, reverse);
@@ -431,6 +485,19 @@ public final class SortedSet implements StoredValue {
             node = reverse ? node.backward : node.next;
         }
         return visited;
+    }
+
+    /**
+     * Whether {@link #remove(LexRange)} would remove anything: a command opens the set for writing
+     * only then. (On a set of mixed scores the answer is the walk's, not the count's.)
+     */
+    public boolean removesAny(LexRange range) {
+        return packed != null ? PackedSortedSet.firstIn(packed, range) != Listpack.NONE : list.removesAny(range);
+    }
+
+    /** Whether {@link #remove(ScoreRange)} would remove anything. */
+    public boolean removesAny(ScoreRange range) {
+        return packed != null ? PackedSortedSet.firstIn(packed, range) != Listpack.NONE : list.firstIn(range) != null;
     }
 
     /** Removes the elements whose member is in the range; returns how many. */
