@@ -21,8 +21,8 @@ import java.util.List;
 
 /**
  * The sorted-set commands on single members: ZADD and ZINCRBY, ZREM, ZCARD, ZSCORE, ZMSCORE,
- * ZRANK, ZREVRANK, ZSCAN; {@link #register} also registers the range, pop and set-algebra
- * families of the type.
+ * ZRANK, ZREVRANK, ZSCAN; {@link #register} also registers the range, pop, blocking pop and
+ * set-algebra families of the type.
  *
  * <p>A command opens a set for writing only once it knows something will change: a ZADD whose
  * members all keep their scores, or a ZREM of absent members, changes nothing, so it is neither
@@ -71,6 +71,7 @@ public final class SortedSetCommands {
                 "O(1) per call, O(N) for a full iteration", SortedSetCommands::zscan);
         SortedSetRangeCommands.register(table);
         SortedSetPopCommands.register(table);
+        SortedSetBlockingCommands.register(table);
         SortedSetAlgebraCommands.register(table);
     }
 
