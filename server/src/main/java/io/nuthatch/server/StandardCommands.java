@@ -1,6 +1,7 @@
 package io.nuthatch.server;
 
 import io.nuthatch.server.command.CommandTable;
+import io.nuthatch.server.command.geo.GeoCommands;
 import io.nuthatch.server.command.key.ExpiryCommands;
 import io.nuthatch.server.command.key.KeyCommands;
 import io.nuthatch.server.command.key.ObjectCommands;
@@ -40,6 +41,7 @@ public final class StandardCommands {
                 ScanCommands::register,
                 ExpiryCommands::register,
                 ObjectCommands::register,
-                SortedSetCommands::register);
+                SortedSetCommands::register,
+                GeoCommands::register);
     }
 }

@@ -11,9 +11,9 @@ import io.nuthatch.server.type.sortedset.SortedSet;
 /**
  * What the sorted-set commands share: reading a key as a sorted set, the listpack limits of the
  * configuration, scores read from arguments, and the two ends of a change (closing it, storing a
- * result under a destination key).
+ * result under a destination key, which the geo searches' STORE shares).
  */
-final class SortedSetAccess {
+public final class SortedSetAccess {
     private SortedSetAccess() {
     }
 
@@ -79,7 +79,7 @@ final class SortedSetAccess {
      *
      * @return the result's size
      */
-    static int store(CommandContext c, int destinationIndex, SortedSet result) {
+    public static int store(CommandContext c, int destinationIndex, SortedSet result) {
         Database database = c.database();
         if (result == null || result.isEmpty()) {
             KeyEntry existing = database.lookupWrite(c.arguments(), destinationIndex);
