@@ -247,7 +247,7 @@ public final class GeoSearchCommands {
                 GeoArguments.distance(reply, point.distance() / perUnit);
             }
             if (withHash) {
-                reply.integer((long) point.score());
+                reply.integer(GeoHash.signed64(point.score()));
             }
             if (withCoordinates) {
                 reply.arrayHeader(2);

@@ -104,8 +104,7 @@ public final class GeoHash {
      * latitude} written into {@code point}.
      */
     public static void decodeScore(double score, double[] point) {
-        // C converts the score to uint64_t.
-        long bits = (long) score;
+        long bits = unsigned64(score);
         long latitudeIndex = gather(bits);
         long longitudeIndex = gather(bits >>> 1);
         double cells = 1L << STEP_MAX;
@@ -117,6 +116,28 @@ public final class GeoHash {
         double latitudeMax = LATITUDE_MIN + ((latitudeIndex + 1) * 1.0 / cells) * latitudeScale;
         point[0] = Math.max(LONGITUDE_MIN, Math.min(LONGITUDE_MAX, (longitudeMin + longitudeMax) / 2));
         point[1] = Math.max(LATITUDE_MIN, Math.min(LATITUDE_MAX, (latitudeMin + latitudeMax) / 2));
+    }
+
+    /**
+     * A double converted to uint64_t as redis-server's x86-64 build converts it: below 2^63 by a
+     * signed conversion (negatives wrap, as their bits), above by converting the value minus 2^63
+     * and setting the top bit; beyond 2^64 the conversion's "indefinite" result cancels to 0. A
+     * score that is not a geohash (any sorted set can be read as a geo set) decodes as it does
+     * there.
+     */
+    static long unsigned64(double value) {
+        if (value < 0x1p63) {
+            return signed64(value);
+        }
+        return signed64(value - 0x1p63) ^ Long.MIN_VALUE;
+    }
+
+    /** A double converted to long long on x86-64: out of range or NaN gives the "indefinite" 2^63. */
+    public static long signed64(double value) {
+        if (Double.isNaN(value) || value >= 0x1p63 || value < -0x1p63) {
+            return Long.MIN_VALUE;
+        }
+        return (long) value;
     }
 
     /** The square east ({@code direction} 1) or west (-1) of a hash of {@code step} bits. */

@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * existing member, ZADD of the same score, ZREM of absent members, a pop of a missing key or of
  * count 0, an empty range removal) is not propagated; ZMPOP, BZMPOP and BZPOPMIN are propagated as
  * the ZPOPMIN or ZPOPMAX of the key they popped, with the number popped for the M forms; a waiter
- * served by a ZADD is a unit of its own after the ZADD's.
+ * served by a ZADD is a unit of its own after the ZADD's; GEOADD goes as the ZADD of the scores it
+ * computed.
  */
 class SortedSetPropagationTest {
     private static RedisServerProcess redis;
@@ -168,6 +169,22 @@ class SortedSetPropagationTest {
     @Test
     void aWaiterServedUntilTheKeyIsEmptyLeavesItDeleted() throws Exception {
         assertSameUnits("B> BZPOPMIN z 0", "sleep 100", "ZADD z 1 a", "B<", "EXISTS z", "ZADD z 2 b");
+    }
+
+    @Test
+    void geoaddIsPropagatedAsTheZaddOfItsScores() throws Exception {
+        assertSameUnits("GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania",
+                "GEOADD g NX CH 13.361389 38.115556 Palermo 1 2 New", "GEOADD g XX 3 4 Palermo",
+                "GEOADD g NX 13.361389 38.115556 Palermo", "GEOADD nokey XX 1 1 a");
+    }
+
+    @Test
+    void geoStoresGoAsTheyWereSent() throws Exception {
+        assertSameUnits("GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania",
+                "GEORADIUS g 15 37 200 km STORE d1", "GEORADIUSBYMEMBER g Palermo 200 km STOREDIST d2",
+                "GEOSEARCHSTORE d3 g FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST",
+                "GEOSEARCHSTORE d3 g FROMLONLAT 15 37 BYRADIUS 1 m", "GEOSEARCHSTORE d4 nokey FROMLONLAT 15 37 BYRADIUS 1 m",
+                "GEORADIUS g 15 37 1 m STORE d1");
     }
 
     // ---------------------------------------------------------------- redis-server's log, read back
