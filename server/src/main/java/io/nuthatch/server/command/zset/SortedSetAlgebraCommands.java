@@ -230,6 +230,11 @@ public final class SortedSetAlgebraCommands {
                 double value = weighted(weight, score);
                 double current = result.score(member, offset, length);
                 double updated = Double.isNaN(current) ? value : aggregate(current, value, aggregate);
+                if (updated == current && Double.doubleToRawLongBits(updated) != Double.doubleToRawLongBits(current)) {
+                    // 0 and -0 compare equal, so ZADD's rule would keep the old one; an aggregate
+                    // takes the new one, as Redis's accumulator does.
+                    result.remove(member, offset, length);
+                }
                 result.add(member, offset, length, updated, 0, 0, 0);
             });
         }

@@ -139,13 +139,19 @@ public final class SortedSetCommands {
         RequestArguments arguments = c.arguments();
         KeyEntry entry = database.lookupWrite(arguments, 1);
         SortedSet set = SortedSetAccess.sortedSet(entry);
+        // INCR replies the sum it computed, which can differ from the score read back: a listpack
+        // stores -0 as 0, and Redis replies "-0" all the same.
+        double incremented = firstScore;
+        if (incr && set != null) {
+            double current = set.score(arguments.array(first + 1), arguments.offset(first + 1), arguments.length(first + 1));
+            incremented = Double.isNaN(current) ? firstScore : current + firstScore;
+        }
         int added = 0;
         int updated = 0;
         int processed = 0;
-        int lastMember = first + 1;
         if (set == null) {
             if ((flags & SortedSet.XX) != 0) {
-                reply(c, incr, changedCount, null, lastMember, 0, 0, 0);
+                reply(c, incr, changedCount, 0, 0, 0, 0);
                 return;
             }
             long maxEntries = SortedSetAccess.maxEntries(c);
@@ -161,7 +167,7 @@ public final class SortedSetCommands {
                 processed += outcome == SortedSet.SKIPPED ? 0 : 1;
             }
             database.add(arguments, 1, set);
-            reply(c, incr, changedCount, set, lastMember, added, updated, processed);
+            reply(c, incr, changedCount, incremented, added, updated, processed);
             return;
         }
         long maxEntries = SortedSetAccess.maxEntries(c);
@@ -197,19 +203,18 @@ public final class SortedSetCommands {
         if (opened) {
             database.changed(entry);
         }
-        reply(c, incr, changedCount, set, lastMember, added, updated, processed);
+        reply(c, incr, changedCount, incremented, added, updated, processed);
     }
 
     /** ZINCRBY and ZADD INCR answer the new score (null when NX/XX/GT/LT said no), ZADD a count. */
-    private static void reply(CommandContext c, boolean incr, boolean changedCount, SortedSet set, int member,
-            int added, int updated, int processed) {
+    private static void reply(CommandContext c, boolean incr, boolean changedCount, double incremented, int added,
+            int updated, int processed) {
         if (!incr) {
             c.reply().integer(changedCount ? added + updated : added);
         } else if (processed == 0) {
             c.reply().nullBulk();
         } else {
-            RequestArguments arguments = c.arguments();
-            c.reply().doubleValue(set.score(arguments.array(member), arguments.offset(member), arguments.length(member)));
+            c.reply().doubleValue(incremented);
         }
     }
 
