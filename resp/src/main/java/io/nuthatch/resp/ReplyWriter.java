@@ -204,8 +204,22 @@ public final class ReplyWriter {
         }
     }
 
-    /** A double, formatted as Redis 7.0 formats it ({@code %.17g}); RESP2 sends it as a bulk string. */
+    /**
+     * A double, formatted as Redis 7.0 formats it ({@code %.17g}); RESP2 sends it as a bulk string.
+     * A whole number below 10^17 is written digit by digit without allocating (what %.17g prints
+     * for it is its integer digits): sorted-set scores are mostly such, timestamps and counters.
+     */
     public void doubleValue(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e17 && (value != 0 || 1 / value > 0)) {
+            long integer = (long) value;
+            if (protocol == RESP3) {
+                writeLine(',', integer);
+            } else {
+                writeLine('$', decimalLength(integer));
+                writeLine(NO_TYPE, integer);
+            }
+            return;
+        }
         String text = DoubleFormat.formatG17(value);
         if (protocol == RESP3) {
             out.writeByte(',');
@@ -213,6 +227,20 @@ public final class ReplyWriter {
             out.writeShort(CRLF);
         } else {
             bulk(text.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /**
+     * A double whose text the caller formatted (GEOPOS's coordinates are printed as Redis prints
+     * a long double, not with %.17g): a RESP3 double, a bulk string in RESP2.
+     */
+    public void doubleText(byte[] text, int offset, int length) {
+        if (protocol == RESP3) {
+            out.writeByte(',');
+            out.writeBytes(text, offset, length);
+            out.writeShort(CRLF);
+        } else {
+            bulk(text, offset, length);
         }
     }
 

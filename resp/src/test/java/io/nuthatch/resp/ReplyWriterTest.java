@@ -102,6 +102,15 @@ class ReplyWriterTest {
         both(w -> w.doubleValue(Double.POSITIVE_INFINITY), "$3\\r\\ninf\\r\\n", ",inf\\r\\n");
         both(w -> w.doubleValue(Double.NEGATIVE_INFINITY), "$4\\r\\n-inf\\r\\n", ",-inf\\r\\n");
         both(w -> w.doubleValue(1e100), "$6\\r\\n1e+100\\r\\n", ",1e+100\\r\\n");
+        both(w -> w.doubleValue(42), "$2\\r\\n42\\r\\n", ",42\\r\\n");
+        both(w -> w.doubleValue(0.0), "$1\\r\\n0\\r\\n", ",0\\r\\n");
+        both(w -> w.doubleValue(-1_700_000_000_123.0), "$14\\r\\n-1700000000123\\r\\n", ",-1700000000123\\r\\n");
+        both(w -> w.doubleValue(99_999_999_999_999_984.0), "$17\\r\\n99999999999999984\\r\\n",
+                ",99999999999999984\\r\\n");
+        both(w -> w.doubleValue(1e17), "$5\\r\\n1e+17\\r\\n", ",1e+17\\r\\n");
+        byte[] text = "13.36138933897018433".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        both(w -> w.doubleText(text, 0, text.length), "$20\\r\\n13.36138933897018433\\r\\n",
+                ",13.36138933897018433\\r\\n");
     }
 
     @Test

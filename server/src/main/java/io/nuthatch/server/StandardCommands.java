@@ -1,6 +1,7 @@
 package io.nuthatch.server;
 
 import io.nuthatch.server.command.CommandTable;
+import io.nuthatch.server.command.geo.GeoCommands;
 import io.nuthatch.server.command.hash.HashCommands;
 import io.nuthatch.server.command.hash.HashIterationCommands;
 import io.nuthatch.server.command.key.ExpiryCommands;
@@ -24,6 +25,7 @@ import io.nuthatch.server.command.string.BitmapCommands;
 import io.nuthatch.server.command.string.CounterCommands;
 import io.nuthatch.server.command.string.StringCommands;
 import io.nuthatch.server.command.string.StringRangeCommands;
+import io.nuthatch.server.command.zset.SortedSetCommands;
 
 /** The command families a server runs, assembled into one table. */
 public final class StandardCommands {
@@ -54,6 +56,8 @@ public final class StandardCommands {
                 HashIterationCommands::register,
                 SetCommands::register,
                 SetRandomCommands::register,
-                SetAlgebraCommands::register);
+                SetAlgebraCommands::register,
+                SortedSetCommands::register,
+                GeoCommands::register);
     }
 }

@@ -29,9 +29,9 @@ public final class EncodingDirectives {
         setMaxIntsetEntries = registry.add(new IntegerDirective("set-max-intset-entries", 512, 0, Long.MAX_VALUE)
                 .unsigned());
         zsetMaxListpackEntries = registry.add(new IntegerDirective("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE)
-                .unsigned()).alias("zset-max-ziplist-entries").withoutEffect(none);
+                .unsigned()).alias("zset-max-ziplist-entries");
         zsetMaxListpackValue = registry.add(new MemoryDirective("zset-max-listpack-value", 64, 0, Long.MAX_VALUE)
-                .unsigned()).alias("zset-max-ziplist-value").withoutEffect(none);
+                .unsigned()).alias("zset-max-ziplist-value");
         hllSparseMaxBytes = registry.add(new MemoryDirective("hll-sparse-max-bytes", 3000, 0, Long.MAX_VALUE).unsigned())
                 .withoutEffect(none);
         streamNodeMaxBytes = registry.add(new MemoryDirective("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE)

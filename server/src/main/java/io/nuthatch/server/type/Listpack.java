@@ -197,6 +197,16 @@ public final class Listpack {
         return insertAt(position + entrySize(position), data, offset, length);
     }
 
+    /**
+     * Inserts an entry of {@code length} bytes before the one at {@code position} (or at the tail
+     * for NONE) and returns its position, leaving its bytes for the caller to write at
+     * {@link #dataOffset} before any other change: for values encoded straight into the array (a
+     * sorted set's scores), which would otherwise need a scratch array.
+     */
+    public int insertReserved(int position, int length) {
+        return insertAt(position == NONE ? used : position, null, 0, length);
+    }
+
     /** Replaces the bytes of the entry at {@code position}; returns its (unchanged) position. */
     public int replace(int position, byte[] data, int offset, int length) {
         int oldSize = entrySize(position);
@@ -334,7 +344,9 @@ public final class Listpack {
             remaining >>>= 7;
         }
         bytes[cursor++] = (byte) remaining;
-        System.arraycopy(data, offset, bytes, cursor, length);
+        if (data != null) {
+            System.arraycopy(data, offset, bytes, cursor, length);
+        }
         cursor += length;
         int back = cursor - position;
         int backBytes = varintSize(back);
