@@ -16,6 +16,11 @@ import io.nuthatch.server.command.string.BitmapCommands;
 import io.nuthatch.server.command.string.CounterCommands;
 import io.nuthatch.server.command.string.StringCommands;
 import io.nuthatch.server.command.string.StringRangeCommands;
+import io.nuthatch.server.command.stream.ClaimCommands;
+import io.nuthatch.server.command.stream.ConsumerGroupCommands;
+import io.nuthatch.server.command.stream.StreamCommands;
+import io.nuthatch.server.command.stream.StreamInfoCommands;
+import io.nuthatch.server.command.stream.StreamReadCommands;
 
 /** The command families a server runs, assembled into one table. */
 public final class StandardCommands {
@@ -38,6 +43,8 @@ public final class StandardCommands {
                 KeyCommands::register,
                 ScanCommands::register,
                 ExpiryCommands::register,
-                ObjectCommands::register);
+                ObjectCommands::register,
+                StreamCommands::register, StreamReadCommands::register, ConsumerGroupCommands::register,
+                ClaimCommands::register, StreamInfoCommands::register);
     }
 }
