@@ -54,7 +54,7 @@ public final class ConsumerGroupCommands {
             "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
             "    Set the current group ID and entries_read counter.",
             "HELP",
-            "    Print this help.");
+            "    Prints this help.");
 
     private static final StreamId ID = new StreamId();
     private static final StreamId END = new StreamId();

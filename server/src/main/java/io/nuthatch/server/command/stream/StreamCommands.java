@@ -106,8 +106,13 @@ public final class StreamCommands {
             throw EXHAUSTED;
         }
         StreamId id = ID.set(options.id);
-        if (!target.nextId(!options.idGiven, options.sequenceGiven, c.now(), id)) {
+        int accepted = target.nextId(!options.idGiven, options.sequenceGiven, c.now(), id);
+        if (accepted == StreamValue.ID_NOT_GREATER) {
             throw ID_TOO_SMALL;
+        }
+        if (accepted == StreamValue.SEQUENCE_EXHAUSTED) {
+            // Redis 7.0 fails this case without saying why, and so reports its other failure.
+            throw TOO_LARGE;
         }
         EntryFields fields = FIELDS.of(c.arguments(), firstField);
         long total = 0;
@@ -198,8 +203,12 @@ public final class StreamCommands {
             }
         }
         StreamValue stream = stream(c.database().lookupRead(c.arguments(), 1));
-        if (stream == null || count == 0) {
+        if (stream == null) {
             c.reply().arrayHeader(0);
+            return;
+        }
+        if (count == 0) {
+            c.reply().nullArray();
             return;
         }
         StreamReplies.range(c.reply(), stream, start, end, count == -1 ? 0 : count, reverse);

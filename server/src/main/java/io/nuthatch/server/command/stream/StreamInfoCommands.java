@@ -35,7 +35,7 @@ public final class StreamInfoCommands {
             "STREAM <key> [FULL [COUNT <count>]",
             "    Show information about the stream.",
             "HELP",
-            "    Print this help.");
+            "    Prints this help.");
 
     private static final StreamId FIRST = new StreamId();
     private static final StreamId LAST = new StreamId();

@@ -161,14 +161,21 @@ public final class StreamValue implements StoredValue {
 
     // ---------------------------------------------------------------- adding
 
+    /** {@link #nextId}: the ID is fine. */
+    public static final int ID_ACCEPTED = 0;
+    /** {@link #nextId}: the ID is not larger than the last one. */
+    public static final int ID_NOT_GREATER = 1;
+    /** {@link #nextId}: {@code ms-*} where the last ID has that time and the largest sequence. */
+    public static final int SEQUENCE_EXHAUSTED = 2;
+
     /**
      * The ID XADD would give a new entry, into {@code id}: with {@code auto}, from the clock
      * ({@code now}, or the last ID's successor if the clock is behind it); with a time but no
      * sequence ({@code ms-*}), the next sequence of that time; else the ID given.
      *
-     * @return false when the ID would not be larger than the last one
+     * @return {@link #ID_ACCEPTED}, {@link #ID_NOT_GREATER} or {@link #SEQUENCE_EXHAUSTED}
      */
-    public boolean nextId(boolean auto, boolean sequenceGiven, long now, StreamId id) {
+    public int nextId(boolean auto, boolean sequenceGiven, long now, StreamId id) {
         if (auto) {
             if (Long.compareUnsigned(now, lastMs) > 0) {
                 id.set(now, 0);
@@ -178,14 +185,14 @@ public final class StreamValue implements StoredValue {
         } else if (!sequenceGiven) {
             if (id.ms == lastMs) {
                 if (lastSeq == StreamIds.MAX) {
-                    return false;
+                    return SEQUENCE_EXHAUSTED;
                 }
                 id.seq = lastSeq + 1;
             } else {
                 id.seq = 0;
             }
         }
-        return id.compareTo(lastMs, lastSeq) > 0;
+        return id.compareTo(lastMs, lastSeq) > 0 ? ID_ACCEPTED : ID_NOT_GREATER;
     }
 
     /**
