@@ -247,6 +247,8 @@ public final class ClaimCommands {
                 }
                 group.remove(pending);
                 deletedIds = add(deletedIds, deleted++, pending);
+                // Since 7.0.5 a dropped entry uses up COUNT as a claim does.
+                count--;
             } else if (minIdle == 0 || now - pending.deliveryTime() >= minIdle) {
                 change.beforeChange();
                 if (consumer == null) {
