@@ -1,6 +1,7 @@
 package io.nuthatch.server;
 
 import io.nuthatch.resp.ProtocolLimits;
+import io.nuthatch.server.blocking.BlockingKeys;
 import io.nuthatch.server.client.ClientRegistry;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandDispatcher;
@@ -16,6 +17,7 @@ import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.type.ValueType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -51,6 +53,7 @@ public final class Engine implements KeyspaceHooks {
     private final long startedMillis = System.currentTimeMillis();
     private final long startedNanos = System.nanoTime();
     private final InfoReport info;
+    private final BlockingKeys blocking;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -69,6 +72,7 @@ public final class Engine implements KeyspaceHooks {
         this.log = log;
         this.keyspace = new Keyspace(config.databases.intValue(), this);
         this.gate = new ExecutionGate(config.monitoring.busyReplyThreshold::value);
+        this.blocking = new BlockingKeys(this);
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
@@ -114,6 +118,11 @@ public final class Engine implements KeyspaceHooks {
 
     public CommandDispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The keys clients are blocked on, and those ready to serve them. */
+    public BlockingKeys blocking() {
+        return blocking;
     }
 
     /** The INFO report; what the exporter reads. */
@@ -280,6 +289,26 @@ public final class Engine implements KeyspaceHooks {
             lastModifiedKey = key;
             dirty++;
         }
+    }
+
+    @Override
+    public void keyAdded(Database database, KeyEntry entry) {
+        blocking.keyAdded(database, entry);
+    }
+
+    @Override
+    public void valueRemoved(Database database, KeyEntry entry, ValueType type) {
+        blocking.valueRemoved(database, entry, type);
+    }
+
+    @Override
+    public void flushing(Database database) {
+        blocking.flushing(database);
+    }
+
+    @Override
+    public void swapped(Database first, Database second) {
+        blocking.swapped(first, second);
     }
 
     @Override

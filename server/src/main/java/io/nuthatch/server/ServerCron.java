@@ -70,6 +70,8 @@ final class ServerCron implements AutoCloseable {
                 int expired = expiryCycle.run(hz);
                 engine.stats().expiryCycleRan(expiryCycle.lastSampled(), expired, expiryCycle.lastHitTimeLimit(),
                         System.nanoTime() - started);
+                // A stream that expired wakes its XREADGROUP waiters, as Redis's beforeSleep serves them.
+                engine.blocking().serveReadyKeys();
             }
             for (int i = 0; i < engine.keyspace().count(); i++) {
                 engine.keyspace().database(i).maintainTable(System.nanoTime() + REHASH_NANOS);

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.concurrent.Future;
 
 /**
- * A client parked by a blocking command (WAIT now; BLPOP, BZPOPMIN, XREAD BLOCK later) until its
- * reply is ready or its timeout passes, without any thread waiting for it.
+ * A client parked by a blocking command (WAIT, and through {@link io.nuthatch.server.blocking} the
+ * commands that wait for keys: BLPOP, BZPOPMIN, XREAD BLOCK ...) until its reply is ready or its
+ * timeout passes, without any thread waiting for it.
  *
  * <p>How a command blocks: its handler calls {@link CommandContext#block} and returns without
  * replying. From then on:
@@ -16,10 +17,11 @@ import java.util.concurrent.Future;
  * <li>the connection decodes none of the client's further requests: they stay in its buffer, as
  *     Redis keeps them in the query buffer, and run once the client is woken;</li>
  * <li>the dispatcher leaves CLIENT REPLY OFF/SKIP to the deferred reply, which they apply to;</li>
- * <li>the wait ends exactly once, in one of three ways, always under the engine lock:
+ * <li>the wait ends exactly once, in one of four ways, always under the engine lock:
  *     {@link #complete} (called by whoever made the reply possible, on any thread holding the lock:
- *     a replica's acknowledgement, the LPUSH that fills a list), the timeout, or the client going
- *     away (CLIENT KILL, a closed socket), which writes nothing;</li>
+ *     a replica's acknowledgement, the LPUSH that fills a list), the timeout, CLIENT UNBLOCK
+ *     ({@link #unblock}: the timeout's reply, or an -UNBLOCKED error), or the client going away
+ *     (CLIENT KILL, a closed socket), which writes nothing;</li>
  * <li>the reply is written on the client's own thread, under the engine lock, through
  *     {@link ClientSession.Transport#runLater}; the connection then sends it and goes on with the
  *     requests that arrived meanwhile. While long work (a script, a load) holds the engine, the
@@ -41,20 +43,25 @@ public final class BlockedClient {
         void write(CommandContext c);
     }
 
+    /** What CLIENT UNBLOCK ... ERROR makes the client read. */
+    private static final Reply UNBLOCKED = c -> c.reply().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+
     private final CommandContext context;
     private final Reply onTimeout;
+    private final boolean timed;
     private final List<Runnable> endHooks = new ArrayList<>(1);
     private Future<?> timer;
     private boolean ended;
 
-    private BlockedClient(CommandContext context, Reply onTimeout) {
+    private BlockedClient(CommandContext context, Reply onTimeout, boolean timed) {
         this.context = context;
         this.onTimeout = onTimeout;
+        this.timed = timed;
     }
 
     /** Parks the context's client; see {@link CommandContext#block}. */
     public static BlockedClient park(CommandContext context, long timeoutMillis, Reply onTimeout) {
-        BlockedClient blocked = new BlockedClient(context, onTimeout);
+        BlockedClient blocked = new BlockedClient(context, onTimeout, timeoutMillis > 0);
         context.client().blocked(blocked);
         if (timeoutMillis > 0) {
             blocked.timer = context.client().transport().runLater(timeoutMillis, blocked::timedOut);
@@ -65,6 +72,11 @@ public final class BlockedClient {
     /** The client that waits. */
     public ClientSession client() {
         return context.client();
+    }
+
+    /** Whether the wait ends by itself after a time (INFO's clients_in_timeout_table counts these). */
+    public boolean hasTimeout() {
+        return timed;
     }
 
     /** Whether the wait is over (completed, timed out or abandoned). Read under the engine lock. */
@@ -91,6 +103,17 @@ public final class BlockedClient {
         return true;
     }
 
+
+    /**
+     * CLIENT UNBLOCK: ends the wait as its timeout would, or with the error "-UNBLOCKED client
+     * unblocked via CLIENT UNBLOCK". Under the engine lock, from the thread of the client that
+     * asked.
+     *
+     * @return whether this call ended the wait (false when it was already over)
+     */
+    public boolean unblock(boolean withError) {
+        return complete(withError ? UNBLOCKED : onTimeout);
+    }
 
     /** The timeout passed; runs on the client's thread under the engine lock. */
     void timedOut() {

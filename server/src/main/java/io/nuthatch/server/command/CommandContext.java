@@ -3,6 +3,7 @@ package io.nuthatch.server.command;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
+import io.nuthatch.server.blocking.KeyWaiter;
 import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.config.ServerConfig;
@@ -26,6 +27,7 @@ public final class CommandContext {
     private RequestArguments arguments;
     private CommandSpec command;
     private boolean propagationSuppressed;
+    private boolean blockingDenied;
 
     public CommandContext(Engine engine, ClientSession client) {
         this.engine = engine;
@@ -140,7 +142,50 @@ public final class CommandContext {
      * {@link BlockedClient}.
      */
     public BlockedClient block(long timeoutMillis, BlockedClient.Reply onTimeout) {
+        if (blockingDenied) {
+            throw new IllegalStateException("a command may not block here: check mayBlock() first");
+        }
         return BlockedClient.park(this, timeoutMillis, onTimeout);
+    }
+
+    /**
+     * Parks the client on the keys of arguments {@code firstKey} to {@code firstKey + keyCount - 1}
+     * in its database, until {@code waiter} is served from one of them, the timeout passes (0: no
+     * timeout; see {@link io.nuthatch.server.blocking.BlockingTimeout}) or the client goes away. The
+     * handler returns without replying. Check {@link #mayBlock()} first. See {@link
+     * io.nuthatch.server.blocking.BlockingKeys} for when and how waiters are served.
+     */
+    public BlockedClient blockOnKeys(int firstKey, int keyCount, long timeoutMillis, KeyWaiter waiter) {
+        BlockedClient blocked = block(timeoutMillis, waiter::writeTimeout);
+        engine.blocking().block(blocked, database(), arguments, firstKey, keyCount, waiter);
+        return blocked;
+    }
+
+    /**
+     * Whether the running command may park its client. Not inside MULTI/EXEC or a script, where a
+     * blocking command acts as if its timeout had passed at once (BLPOP of an empty list replies a
+     * null array), as Redis's CLIENT_DENY_BLOCKING makes it.
+     */
+    public boolean mayBlock() {
+        return !blockingDenied;
+    }
+
+    /**
+     * Forbids or allows blocking for the commands run with this context from now on: EXEC and the
+     * scripting engine set it around the commands they run, and clear it after.
+     */
+    public void denyBlocking(boolean denied) {
+        this.blockingDenied = denied;
+    }
+
+    /**
+     * Marks a key as ready for the clients blocked on it, to be served once the outermost execution
+     * unit ends: for a change that can serve waiters without adding the key (XADD on an existing
+     * stream). Adding a key (a push that creates a list, RENAME, MOVE ...) needs no call: the
+     * keyspace signals it.
+     */
+    public void signalKeyReady(Database database, KeyEntry entry) {
+        engine.blocking().signalReady(database, entry);
     }
 
     // ---------------------------------------------------------------- values

@@ -71,6 +71,10 @@ public final class CommandDispatcher {
                     reply.error(rejection.reply());
                 } else {
                     call(context, command, arguments, replyMark);
+                    if (!propagation.inUnit()) {
+                        // The outermost unit ended: the keys it made ready are served now, after it.
+                        engine.blocking().serveReadyKeys();
+                    }
                 }
             }
             if (!client.isBlocked()) {

@@ -3,6 +3,7 @@ package io.nuthatch.server.info;
 import io.netty.channel.epoll.Epoll;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.ServerIdentity;
+import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
 
 import java.nio.charset.StandardCharsets;
@@ -71,9 +72,18 @@ final class ServerInfo {
     void clients(InfoFields out) {
         long maxInput = 0;
         long maxOutput = 0;
+        int blocked = 0;
+        int timed = 0;
         for (ClientSession client : engine.clients().all()) {
             maxInput = Math.max(maxInput, client.transport().queryBufferBytes());
             maxOutput = Math.max(maxOutput, client.transport().outputBufferBytes());
+            BlockedClient wait = client.blocked();
+            if (wait != null) {
+                blocked++;
+                if (wait.hasTimeout()) {
+                    timed++;
+                }
+            }
         }
         // "recent" in Redis is the peak of the last few seconds; here it is the peak among the
         // buffers at this moment, which is what a scrape every few seconds sees anyway.
@@ -82,15 +92,15 @@ final class ServerInfo {
                 .add("maxclients", engine.config().maxclients.value())
                 .add("client_recent_max_input_buffer", maxInput)
                 .add("client_recent_max_output_buffer", maxOutput)
-                .add("blocked_clients", 0)
+                .add("blocked_clients", blocked)
                 .add("tracking_clients", 0)
-                .add("clients_in_timeout_table", 0)
+                .add("clients_in_timeout_table", timed)
                 // Later Redis versions (7.2, 7.4) and older ones (<= 4.0) print these; redis_exporter reads them.
                 .add("pubsub_clients", 0)
                 .add("watching_clients", 0)
                 .add("total_watched_keys", 0)
-                .add("total_blocking_keys", 0)
-                .add("total_blocking_keys_on_nokey", 0)
+                .add("total_blocking_keys", engine.blocking().keyCount())
+                .add("total_blocking_keys_on_nokey", engine.blocking().keysWakingOnDeletion())
                 .add("client_longest_output_list", (maxOutput + REPLY_CHUNK_BYTES - 1) / REPLY_CHUNK_BYTES)
                 .add("client_biggest_input_buf", maxInput);
     }

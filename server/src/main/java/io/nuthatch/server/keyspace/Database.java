@@ -421,6 +421,9 @@ public final class Database {
         }
         target.usedMemory += entry.memoryUsage();
         hooks.keyModified(target, entry);
+        if (entry.value() != null) {
+            hooks.keyAdded(target, entry);
+        }
     }
 
     /**
@@ -444,6 +447,7 @@ public final class Database {
 
     /** Deletes every key (FLUSHDB). A walk in progress keeps the old table until it has read it. */
     public void clear() {
+        hooks.flushing(this);
         if (keyspace.walk != null) {
             keyspace.walk.flushed(table, usedMemory + indexMemory());
         }
@@ -510,6 +514,9 @@ public final class Database {
         hooks.stored(entry, true);
         usedMemory += entry.memoryUsage();
         hooks.keyModified(this, entry);
+        if (value != null) {
+            hooks.keyAdded(this, entry);
+        }
         return entry;
     }
 
@@ -519,6 +526,10 @@ public final class Database {
      * bit and the hash tag stay.
      */
     private KeyEntry rebuild(KeyEntry entry, byte[] data, StoredValue value, int form, long expiresAt) {
+        StoredValue old = entry.value();
+        if (old != null && old != value && (value == null || value.type() != old.type())) {
+            hooks.valueRemoved(this, entry, old.type());
+        }
         int meta = (entry.meta & ~KeyEntry.FORM_MASK) | (value == null ? form : KeyEntry.WHOLE);
         if (expiresAt != KeyEntry.NO_EXPIRY) {
             if (entry instanceof ExpiringEntry expiringEntry) {
@@ -555,6 +566,9 @@ public final class Database {
     /** Deletes an entry whose contents go with it: a walk that has not passed it keeps it as it is. */
     private void remove(KeyEntry entry) {
         unlink(entry);
+        if (entry.value() != null) {
+            hooks.valueRemoved(this, entry, entry.type());
+        }
         if (keyspace.walk != null) {
             keyspace.walk.removed(table, entry);
         }
@@ -566,6 +580,9 @@ public final class Database {
             keyspace.walk.beforeChange(table, entry);
         }
         unlink(entry);
+        if (entry.value() != null) {
+            hooks.valueRemoved(this, entry, entry.type());
+        }
     }
 
     private void unlink(KeyEntry entry) {

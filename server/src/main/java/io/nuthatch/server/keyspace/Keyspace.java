@@ -3,6 +3,7 @@ package io.nuthatch.server.keyspace;
 /** The numbered databases of a server (the {@code databases} directive, 16 by default). */
 public final class Keyspace {
     private final Database[] databases;
+    private final KeyspaceHooks hooks;
     /** The walk in progress, or null; the databases tell it of every change. */
     KeyspaceWalk walk;
     /** The walk bit every entry has while no walk runs. */
@@ -11,6 +12,7 @@ public final class Keyspace {
     int bornWalkBit;
 
     public Keyspace(int count, KeyspaceHooks hooks) {
+        this.hooks = hooks;
         databases = new Database[count];
         for (int i = 0; i < count; i++) {
             databases[i] = new Database(i, this, hooks);
@@ -29,6 +31,7 @@ public final class Keyspace {
     public void swap(int first, int second) {
         if (first != second) {
             Database.swapContents(databases[first], databases[second]);
+            hooks.swapped(databases[first], databases[second]);
         }
     }
 

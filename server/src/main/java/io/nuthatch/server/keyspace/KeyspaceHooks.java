@@ -1,5 +1,7 @@
 package io.nuthatch.server.keyspace;
 
+import io.nuthatch.server.type.ValueType;
+
 /**
  * What a database needs from the rest of the server: the time commands run at, and the places
  * that must hear of every change (write propagation, WATCH, statistics). The engine implements it;
@@ -46,4 +48,31 @@ public interface KeyspaceHooks {
 
     /** A read lookup found its key (true) or not (false), for keyspace_hits and keyspace_misses. */
     void lookedUp(boolean hit);
+
+    // ---------------------------------------------------------------- what blocked clients wait for
+
+    /**
+     * A key holding a value object (a list, a sorted set, a stream ...) was added to the database:
+     * created, renamed or moved or copied here. This is Redis's dbAdd, the point where a key
+     * becomes ready for the clients blocked on it. A value replacing another under an existing
+     * key is not an addition (Redis's dbOverwrite does not wake anyone either).
+     */
+    default void keyAdded(Database database, KeyEntry entry) {
+    }
+
+    /**
+     * A value object left its key: the key was deleted, expired, renamed away or moved to another
+     * database, or its value was replaced by one of another type. {@code type} is the type of the
+     * value that left. (A consumer blocked in XREADGROUP is woken by its stream going away.)
+     */
+    default void valueRemoved(Database database, KeyEntry entry, ValueType type) {
+    }
+
+    /** Every key of the database is about to be deleted (FLUSHDB, FLUSHALL); nothing has changed yet. */
+    default void flushing(Database database) {
+    }
+
+    /** Two databases exchanged their contents (SWAPDB); clients stay on their database numbers. */
+    default void swapped(Database first, Database second) {
+    }
 }

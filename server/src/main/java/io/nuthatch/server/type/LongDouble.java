@@ -278,6 +278,36 @@ public final class LongDouble {
         return round(sum.signum() < 0, sum.abs(), BigInteger.ONE, lowest);
     }
 
+    /**
+     * The product with {@code factor}, rounded to the format as the x87 multiplication rounds it,
+     * then rounded up to an integer (ceill) and converted to a 64-bit integer as x86-64 converts
+     * one: an infinite or out-of-range result becomes {@link Long#MIN_VALUE}, the "integer
+     * indefinite" value. This is how the blocking commands turn a timeout in seconds into
+     * milliseconds, so that 1e30 seconds is "negative" there as it is in Redis.
+     */
+    public long ceilingOfProduct(long factor) {
+        if (infinite) {
+            return Long.MIN_VALUE;
+        }
+        if (significand.signum() == 0 || factor == 0) {
+            return 0;
+        }
+        boolean productNegative = negative ^ (factor < 0);
+        LongDouble product = round(productNegative, significand.multiply(BigInteger.valueOf(factor).abs()),
+                BigInteger.ONE, exponent);
+        if (product.infinite) {
+            return Long.MIN_VALUE;
+        }
+        BigInteger whole;
+        if (product.exponent >= 0) {
+            whole = product.signed().shiftLeft(product.exponent);
+        } else {
+            // Shifting a negative number right floors it; ceiling(x) is -floor(-x).
+            whole = product.signed().negate().shiftRight(-product.exponent).negate();
+        }
+        return whole.bitLength() < 64 ? whole.longValue() : Long.MIN_VALUE;
+    }
+
     private BigInteger signed() {
         return negative ? significand.negate() : significand;
     }

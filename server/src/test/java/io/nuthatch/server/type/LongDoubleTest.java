@@ -175,4 +175,31 @@ class LongDoubleTest {
         assertFalse(parse("inf").add(parse("1")).isFinite());
         assertFalse(parse("inf").add(parse("-inf")).isFinite());
     }
+
+    /**
+     * Timeouts in seconds as the blocking commands read them. The expectations are what
+     * redis-server 7.0.15 did with BLPOP on a missing key: 0.0001 and 1e-400 timed out at once
+     * (rounded up to 1 ms), -0.0001 waited forever (rounded up to 0), inf, 1e30 and 1e400 were
+     * refused as negative (Long.MIN_VALUE here), 0x10 waited 16 s.
+     */
+    @ParameterizedTest(name = "ceiling of {0} * 1000 = {1}")
+    @CsvSource(delimiter = '|', value = {
+            "0.001|1",
+            "0.0001|1",
+            "1e-400|1",
+            "-0.0001|0",
+            "0|0",
+            "1.5|1500",
+            "0.0015|2",
+            "0x10|16000",
+            "-1|-1000",
+            "9223372036854775|9223372036854775000",
+            "inf|-9223372036854775808",
+            "-inf|-9223372036854775808",
+            "1e30|-9223372036854775808",
+            "1e400|-9223372036854775808",
+    })
+    void timeoutsInMilliseconds(String seconds, long expected) {
+        assertEquals(expected, parse(seconds).ceilingOfProduct(1000));
+    }
 }

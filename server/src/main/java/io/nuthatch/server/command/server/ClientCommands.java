@@ -1,5 +1,6 @@
 package io.nuthatch.server.command.server;
 
+import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientInfoLine;
 import io.nuthatch.server.client.ClientNames;
 import io.nuthatch.server.client.ClientSession;
@@ -31,6 +32,8 @@ public final class ClientCommands {
     private static final byte[] NO = CommandContext.keyword("NO");
     private static final byte[] LIB_NAME = CommandContext.keyword("LIB-NAME");
     private static final byte[] LIB_VER = CommandContext.keyword("LIB-VER");
+    private static final byte[] TIMEOUT = CommandContext.keyword("TIMEOUT");
+    private static final byte[] ERROR = CommandContext.keyword("ERROR");
 
     private static final CommandError INVALID_CLIENT_ID = new CommandError("ERR Invalid client ID");
     private static final CommandError KILL_ID_NOT_POSITIVE = new CommandError("ERR client-id should be greater than 0");
@@ -38,6 +41,8 @@ public final class ClientCommands {
             new CommandError("ERR maxage is not an integer or out of range");
     private static final CommandError MAXAGE_NOT_POSITIVE = new CommandError("ERR maxage should be greater than 0");
     private static final CommandError NO_SUCH_CLIENT = new CommandError("ERR No such client");
+    private static final CommandError UNBLOCK_REASON =
+            new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
 
     /** CLIENT HELP, as Redis 7.0 prints it. */
     private static final List<String> HELP = List.of(
@@ -115,6 +120,9 @@ public final class ClientCommands {
                 + " time (LRU/LFU) as it was.", "O(1)", ClientCommands::noTouch);
         table.subcommand("client", "reply", "Turns the replies to the connection on, off, or off for the next"
                 + " command only.", "O(1)", ClientCommands::reply);
+        table.subcommand("client", "unblock", "Ends the wait of a client parked by a blocking command, as its"
+                + " timeout would or with an error.", "O(log N) where N is the number of client connections",
+                ClientCommands::unblock);
         table.subcommand("client", "help", "Lists the CLIENT subcommands.", "O(1)", ClientCommands::help);
     }
 
@@ -350,6 +358,32 @@ public final class ClientCommands {
         } else {
             throw Errors.SYNTAX;
         }
+    }
+
+    /**
+     * CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when the client was blocked (BLPOP, WAIT, XREAD ...) and
+     * now is not, 0 otherwise. TIMEOUT, the default, gives it the reply its timeout would have;
+     * ERROR the error "-UNBLOCKED client unblocked via CLIENT UNBLOCK".
+     */
+    static void unblock(CommandContext c) {
+        int count = c.argumentCount();
+        if (count > 4) {
+            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + c.argumentText(1)
+                    + "'. Try CLIENT HELP.");
+        }
+        // The reason is checked before the id, as Redis checks them.
+        boolean withError = false;
+        if (count == 4) {
+            if (c.isKeyword(3, ERROR)) {
+                withError = true;
+            } else if (!c.isKeyword(3, TIMEOUT)) {
+                throw UNBLOCK_REASON;
+            }
+        }
+        long id = c.longArgument(2);
+        ClientSession target = c.engine().clients().find(id);
+        BlockedClient blocked = target == null ? null : target.blocked();
+        c.reply().integer(blocked != null && blocked.unblock(withError) ? 1 : 0);
     }
 
     static void help(CommandContext c) {
