@@ -193,7 +193,7 @@ public final class ConsumerGroupCommands {
         database.writableValue(entry);
         stream.groups().destroy(group);
         database.changed(entry);
-        StreamWaits.groupDestroyed(c, entry);
+        StreamWaits.signal(c, entry);
         c.reply().integer(1);
     }
 

@@ -131,6 +131,8 @@ public final class StreamCommands {
         options.trim(target, false);
         if (stream != null) {
             database.changed(entry);
+            // A new stream's readers hear of it from the keyspace; an existing one's from here.
+            StreamWaits.signal(c, entry);
         } else {
             database.add(c.arguments(), 1, target);
         }

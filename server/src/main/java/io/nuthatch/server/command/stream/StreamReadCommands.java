@@ -1,15 +1,14 @@
 package io.nuthatch.server.command.stream;
 
 import io.nuthatch.resp.ReplyWriter;
+import io.nuthatch.server.blocking.BlockingTimeout;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
-import io.nuthatch.server.type.stream.Consumer;
 import io.nuthatch.server.type.stream.ConsumerGroup;
-import io.nuthatch.server.type.stream.EntryCursor;
 import io.nuthatch.server.type.stream.PendingEntry;
 import io.nuthatch.server.type.stream.StreamGroups;
 import io.nuthatch.server.type.stream.StreamId;
@@ -47,9 +46,6 @@ public final class StreamReadCommands {
             + " ID to get new messages. The $ ID would just return an empty result set.");
     private static final CommandError GREATER_IN_XREAD = new CommandError("ERR The > ID can be specified only when"
             + " calling XREADGROUP using the GROUP <group> <consumer> option.");
-    static final CommandError TIMEOUT_NOT_INTEGER = new CommandError("ERR timeout is not an integer or out of range");
-    static final CommandError TIMEOUT_NEGATIVE = new CommandError("ERR timeout is negative");
-    static final CommandError TIMEOUT_OUT_OF_RANGE = new CommandError("ERR timeout is out of range");
 
     /** How many entries a blocked read returns when it gave no COUNT (XREAD_BLOCKED_DEFAULT_COUNT). */
     static final long BLOCKED_DEFAULT_COUNT = 1000;
@@ -59,6 +55,7 @@ public final class StreamReadCommands {
     private static final StreamId START = new StreamId();
     private static final StreamId LAST = new StreamId();
     private static final StreamChange CHANGE = new StreamChange();
+    private static final CommandTarget TARGET = new CommandTarget();
 
     private StreamReadCommands() {
     }
@@ -98,7 +95,7 @@ public final class StreamReadCommands {
         if (serve(c, read)) {
             return;
         }
-        if (read.timeout != -1) {
+        if (read.timeout != -1 && c.mayBlock()) {
             StreamWaits.block(c, read);
             return;
         }
@@ -117,7 +114,7 @@ public final class StreamReadCommands {
         for (int i = 1; i < count; i++) {
             int more = count - i - 1;
             if (c.isKeyword(i, BLOCK) && more > 0) {
-                read.timeout = timeout(c, ++i);
+                read.timeout = BlockingTimeout.milliseconds(c, ++i);
             } else if (c.isKeyword(i, COUNT) && more > 0) {
                 read.count = Math.max(0, c.longArgument(++i));
             } else if (c.isKeyword(i, STREAMS) && more > 0) {
@@ -193,18 +190,6 @@ public final class StreamReadCommands {
         return read;
     }
 
-    /** BLOCK's milliseconds (Redis's getTimeoutFromObjectOrReply in milliseconds); 0 waits forever. */
-    private static long timeout(CommandContext c, int index) {
-        long timeout = c.longArgument(index, TIMEOUT_NOT_INTEGER);
-        if (timeout < 0) {
-            throw TIMEOUT_NEGATIVE;
-        }
-        if (timeout > 0 && timeout > Long.MAX_VALUE - c.now()) {
-            throw TIMEOUT_OUT_OF_RANGE;
-        }
-        return timeout;
-    }
-
     static ConsumerGroup findGroup(CommandContext c, StreamGroups groups, int nameArgument) {
         return groups.find(c.arguments().array(nameArgument), c.arguments().offset(nameArgument),
                 c.arguments().length(nameArgument));
@@ -219,7 +204,8 @@ public final class StreamReadCommands {
         ReplyWriter reply = c.reply();
         int served = 0;
         int mark = 0;
-        boolean recorded = false;
+        CommandTarget target = TARGET;
+        target.recorded = false;
         boolean changed = false;
         if (read.group && c.isPropagating()) {
             PropagatedText.reset();
@@ -263,7 +249,10 @@ public final class StreamReadCommands {
             }
             StreamChange change = CHANGE.of(database, entry);
             change.beforeChange();
-            recorded |= serveGroup(c, read, keyArgument, stream, group, after, history, read.count);
+            int consumer = read.groupArgument + 1;
+            GroupRead.serve(target.of(c, keyArgument, read.groupArgument), stream, group,
+                    c.arguments().array(consumer), c.arguments().offset(consumer), c.arguments().length(consumer),
+                    read.noAck, after, history, read.count);
             changed |= change.close();
         }
         if (served == 0) {
@@ -274,7 +263,7 @@ public final class StreamReadCommands {
         } else {
             reply.endDeferredArray(mark, served);
         }
-        if (changed && !recorded) {
+        if (changed && !target.recorded) {
             c.suppressPropagation();
         }
         return true;
@@ -290,81 +279,51 @@ public final class StreamReadCommands {
         return last.compareTo(ms, seq) > 0;
     }
 
-    /**
-     * Serves one stream of a group read: the consumer's pending entries from {@code start}
-     * ({@code history}), or the entries after the group's last delivered ID, delivered to the
-     * consumer. The stream is open for writing. Returns whether it built propagated records.
-     */
-    static boolean serveGroup(CommandContext c, Read read, int keyArgument, StreamValue stream, ConsumerGroup group,
-            StreamId start, boolean history, long count) {
-        int consumerArgument = read.groupArgument + 1;
-        byte[] name = c.arguments().array(consumerArgument);
-        int offset = c.arguments().offset(consumerArgument);
-        int length = c.arguments().length(consumerArgument);
-        Consumer consumer = group.consumer(name, offset, length);
-        boolean recorded = false;
-        if (consumer == null) {
-            consumer = group.createConsumer(name, offset, length, c.now());
-            if (read.noAck && c.isPropagating()) {
-                GroupPropagation.consumerCreated(c, keyArgument, read.groupArgument, consumer.name());
-                recorded = true;
-            }
-        } else {
-            consumer.seen(c.now());
+    /** A group read run as a command: its reply, and records that take the command's place. */
+    private static final class CommandTarget implements GroupRead.Target {
+        private CommandContext c;
+        private int keyArgument;
+        private int groupArgument;
+        private boolean recorded;
+
+        CommandTarget of(CommandContext c, int keyArgument, int groupArgument) {
+            this.c = c;
+            this.keyArgument = keyArgument;
+            this.groupArgument = groupArgument;
+            return this;
         }
-        if (history) {
-            replyHistory(c, stream, group, consumer, start, count);
-            return recorded;
+
+        @Override
+        public ReplyWriter reply() {
+            return c.reply();
         }
-        ReplyWriter reply = c.reply();
-        int mark = reply.beginDeferred();
-        EntryCursor cursor = StreamReplies.CURSOR.forward(stream, start.ms, start.seq, StreamIds.MAX, StreamIds.MAX);
-        long written = 0;
-        boolean lastIdMoved = false;
-        while ((count == 0 || written < count) && cursor.next()) {
-            lastIdMoved |= group.delivered(stream, cursor.ms(), cursor.seq()) && read.noAck;
-            long ms = cursor.ms();
-            long seq = cursor.seq();
-            StreamReplies.entry(reply, cursor);
-            if (!read.noAck) {
-                PendingEntry pending = group.deliver(ms, seq, consumer, c.now());
-                if (c.isPropagating()) {
-                    GroupPropagation.claim(c, keyArgument, read.groupArgument, -1, group, pending);
-                    recorded = true;
-                }
-            }
-            written++;
+
+        @Override
+        public long now() {
+            return c.now();
         }
-        if (lastIdMoved && c.isPropagating()) {
-            GroupPropagation.lastId(c, keyArgument, read.groupArgument, group);
+
+        @Override
+        public boolean isPropagating() {
+            return c.isPropagating();
+        }
+
+        @Override
+        public void claimed(ConsumerGroup group, PendingEntry entry) {
+            GroupPropagation.claim(c, keyArgument, groupArgument, -1, group, entry);
             recorded = true;
         }
-        reply.endDeferredArray(mark, written);
-        return recorded;
-    }
 
-    /**
-     * The consumer's own pending entries from {@code start}: each with its fields, counted as
-     * delivered once more, or with a null in their place when the entry is no longer in the stream.
-     */
-    private static void replyHistory(CommandContext c, StreamValue stream, ConsumerGroup group, Consumer consumer,
-            StreamId start, long count) {
-        ReplyWriter reply = c.reply();
-        int mark = reply.beginDeferred();
-        long written = 0;
-        for (PendingEntry pending : group.pendingFrom(consumer, start.ms, start.seq)) {
-            if (count != 0 && written == count) {
-                break;
-            }
-            if (StreamReplies.single(reply, stream, pending.ms(), pending.seq())) {
-                group.redelivered(pending, c.now());
-            } else {
-                reply.arrayHeader(2);
-                StreamReplies.id(reply, pending.ms(), pending.seq());
-                reply.nullArray();
-            }
-            written++;
+        @Override
+        public void lastIdMoved(ConsumerGroup group) {
+            GroupPropagation.lastId(c, keyArgument, groupArgument, group);
+            recorded = true;
         }
-        reply.endDeferredArray(mark, written);
+
+        @Override
+        public void consumerCreated(byte[] name) {
+            GroupPropagation.consumerCreated(c, keyArgument, groupArgument, name);
+            recorded = true;
+        }
     }
 }

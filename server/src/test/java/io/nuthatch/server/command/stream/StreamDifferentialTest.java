@@ -21,4 +21,9 @@ class StreamDifferentialTest {
     Stream<DynamicNode> consumerGroups() {
         return Differential.tests("stream-groups.redis");
     }
+
+    @TestFactory
+    Stream<DynamicNode> blockingReads() {
+        return Differential.tests("stream-blocking.redis");
+    }
 }
