@@ -5,6 +5,7 @@ import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisServerProcess;
 import io.nuthatch.server.testing.ReferencePair;
+import io.nuthatch.server.testing.Resp;
 import io.nuthatch.server.testing.RespValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,6 +192,45 @@ class StreamPropagationTest {
         assertSamePropagation("XADD s 1-1 f v", "XADD s 2-1 f v", "XADD s 3-1 f v", "XGROUP CREATE s g 0",
                 "XREADGROUP GROUP g alice STREAMS s >", "XDEL s 2-1", "XAUTOCLAIM s g bob 0 0 COUNT 1",
                 "XAUTOCLAIM s g bob 0 0 JUSTID", "XAUTOCLAIM s g bob 100000 0");
+    }
+
+    @Test
+    void aServedBlockedReadPropagatesItsClaimsAfterTheAddThatFedIt() throws Exception {
+        try (RawConnection redisReader = new RawConnection(redis.port());
+             RawConnection nuthatchReader = new RawConnection(nuthatch.port())) {
+            assertSamePropagation("XGROUP CREATE s g $ MKSTREAM");
+            for (RawConnection reader : List.of(redisReader, nuthatchReader)) {
+                reader.send(Resp.request("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"));
+            }
+            awaitBlocked(redisConnection);
+            awaitBlocked(nuthatchConnection);
+            List<String> units = assertSamePropagation("XADD s 1-1 f v");
+            assertEquals(List.of("XADD s 1-1 f v", "XCLAIM s g alice 0 1-1 TIME <time> RETRYCOUNT 1 FORCE JUSTID"
+                    + " LASTID 1-1"), units);
+            assertEquals(Resp.escape(redisReader.readReply()), Resp.escape(nuthatchReader.readReply()));
+            assertSamePropagation("XGROUP CREATE s h $");
+            for (RawConnection reader : List.of(redisReader, nuthatchReader)) {
+                reader.send(Resp.request("XREADGROUP", "GROUP", "h", "bob", "NOACK", "BLOCK", "0", "STREAMS", "s",
+                        ">"));
+            }
+            awaitBlocked(redisConnection);
+            awaitBlocked(nuthatchConnection);
+            assertSamePropagation("XADD s 2-1 f v");
+            assertEquals(Resp.escape(redisReader.readReply()), Resp.escape(nuthatchReader.readReply()));
+        }
+    }
+
+    /** Waits until the server lists a client blocked (flag b). */
+    private static void awaitBlocked(RawConnection connection) throws Exception {
+        for (int attempt = 0; attempt < 500; attempt++) {
+            String clients = new String(connection.call("CLIENT", "LIST"), StandardCharsets.ISO_8859_1);
+            if (clients.contains("flags=b ")) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no client blocked: " + new String(connection.call("CLIENT", "LIST"),
+                StandardCharsets.ISO_8859_1));
     }
 
     @Test
