@@ -68,6 +68,16 @@ public final class StreamValue implements StoredValue {
                 + (groups == null ? 0 : groups.memoryUsage());
     }
 
+    /** The memory counted afresh from the nodes, to compare with the running figure in tests. */
+    long recountedMemory() {
+        long bytes = OBJECT_BYTES + MemoryLayout.referenceArray(nodes.length)
+                + (groups == null ? 0 : groups.memoryUsage());
+        for (int i = 0; i < nodeCount; i++) {
+            bytes += node(i).memoryUsage();
+        }
+        return bytes;
+    }
+
     @Override
     public StreamValue copy() {
         StreamValue copy = new StreamValue();
@@ -211,9 +221,8 @@ public final class StreamValue implements StoredValue {
         if (tail == null) {
             tail = StreamNode.start(ms, seq, fields);
             addNode(tail);
-        } else {
-            nodesMemory -= tail.memoryUsage();
         }
+        nodesMemory -= tail.memoryUsage();
         tail.append(ms, seq, fields, scratch);
         nodesMemory += tail.memoryUsage();
         length++;
