@@ -232,6 +232,17 @@ public final class Listpack {
         return position >= used ? NONE : position;
     }
 
+    /**
+     * Makes room for entries up to {@code capacity} bytes in all, framing included, so that the
+     * appends a caller knows are coming do not grow the array one step at a time (a stream's tail
+     * node doubles its room as it fills). Changes no entry.
+     */
+    public void reserve(int capacity) {
+        if (capacity > bytes.length) {
+            bytes = Arrays.copyOf(bytes, roundToArrayAlignment(capacity));
+        }
+    }
+
     /** Deletes every entry. */
     public void clear() {
         bytes = EMPTY;

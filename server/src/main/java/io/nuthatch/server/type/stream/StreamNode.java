@@ -35,6 +35,11 @@ final class StreamNode {
     private static final long OBJECT_BYTES = MemoryLayout.align(MemoryLayout.OBJECT_HEADER + 3 * 8
             + MemoryLayout.REFERENCE + 4 * 4);
 
+    /** An entry's header and closing count, framing included, take at most this many bytes. */
+    private static final int MAX_HEADER_AND_COUNT = 48;
+    /** The most a listpack element's length and back-length take. */
+    private static final int MAX_FRAMING = 10;
+
     final long masterMs;
     final long masterSeq;
     Listpack data;
@@ -106,6 +111,7 @@ final class StreamNode {
      */
     void append(long ms, long seq, EntryFields fields, byte[] scratch) {
         int pairs = fields.pairs();
+        reserveFor(fields);
         boolean same = hasMasterFields(fields);
         long msDelta = ms - masterMs;
         scratch[0] = (byte) (same ? SAME_FIELDS : 0);
@@ -130,6 +136,21 @@ final class StreamNode {
         redis += RedisListpackSize.ofInteger(pairs + 3 + (same ? 0 : pairs + 1));
         redisBytesFixed += redis;
         live++;
+    }
+
+    /**
+     * Doubles the listpack's room when the entry may not fit: a tail node fills up in a few
+     * steps instead of one copy every few appends, and {@link #seal} gives the rest back.
+     */
+    private void reserveFor(EntryFields fields) {
+        long needed = data.byteSize() + MAX_HEADER_AND_COUNT;
+        for (int element = 0; element < 2 * fields.pairs(); element++) {
+            needed += fields.length(element) + MAX_FRAMING;
+        }
+        int capacity = data.array().length;
+        if (needed > capacity) {
+            data.reserve((int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * capacity)));
+        }
     }
 
     private boolean hasMasterFields(EntryFields fields) {
