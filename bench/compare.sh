@@ -11,6 +11,7 @@
 #   CLIENTS=50           redis-benchmark -c
 #   PIPELINES="1 16"     redis-benchmark -P values
 #   TESTS=ping_inline,ping_mbulk,set,get,incr,mset
+#                        also xadd and xrange, run as custom commands (custom_command below)
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
 #   MAXMEMORY=0          maxmemory given to both servers
 #   NUTHATCH_JAVA_OPTS   JVM options (default: -Xms1g -Xmx1g and the launcher's collector, G1)
@@ -197,12 +198,40 @@ read -r -a PIPELINE_LIST <<<"$PIPELINES"
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
 
+# Tests redis-benchmark has no -t for, run as custom commands: XADD in the form BullMQ writes its
+# event log with (an ID from the clock, approximate trimming), and XRANGE of ten entries of it.
+custom_command() {
+    case $1 in
+        xadd) echo "XADD bench:events MAXLEN ~ 100000 * event added jobId __rand_int__" ;;
+        xrange) echo "XRANGE bench:events - + COUNT 10" ;;
+        *) return 1 ;;
+    esac
+}
+
+# XRANGE reads a stream of at least 1000 entries, whichever test ran before it.
+prepare_custom() {
+    local port=$1 test=$2
+    if [[ $test == xrange ]] && (($(redis-cli -p "$port" XLEN bench:events) < 1000)); then
+        for i in $(seq 1000); do
+            printf 'XADD bench:events * event added jobId %s\n' "$i"
+        done | redis-cli -p "$port" >/dev/null
+    fi
+}
+
 # One redis-benchmark run; prints "rps p50 p99", or "error" when the run failed (an error reply,
 # such as a command this build lacks, makes redis-benchmark stop).
 run_one() {
     local port=$1 test=$2 pipeline=$3 requests=$4
-    local out=$WORK/run.out err=$WORK/run.err
-    if ! timeout "$RUN_TIMEOUT" redis-benchmark -p "$port" -t "$test" -n "$requests" -c "$CLIENTS" \
+    local out=$WORK/run.out err=$WORK/run.err command words
+    if command=$(custom_command "$test"); then
+        prepare_custom "$port" "$test"
+        read -r -a words <<<"$command"
+        if ! timeout "$RUN_TIMEOUT" redis-benchmark -p "$port" -n "$requests" -c "$CLIENTS" -P "$pipeline" \
+                -r 100000 --csv "${words[@]}" >"$out" 2>"$err"; then
+            echo error
+            return
+        fi
+    elif ! timeout "$RUN_TIMEOUT" redis-benchmark -p "$port" -t "$test" -n "$requests" -c "$CLIENTS" \
             -P "$pipeline" -d 100 -r 100000 --csv >"$out" 2>"$err"; then
         echo error
         return

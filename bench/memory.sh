@@ -15,11 +15,15 @@
 # Data sets (the issue's): small  1M keys x 100 B values, 16-byte keys
 #                          ttl    the same, each with a TTL (SET ... EX 86400)
 #                          json   100k keys x JSON-like values of 1.5 to 2.5 KB (2 KB on average)
+#                          stream_small  100k streams of 10 entries of 2 fields (generate_streams)
+#                          stream_large  10 streams of 100k entries of 2 fields (generate_streams)
 #
 # Environment:
 #   SETS="small ttl json"   the data sets to run
 #   KEYS_SMALL=1000000      keys of the small and ttl sets
 #   KEYS_JSON=100000        keys of the json set
+#   STREAMS_SMALL=100000    streams of the stream_small set (10 entries each)
+#   STREAM_ENTRIES_LARGE=100000   entries of each of the 10 streams of stream_large
 #   NUTHATCH_JAVA_OPTS      JVM options (default: -Xmx1g and the launcher's flags)
 #   NUTHATCH_JAR            the server jar (default: server/target/nuthatch-server.jar)
 #   OUT=file.md             also write the tables as markdown there
@@ -28,6 +32,8 @@ set -euo pipefail
 SETS=${SETS:-"small ttl json"}
 KEYS_SMALL=${KEYS_SMALL:-1000000}
 KEYS_JSON=${KEYS_JSON:-100000}
+STREAMS_SMALL=${STREAMS_SMALL:-100000}
+STREAM_ENTRIES_LARGE=${STREAM_ENTRIES_LARGE:-100000}
 NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:+PerfDisableSharedMem"}
 OUT=${OUT:-}
 
@@ -149,6 +155,9 @@ measure() {
 # Writes the RESP of one data set to stdout. Keys are 16 bytes; values vary so that nothing can
 # share or compress them.
 generate() {
+    case $1 in
+        stream_*) generate_streams "$1"; return ;;
+    esac
     python3 - "$1" "$KEYS_SMALL" "$KEYS_JSON" <<'EOF'
 import random
 import sys
@@ -196,10 +205,53 @@ else:
 EOF
 }
 
+# Streams as BullMQ's event logs hold them: entries of two short fields, "event" and "jobId",
+# with explicit IDs so that both servers hold the same entries. stream_small: many streams of 10
+# entries (each a single node); stream_large: 10 streams of many entries (full nodes).
+generate_streams() {
+    python3 - "$1" "$STREAMS_SMALL" "$STREAM_ENTRIES_LARGE" <<'EOF'
+import sys
+
+data_set, streams_small, entries_large = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+out = sys.stdout.buffer
+events = [b"added", b"active", b"progress", b"completed", b"failed", b"waiting", b"delayed", b"drained"]
+
+def command(*parts):
+    return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)
+
+if data_set == "stream_small":
+    streams, entries = streams_small, 10
+else:
+    streams, entries = 10, entries_large
+batch = []
+for s in range(streams):
+    key = b"bull:queue:%08d:events" % s
+    base = 1764547200000 + s
+    for e in range(entries):
+        batch.append(command(b"XADD", key, b"%d-%d" % (base + e // 4, e % 4), b"event", events[(s + e) % len(events)],
+                             b"jobId", b"%d" % (s * entries + e)))
+        if len(batch) == 10000:
+            out.write(b"".join(batch))
+            batch = []
+out.write(b"".join(batch))
+EOF
+}
+
 set_keys() {
     case $1 in
         small | ttl) echo "$KEYS_SMALL" ;;
         json) echo "$KEYS_JSON" ;;
+        stream_small) echo "$STREAMS_SMALL" ;;
+        stream_large) echo 10 ;;
+    esac
+}
+
+# Commands of a data set, one reply each when loading: one per key, except streams (one per entry).
+set_commands() {
+    case $1 in
+        stream_small) echo $((STREAMS_SMALL * 10)) ;;
+        stream_large) echo $((10 * STREAM_ENTRIES_LARGE)) ;;
+        *) set_keys "$1" ;;
     esac
 }
 
@@ -227,8 +279,8 @@ for data_set in $SETS; do
     echo "loading $data_set ($keys keys) ..."
     generate "$data_set" >"$WORK/$data_set.resp"
     start_servers
-    load "$REDIS_PORT" "$WORK/$data_set.resp" "$keys"
-    load "$NUTHATCH_PORT" "$WORK/$data_set.resp" "$keys"
+    load "$REDIS_PORT" "$WORK/$data_set.resp" "$(set_commands "$data_set")"
+    load "$NUTHATCH_PORT" "$WORK/$data_set.resp" "$(set_commands "$data_set")"
     rm -f "$WORK/$data_set.resp"
     for port in "$REDIS_PORT" "$NUTHATCH_PORT"; do
         [[ $(redis-cli -p "$port" dbsize) == "$keys" ]] || fail "port $port does not hold $keys keys"

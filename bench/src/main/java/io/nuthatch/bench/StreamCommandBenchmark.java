@@ -52,7 +52,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class StreamCommandBenchmark {
-    @Param({"1000", "100000", "1000000"})
+    @Param({"1000", "10000", "100000", "1000000"})
     public int size;
 
     private Engine engine;
