@@ -20,6 +20,11 @@ import io.nuthatch.server.command.server.ServerCommands;
 import io.nuthatch.server.command.set.SetAlgebraCommands;
 import io.nuthatch.server.command.set.SetCommands;
 import io.nuthatch.server.command.set.SetRandomCommands;
+import io.nuthatch.server.command.stream.ClaimCommands;
+import io.nuthatch.server.command.stream.ConsumerGroupCommands;
+import io.nuthatch.server.command.stream.StreamCommands;
+import io.nuthatch.server.command.stream.StreamInfoCommands;
+import io.nuthatch.server.command.stream.StreamReadCommands;
 import io.nuthatch.server.command.string.BitfieldCommands;
 import io.nuthatch.server.command.string.BitmapCommands;
 import io.nuthatch.server.command.string.CounterCommands;
@@ -58,6 +63,11 @@ public final class StandardCommands {
                 SetRandomCommands::register,
                 SetAlgebraCommands::register,
                 SortedSetCommands::register,
-                GeoCommands::register);
+                GeoCommands::register,
+                StreamCommands::register,
+                StreamReadCommands::register,
+                ConsumerGroupCommands::register,
+                ClaimCommands::register,
+                StreamInfoCommands::register);
     }
 }

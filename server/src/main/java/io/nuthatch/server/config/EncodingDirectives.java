@@ -35,8 +35,7 @@ public final class EncodingDirectives {
         hllSparseMaxBytes = registry.add(new MemoryDirective("hll-sparse-max-bytes", 3000, 0, Long.MAX_VALUE).unsigned())
                 .withoutEffect(none);
         streamNodeMaxBytes = registry.add(new MemoryDirective("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE)
-                .unsigned()).withoutEffect(none);
-        streamNodeMaxEntries = registry.add(new IntegerDirective("stream-node-max-entries", 100, 0, Long.MAX_VALUE))
-                .withoutEffect(none);
+                .unsigned());
+        streamNodeMaxEntries = registry.add(new IntegerDirective("stream-node-max-entries", 100, 0, Long.MAX_VALUE));
     }
 }

@@ -254,9 +254,10 @@ public final class Listpack {
     }
 
     /**
-     * Makes room for {@code capacity} bytes of entries at once, for a caller that knows how far the
-     * listpack will grow (a new node at the end of a long list, which will be filled to its limit):
-     * one array instead of the growth steps on the way.
+     * Makes room for entries up to {@code capacity} bytes in all, framing included, for a caller
+     * that knows how far the listpack will grow (a new node at the end of a long list, a stream's
+     * tail node doubling its room as it fills): one array instead of the growth steps on the way.
+     * Changes no entry.
      */
     public void reserve(int capacity) {
         if (capacity > bytes.length) {
