@@ -1,6 +1,7 @@
 package io.nuthatch.server;
 
 import io.nuthatch.server.command.CommandTable;
+import io.nuthatch.server.command.hyperloglog.HyperLogLogCommands;
 import io.nuthatch.server.command.key.ExpiryCommands;
 import io.nuthatch.server.command.key.KeyCommands;
 import io.nuthatch.server.command.key.ObjectCommands;
@@ -38,6 +39,7 @@ public final class StandardCommands {
                 KeyCommands::register,
                 ScanCommands::register,
                 ExpiryCommands::register,
-                ObjectCommands::register);
+                ObjectCommands::register,
+                HyperLogLogCommands::register);
     }
 }

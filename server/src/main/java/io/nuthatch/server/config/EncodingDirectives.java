@@ -30,8 +30,7 @@ public final class EncodingDirectives {
                 .unsigned()).alias("zset-max-ziplist-entries").withoutEffect(none);
         zsetMaxListpackValue = registry.add(new MemoryDirective("zset-max-listpack-value", 64, 0, Long.MAX_VALUE)
                 .unsigned()).alias("zset-max-ziplist-value").withoutEffect(none);
-        hllSparseMaxBytes = registry.add(new MemoryDirective("hll-sparse-max-bytes", 3000, 0, Long.MAX_VALUE).unsigned())
-                .withoutEffect(none);
+        hllSparseMaxBytes = registry.add(new MemoryDirective("hll-sparse-max-bytes", 3000, 0, Long.MAX_VALUE).unsigned());
         streamNodeMaxBytes = registry.add(new MemoryDirective("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE)
                 .unsigned()).withoutEffect(none);
         streamNodeMaxEntries = registry.add(new IntegerDirective("stream-node-max-entries", 100, 0, Long.MAX_VALUE))
