@@ -11,6 +11,7 @@ import io.nuthatch.server.command.server.ConfigCommands;
 import io.nuthatch.server.command.server.ConnectionCommands;
 import io.nuthatch.server.command.server.InfoCommands;
 import io.nuthatch.server.command.server.IntrospectionCommands;
+import io.nuthatch.server.command.server.MemoryCommands;
 import io.nuthatch.server.command.server.ServerCommands;
 import io.nuthatch.server.command.string.BitfieldCommands;
 import io.nuthatch.server.command.string.BitmapCommands;
@@ -40,6 +41,7 @@ public final class StandardCommands {
                 ScanCommands::register,
                 ExpiryCommands::register,
                 ObjectCommands::register,
-                HyperLogLogCommands::register);
+                HyperLogLogCommands::register,
+                MemoryCommands::register);
     }
 }
