@@ -212,15 +212,22 @@ custom_command() {
     esac
 }
 
+# A count a server answers, 0 when it answers an error (a type it lacks).
+count_of() {
+    local answer
+    answer=$(redis-cli -p "$1" "${@:2}" 2>/dev/null)
+    [[ $answer =~ ^[0-9]+$ ]] && echo "$answer" || echo 0
+}
+
 seed_custom() {
     local port=$1 test=$2
     case $test in
         xrange_100)
-            if (($(redis-cli -p "$port" xlen mystream 2>/dev/null || echo 0) < 100)); then
+            if (($(count_of "$port" xlen mystream) < 100)); then
                 redis-benchmark -p "$port" -n 1000 -c 10 -r 100000 XADD mystream '*' field __rand_int__ >/dev/null 2>&1 || true
             fi ;;
         zrange_100)
-            if (($(redis-cli -p "$port" zcard myzset 2>/dev/null || echo 0) < 100)); then
+            if (($(count_of "$port" zcard myzset) < 100)); then
                 redis-benchmark -p "$port" -n 1000 -c 10 -r 100000 ZADD myzset __rand_int__ element:__rand_int__ \
                     >/dev/null 2>&1 || true
             fi ;;
