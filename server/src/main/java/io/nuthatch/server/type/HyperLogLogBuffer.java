@@ -18,7 +18,7 @@ import static io.nuthatch.server.type.HyperLogLog.SPARSE_ZERO_RUN_MAX;
  * here and written back whole; a dense one is changed where it is stored. One buffer per thread
  * that runs commands, reused: a command allocates nothing here once the buffer has grown.
  *
- * <p>The bytes from {@link #length()} on are zero, as the byte after the end of a Redis string is:
+ * <p>The byte at {@link #length()} is zero, as the byte after the end of a Redis string is:
  * Redis's sparse code reads one byte past a two-byte opcode cut off at the end of a corrupt HLL,
  * and the result must be the same here.
  */
@@ -48,7 +48,7 @@ public final class HyperLogLogBuffer {
             bytes = new byte[sourceLength + SLACK];
         }
         System.arraycopy(source, offset, bytes, 0, sourceLength);
-        Arrays.fill(bytes, sourceLength, bytes.length, (byte) 0);
+        Arrays.fill(bytes, sourceLength, sourceLength + SLACK, (byte) 0);
         length = sourceLength;
     }
 
@@ -57,7 +57,7 @@ public final class HyperLogLogBuffer {
      * zeros as cover them, the cached cardinality 0 and valid.
      */
     public void loadEmpty() {
-        Arrays.fill(bytes, (byte) 0);
+        Arrays.fill(bytes, 0, HEADER + 2 * (REGISTERS / SPARSE_LONG_ZERO_RUN_MAX) + SLACK, (byte) 0);
         HyperLogLog.writeHeader(bytes, SPARSE);
         int p = HEADER;
         for (int left = REGISTERS; left > 0; left -= SPARSE_LONG_ZERO_RUN_MAX) {
