@@ -10,13 +10,11 @@
 #   ROUNDS=3             runs per cell and server (median reported)
 #   CLIENTS=50           redis-benchmark -c
 #   PIPELINES="1 16"     redis-benchmark -P values
-#   TESTS=ping_inline,ping_mbulk,set,get,incr,mset,lpush,lpop,rpop,lrange_100
-#                        (lpop and rpop run on a list filled by an untimed LPUSH run of as many
-#                        requests; lrange_100's own LPUSH run is not reported)
-#                        any of redis-benchmark's tests; the hash and set ones: hset (HSET myhash
-#                        element:N value, -r keeps it to 100k fields: a hash table), sadd (SADD myset
-#                        element:N) and spop (SPOP myset). Put spop after sadd: it pops what sadd
-#                        added, and an empty set answers nil to every SPOP.
+#   TESTS=ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,
+#         zadd,zrange_100,zpopmin,xadd,xrange_100
+#                        redis-benchmark's tests, and three of ours run as custom commands
+#                        (xadd, xrange_100, zrange_100: see custom_command below); lpop and rpop
+#                        first get an untimed LPUSH run of as many elements
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
 #   MAXMEMORY=0          maxmemory given to both servers
 #   NUTHATCH_JAVA_OPTS   JVM options (default: -Xms1g -Xmx1g and the launcher's collector, G1)
@@ -32,7 +30,7 @@ N=${N:-100000}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
-TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,lpop,rpop,lrange_100}
+TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100}
 WARMUP_N=${WARMUP_N:-100000}
 MAXMEMORY=${MAXMEMORY:-0}
 NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC -XX:+PerfDisableSharedMem"}
@@ -203,11 +201,52 @@ read -r -a PIPELINE_LIST <<<"$PIPELINES"
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
 
+# The tests redis-benchmark has no -t name for, as the command each request sends. They use the
+# keys redis-benchmark's own tests fill (myzset by zadd) or one of their own (mystream), and are
+# seeded first when those hold too little (seed_custom), so that a range reads 100 elements.
+custom_command() {
+    case $1 in
+        xadd) CUSTOM=(XADD mystream '*' field __rand_int__) ;;
+        xrange_100) CUSTOM=(XRANGE mystream - + COUNT 100) ;;
+        zrange_100) CUSTOM=(ZRANGE myzset 0 99 WITHSCORES) ;;
+        *) return 1 ;;
+    esac
+}
+
+# A count a server answers, 0 when it answers an error (a type it lacks).
+count_of() {
+    local answer
+    answer=$(redis-cli -p "$1" "${@:2}" 2>/dev/null)
+    [[ $answer =~ ^[0-9]+$ ]] && echo "$answer" || echo 0
+}
+
+seed_custom() {
+    local port=$1 test=$2
+    case $test in
+        xrange_100)
+            if (($(count_of "$port" xlen mystream) < 100)); then
+                redis-benchmark -p "$port" -n 1000 -c 10 -r 100000 XADD mystream '*' field __rand_int__ >/dev/null 2>&1 || true
+            fi ;;
+        zrange_100)
+            if (($(count_of "$port" zcard myzset) < 100)); then
+                redis-benchmark -p "$port" -n 1000 -c 10 -r 100000 ZADD myzset __rand_int__ element:__rand_int__ \
+                    >/dev/null 2>&1 || true
+            fi ;;
+    esac
+}
+
 # One redis-benchmark run; prints "rps p50 p99", or "error" when the run failed (an error reply,
 # such as a command this build lacks, makes redis-benchmark stop).
 run_one() {
     local port=$1 test=$2 pipeline=$3 requests=$4
     local out=$WORK/run.out err=$WORK/run.err
+    local -a what
+    if custom_command "$test"; then
+        seed_custom "$port" "$test"
+        what=("${CUSTOM[@]}")
+    else
+        what=(-t "$test" -d 100)
+    fi
     # Pops would pop an empty list: the list gets as many elements as the run pops, untimed.
     if [[ $test == lpop || $test == rpop ]]; then
         if ! timeout "$RUN_TIMEOUT" redis-benchmark -p "$port" -t lpush -n "$requests" -c "$CLIENTS" \
@@ -216,19 +255,16 @@ run_one() {
             return
         fi
     fi
-    if ! timeout "$RUN_TIMEOUT" redis-benchmark -p "$port" -t "$test" -n "$requests" -c "$CLIENTS" \
-            -P "$pipeline" -d 100 -r 100000 --csv >"$out" 2>"$err"; then
+    if ! timeout "$RUN_TIMEOUT" redis-benchmark -p "$port" -n "$requests" -c "$CLIENTS" -P "$pipeline" \
+            -r 100000 --csv "${what[@]}" >"$out" 2>"$err"; then
         echo error
         return
     fi
     grep -q '^Error' "$err" && { echo error; return; }
-    # "test","rps","avg","min","p50","p95","p99","max"; the row of the test itself (lrange_100 runs
-    # an LPUSH first, reported in a row of its own).
-    awk -F'","' -v name="$(echo "$test" | tr '[:lower:]' '[:upper:]')" '
-        NR > 1 && NF >= 8 { label = $1; gsub(/"/, "", label)
-                            if (index(label, name) != 1) next
-                            gsub(/"/, "", $8); print $2, $5, $7; found = 1; exit }
-        END { if (!found) print "error" }' "$out"
+    # "test","rps","avg","min","p50","p95","p99","max"; the last row, since lrange_100 first
+    # reports the LPUSH that fills its list.
+    awk -F'","' 'NR > 1 && NF >= 8 { gsub(/"/, "", $8); row = $2 " " $5 " " $7 }
+                 END { print row == "" ? "error" : row }' "$out"
 }
 
 if ((WARMUP_N > 0)); then

@@ -12,33 +12,27 @@
 # The baselines of the empty servers are printed first, and each data set also per key, with the
 # baselines taken off.
 #
-# Data sets (the issue's): small  1M keys x 100 B values, 16-byte keys
-#                          ttl    the same, each with a TTL (SET ... EX 86400)
-#                          json   100k keys x JSON-like values of 1.5 to 2.5 KB (2 KB on average)
-#                          lists-small  100k lists x 10 elements of 8 to 16 letters and digits
-#                          lists-large  10 lists x 100k such elements
+# Data sets: the modules of bench/memory/ (one per data type) register them; each names its keys,
+# its elements (members, fields, entries or strings, the unit of the per-element table) and the
+# largest ratio of Nuthatch's used_memory to redis-server's the issue accepts for it. List them with
+# "python3 bench/memory/datasets.py list". The issue's: small, ttl and json (strings), and per type
+# 100k small values of 10 short elements (target 1.3x) and 10 large ones of 100k (target 1.2x).
+# A data set Nuthatch cannot load (a type it lacks) is shown as such; the run goes on.
 #
 # Environment:
-#   SETS="small ttl json"   the data sets to run (lists-small and lists-large on request)
-#   KEYS_SMALL=1000000      keys of the small and ttl sets
-#   KEYS_JSON=100000        keys of the json set
-#   LISTS_SMALL=100000      lists of the lists-small set
-#   LISTS_LARGE=10          lists of the lists-large set
-#   NUTHATCH_JAVA_OPTS      JVM options (default: -Xmx1g and the launcher's flags)
+#   SETS="*"                the data sets to run: names or shell patterns ("hash-*" "small")
+#   NUTHATCH_JAVA_OPTS      JVM options (default: -Xmx2g and the launcher's flags)
 #   NUTHATCH_JAR            the server jar (default: server/target/nuthatch-server.jar)
 #   OUT=file.md             also write the tables as markdown there
 set -euo pipefail
 
-SETS=${SETS:-"small ttl json"}
-KEYS_SMALL=${KEYS_SMALL:-1000000}
-KEYS_JSON=${KEYS_JSON:-100000}
-LISTS_SMALL=${LISTS_SMALL:-100000}
-LISTS_LARGE=${LISTS_LARGE:-10}
-NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:+PerfDisableSharedMem"}
+SETS=${SETS:-"*"}
+NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xmx2g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:+PerfDisableSharedMem"}
 OUT=${OUT:-}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=${NUTHATCH_JAR:-$ROOT/server/target/nuthatch-server.jar}
+DATASETS=$ROOT/bench/memory/datasets.py
 
 for tool in redis-server redis-cli java jcmd python3; do
     command -v "$tool" >/dev/null || { echo "memory.sh: $tool not found" >&2; exit 1; }
@@ -152,98 +146,15 @@ measure() {
 }
 
 # ------------------------------------------------------------------ the data sets
-# Writes the RESP of one data set to stdout. Keys are 16 bytes; values vary so that nothing can
-# share or compress them.
-generate() {
-    python3 - "$1" "$KEYS_SMALL" "$KEYS_JSON" <<'EOF'
-import random
-import sys
-
-data_set, keys_small, keys_json = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-out = sys.stdout.buffer
-rng = random.Random(7)
-letters = b"abcdefghijklmnopqrstuvwxyz0123456789"
-
-def command(*parts):
-    return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)
-
-def text(n):
-    return bytes(rng.choice(letters) for _ in range(n))
-
-if data_set in ("small", "ttl"):
-    pool = text(4096)
-    batch = []
-    for i in range(keys_small):
-        start = (i * 37) % (len(pool) - 100)
-        value = pool[start:start + 100]
-        key = b"key:%012d" % i
-        if data_set == "ttl":
-            batch.append(command(b"SET", key, value, b"EX", b"86400"))
-        else:
-            batch.append(command(b"SET", key, value))
-        if len(batch) == 10000:
-            out.write(b"".join(batch))
-            batch = []
-    out.write(b"".join(batch))
-else:
-    words = [text(rng.randint(3, 12)) for _ in range(500)]
-    for i in range(keys_json):
-        size = rng.randint(1536, 2560)
-        fields = [b'"id":%d' % i, b'"tenant":"%s"' % rng.choice(words), b'"status":"active"',
-                  b'"updatedAt":"2026-11-%02dT%02d:%02d:%02dZ"' % (rng.randint(1, 28), rng.randint(0, 23),
-                                                                 rng.randint(0, 59), rng.randint(0, 59))]
-        n = 0
-        while sum(len(f) + 1 for f in fields) + 2 < size - 40:
-            fields.append(b'"%s_%d":"%s"' % (rng.choice(words), n, b" ".join(rng.choice(words) for _ in range(4))))
-            n += 1
-        body = b"{" + b",".join(fields) + b"}"
-        body = body[:size - 2] + b'"}' if len(body) > size else body + b" " * (size - len(body))
-        out.write(command(b"SET", b"json:%011d" % i, body))
-EOF
-}
-
-# The list data sets: one RPUSH per list, so that the replies load() counts are the keys.
-# Elements are short text, not integers (which Redis would pack in fewer bytes than their digits).
-generate_lists() {
-    python3 - "$1" "$LISTS_SMALL" "$LISTS_LARGE" <<'EOF'
-import random
-import sys
-
-data_set, lists_small, lists_large = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-out = sys.stdout.buffer
-rng = random.Random(11)
-letters = b"abcdefghijklmnopqrstuvwxyz0123456789"
-
-def command(*parts):
-    return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)
-
-def element():
-    return bytes(rng.choice(letters) for _ in range(rng.randint(8, 16)))
-
-lists, elements = (lists_small, 10) if data_set == "lists-small" else (lists_large, 100_000)
-batch = []
-for i in range(lists):
-    batch.append(command(b"RPUSH", b"list:%011d" % i, *[element() for _ in range(elements)]))
-    if len(batch) == 1000:
-        out.write(b"".join(batch))
-        batch = []
-out.write(b"".join(batch))
-EOF
-}
-
-set_keys() {
-    case $1 in
-        small | ttl) echo "$KEYS_SMALL" ;;
-        json) echo "$KEYS_JSON" ;;
-        lists-small) echo "$LISTS_SMALL" ;;
-        lists-large) echo "$LISTS_LARGE" ;;
-    esac
-}
-
+# "loaded", or why not: a server that answers errors (a type it lacks) or fewer replies.
 load() {
-    local port=$1 file=$2 keys=$3 result
+    local port=$1 file=$2 commands=$3 result
     result=$(redis-cli -p "$port" --pipe <"$file" 2>&1 | tail -n 1)
-    [[ $result == *"errors: 0, replies: $keys"* ]] || fail "loading $file into port $port: $result"
+    if [[ $result == *"errors: 0, replies: $commands"* ]]; then
+        echo loaded
+    else
+        echo "not loaded ($result)"
+    fi
 }
 
 date_line="date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -256,54 +167,74 @@ start_servers
 read -r BASE_REDIS BASE_USED BASE_HEAP BASE_REDIS_RSS BASE_RSS <<<"$(measure)"
 stop_servers
 TABLE=$WORK/table.tsv
-printf 'empty\t0\t%s\t%s\t%s\t%s\t%s\n' "$BASE_REDIS" "$BASE_USED" "$BASE_HEAP" "$BASE_REDIS_RSS" "$BASE_RSS" >"$TABLE"
+printf 'empty\t0\t0\t-\t%s\t%s\t%s\t%s\t%s\n' "$BASE_REDIS" "$BASE_USED" "$BASE_HEAP" "$BASE_REDIS_RSS" "$BASE_RSS" >"$TABLE"
 
-for data_set in $SETS; do
-    keys=$(set_keys "$data_set")
-    [[ -n $keys ]] || fail "unknown data set $data_set"
-    echo "loading $data_set ($keys keys) ..."
-    case $data_set in
-        lists-*) generate_lists "$data_set" >"$WORK/$data_set.resp" ;;
-        *) generate "$data_set" >"$WORK/$data_set.resp" ;;
-    esac
+# shellcheck disable=SC2086 # SETS is a list of patterns for datasets.py, not for the shell
+mapfile -t DATA_SETS < <(set -f; python3 "$DATASETS" list $SETS)
+((${#DATA_SETS[@]} > 0)) || fail "no data set matches SETS=$SETS"
+for line in "${DATA_SETS[@]}"; do
+    IFS=$'\t' read -r data_set keys elements target description <<<"$line"
+    echo "loading $data_set: $description ..."
+    python3 "$DATASETS" write "$data_set" >"$WORK/$data_set.resp" 2>"$WORK/$data_set.count" ||
+        fail "generating $data_set: $(cat "$WORK/$data_set.count")"
+    commands=$(sed -n 's/^commands \([0-9]*\) keys.*/\1/p' "$WORK/$data_set.count")
     start_servers
-    load "$REDIS_PORT" "$WORK/$data_set.resp" "$keys"
-    load "$NUTHATCH_PORT" "$WORK/$data_set.resp" "$keys"
+    status=$(load "$REDIS_PORT" "$WORK/$data_set.resp" "$commands")
+    [[ $status == loaded ]] || fail "redis-server: $data_set $status"
+    status=$(load "$NUTHATCH_PORT" "$WORK/$data_set.resp" "$commands")
     rm -f "$WORK/$data_set.resp"
-    for port in "$REDIS_PORT" "$NUTHATCH_PORT"; do
-        [[ $(redis-cli -p "$port" dbsize) == "$keys" ]] || fail "port $port does not hold $keys keys"
-    done
-    read -r r_used n_used n_heap r_rss n_rss <<<"$(measure)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$data_set" "$keys" "$r_used" "$n_used" "$n_heap" "$r_rss" "$n_rss" >>"$TABLE"
+    [[ $(redis-cli -p "$REDIS_PORT" dbsize) == "$keys" ]] || fail "redis-server does not hold the $keys keys of $data_set"
+    if [[ $status == loaded && $(redis-cli -p "$NUTHATCH_PORT" dbsize) != "$keys" ]]; then
+        status="not loaded (DBSIZE $(redis-cli -p "$NUTHATCH_PORT" dbsize), expected $keys)"
+    fi
+    if [[ $status == loaded ]]; then
+        read -r r_used n_used n_heap r_rss n_rss <<<"$(measure)"
+    else
+        echo "  nuthatch: $status"
+        r_used=$(used_memory "$REDIS_PORT") r_rss=$(rss_bytes "$REDIS_PID") n_used=- n_heap=- n_rss=-
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$data_set" "$keys" "$elements" "$target" \
+        "$r_used" "$n_used" "$n_heap" "$r_rss" "$n_rss" >>"$TABLE"
     stop_servers
 done
 
 # Whole figures in MB (10^6 bytes), ratios Nuthatch over redis-server (the heap over redis-server's
-# used_memory), then per key with the empty servers' figures taken off.
+# used_memory) with the issue's target for the used_memory ratio, then per element with the empty
+# servers' figures taken off.
 python3 - "$TABLE" "$OUT" "$date_line" "$machine_line" "$versions_line" "$commit_line" <<'EOF'
 import sys
 
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 out_path, header = sys.argv[2], sys.argv[3:]
-base = [int(x) for x in rows[0][2:]]
+base = [int(x) for x in rows[0][4:]]
+
 
 def mb(x):
-    return "%.1f" % (x / 1e6)
+    return "-" if x == "-" else "%.1f" % (int(x) / 1e6)
 
-lines = ["| data set | keys | redis used_memory MB | nuthatch used_memory MB | ratio | nuthatch retained heap MB"
+
+def ratio(a, b):
+    return "-" if "-" in (a, b) else "%.2f" % (int(a) / int(b))
+
+
+lines = ["| data set | keys | redis used_memory MB | nuthatch used_memory MB | ratio | target | nuthatch retained heap MB"
          " | heap / redis used_memory | redis RSS MB | nuthatch RSS MB | ratio |",
-         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-for name, keys, r_used, n_used, n_heap, r_rss, n_rss in rows:
-    r_used, n_used, n_heap, r_rss, n_rss = (int(x) for x in (r_used, n_used, n_heap, r_rss, n_rss))
-    lines.append("| %s | %s | %s | %s | %.2f | %s | %.2f | %s | %s | %.2f |" % (
-        name, keys, mb(r_used), mb(n_used), n_used / r_used, mb(n_heap), n_heap / r_used,
-        mb(r_rss), mb(n_rss), n_rss / r_rss))
-lines += ["", "Per key, the empty servers' figures taken off (bytes):", "",
-          "| data set | redis used_memory | nuthatch used_memory | nuthatch retained heap | redis RSS | nuthatch RSS |",
-          "| --- | ---: | ---: | ---: | ---: | ---: |"]
-for name, keys, *figures in rows[1:]:
-    per_key = [(int(x) - b) / int(keys) for x, b in zip(figures, base)]
-    lines.append("| %s | %.1f | %.1f | %.1f | %.1f | %.1f |" % (name, *per_key))
+         "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+for name, keys, elements, target, r_used, n_used, n_heap, r_rss, n_rss in rows:
+    verdict = "-"
+    if target != "-":
+        verdict = "not loaded" if n_used == "-" else "<= %s %s" % (
+            target, "met" if int(n_used) <= float(target) * int(r_used) else "MISSED")
+    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        name, keys, mb(r_used), mb(n_used), ratio(n_used, r_used), verdict, mb(n_heap), ratio(n_heap, r_used),
+        mb(r_rss), mb(n_rss), ratio(n_rss, r_rss)))
+lines += ["", "Per element (string, field, member or entry), the empty servers' figures taken off (bytes):", "",
+          "| data set | elements | redis used_memory | nuthatch used_memory | nuthatch retained heap | redis RSS"
+          " | nuthatch RSS |",
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+for name, keys, elements, target, *figures in rows[1:]:
+    per_element = ["-" if x == "-" else "%.1f" % ((int(x) - b) / int(elements)) for x, b in zip(figures, base)]
+    lines.append("| %s | %s | %s |" % (name, elements, " | ".join(per_element)))
 print("\n".join(lines))
 if out_path:
     with open(out_path, "w") as f:

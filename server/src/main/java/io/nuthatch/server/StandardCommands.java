@@ -4,6 +4,7 @@ import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.geo.GeoCommands;
 import io.nuthatch.server.command.hash.HashCommands;
 import io.nuthatch.server.command.hash.HashIterationCommands;
+import io.nuthatch.server.command.hyperloglog.HyperLogLogCommands;
 import io.nuthatch.server.command.key.ExpiryCommands;
 import io.nuthatch.server.command.key.KeyCommands;
 import io.nuthatch.server.command.key.ObjectCommands;
@@ -16,6 +17,7 @@ import io.nuthatch.server.command.server.ConfigCommands;
 import io.nuthatch.server.command.server.ConnectionCommands;
 import io.nuthatch.server.command.server.InfoCommands;
 import io.nuthatch.server.command.server.IntrospectionCommands;
+import io.nuthatch.server.command.server.MemoryCommands;
 import io.nuthatch.server.command.server.ServerCommands;
 import io.nuthatch.server.command.set.SetAlgebraCommands;
 import io.nuthatch.server.command.set.SetCommands;
@@ -68,6 +70,8 @@ public final class StandardCommands {
                 StreamReadCommands::register,
                 ConsumerGroupCommands::register,
                 ClaimCommands::register,
-                StreamInfoCommands::register);
+                StreamInfoCommands::register,
+                HyperLogLogCommands::register,
+                MemoryCommands::register);
     }
 }

@@ -16,7 +16,6 @@ public final class EncodingDirectives {
     public final IntegerDirective streamNodeMaxEntries;
 
     EncodingDirectives(DirectiveRegistry registry) {
-        String none = NoEffect.ENCODINGS;
         hashMaxListpackEntries = registry.add(new IntegerDirective("hash-max-listpack-entries", 512, 0, Long.MAX_VALUE)
                 .unsigned()).alias("hash-max-ziplist-entries");
         hashMaxListpackValue = registry.add(new MemoryDirective("hash-max-listpack-value", 64, 0, Long.MAX_VALUE)
@@ -32,8 +31,7 @@ public final class EncodingDirectives {
                 .unsigned()).alias("zset-max-ziplist-entries");
         zsetMaxListpackValue = registry.add(new MemoryDirective("zset-max-listpack-value", 64, 0, Long.MAX_VALUE)
                 .unsigned()).alias("zset-max-ziplist-value");
-        hllSparseMaxBytes = registry.add(new MemoryDirective("hll-sparse-max-bytes", 3000, 0, Long.MAX_VALUE).unsigned())
-                .withoutEffect(none);
+        hllSparseMaxBytes = registry.add(new MemoryDirective("hll-sparse-max-bytes", 3000, 0, Long.MAX_VALUE).unsigned());
         streamNodeMaxBytes = registry.add(new MemoryDirective("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE)
                 .unsigned());
         streamNodeMaxEntries = registry.add(new IntegerDirective("stream-node-max-entries", 100, 0, Long.MAX_VALUE));

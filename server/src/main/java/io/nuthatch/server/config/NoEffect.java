@@ -16,7 +16,6 @@ final class NoEffect {
     static final String JVM_PROCESS = "a JVM process has no title, CPU affinity or OOM score of its own to set";
     static final String FOREGROUND = "Nuthatch runs in the foreground; let the container runtime or supervisor run it";
     static final String LOGGING = "Nuthatch logs to standard output or the logfile, not syslog";
-    static final String ENCODINGS = "Nuthatch chooses its own compact encodings";
     static final String NO_UNIX_SOCKET = "Nuthatch listens on TCP only";
     static final String NO_MODULES = "Nuthatch loads no modules";
 

@@ -314,6 +314,18 @@ public final class Database {
     }
 
     /**
+     * Marks a string "raw" for OBJECT ENCODING without changing it, as Redis's commands that may
+     * write a string in place unshare it before they know whether they will (PFCOUNT with a cached
+     * estimate, PFADD of elements already counted): the bytes stay, nothing is signalled.
+     */
+    public void unshareString(KeyEntry entry) {
+        int form = entry.meta & KeyEntry.FORM_MASK;
+        if (entry.value() == null && form != KeyEntry.RAW && form != KeyEntry.SIZED) {
+            entry.meta = (entry.meta & ~KeyEntry.FORM_MASK) | KeyEntry.RAW;
+        }
+    }
+
+    /**
      * Opens the value object of a key (a hash, a list, a set ...) for a change in place, and
      * returns it: the command changes it through the value's own methods, then calls
      * {@link #changed}, and deletes the key if the change left the collection empty, as Redis

@@ -200,8 +200,11 @@ public abstract sealed class KeyEntry permits StringEntry, ValueEntry, ExpiringE
 
     // ---------------------------------------------------------------- memory
 
-    /** Bytes this entry takes on the heap: itself, its array, and its value object if any. */
-    final long memoryUsage() {
+    /**
+     * Bytes this entry takes on the heap: itself, its array, and its value object if any, as the
+     * memory estimate counts them (MEMORY USAGE answers it).
+     */
+    public final long memoryUsage() {
         StoredValue value = value();
         long bytes = shallowBytes() + MemoryLayout.byteArray(data.length);
         return value == null ? bytes : bytes + value.memoryUsage();

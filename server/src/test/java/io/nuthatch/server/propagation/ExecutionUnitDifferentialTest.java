@@ -180,6 +180,15 @@ class ExecutionUnitDifferentialTest {
         }
     }
 
+    @Test
+    void hyperLogLogCommandsPropagateWhenTheyChangeTheBytes() throws Exception {
+        // PFADD of elements already counted, and PFCOUNT of a cached estimate, change nothing;
+        // PFCOUNT that writes its estimate into the header, PFMERGE and a conversion to dense do.
+        assertSameUnits(true, "PFADD h a b c", "PFADD h a", "PFCOUNT h", "PFCOUNT h", "PFADD h d",
+                "PFCOUNT h x", "PFMERGE m h x", "PFMERGE m", "PFDEBUG ENCODING m", "PFDEBUG TODENSE m",
+                "PFDEBUG TODENSE m", "PFDEBUG GETREG h", "PFDEBUG GETREG h", "PFADD n");
+    }
+
     // ---------------------------------------------------------------- redis-server's log, read back
 
     /** The units of redis-server's incremental log so far. */
