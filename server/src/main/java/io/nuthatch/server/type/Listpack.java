@@ -267,7 +267,9 @@ public final class Listpack {
 
     /**
      * Gives back the room kept at the end for appends: for a node of a longer sequence that will not
-     * grow again (a list's node once the next one has started).
+     * grow again (a list's node once the next one has started), or a value built in one go that
+     * will mostly be read (a new hash of ten fields from one HSET), as Redis's listpack is exactly
+     * as long as its entries.
      */
     public void trimToSize() {
         int fitted = used == 0 ? 0 : roundToArrayAlignment(used);
@@ -299,17 +301,6 @@ public final class Listpack {
         bytes = EMPTY;
         used = 0;
         count = 0;
-    }
-
-    /**
-     * Gives back the room kept for appends: for a value built in one go (a new hash of ten fields
-     * from one HSET) that will mostly be read, as Redis's listpack is exactly as long as its entries.
-     */
-    public void trimToSize() {
-        int trimmed = used == 0 ? 0 : roundToArrayAlignment(used);
-        if (trimmed < bytes.length) {
-            bytes = used == 0 ? EMPTY : Arrays.copyOf(bytes, trimmed);
-        }
     }
 
     // ---------------------------------------------------------------- memory
