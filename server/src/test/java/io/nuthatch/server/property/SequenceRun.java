@@ -98,13 +98,29 @@ final class SequenceRun {
         });
     }
 
+    /**
+     * The kept connection to a server, opened again when the server closed it: the servers are
+     * shared with the other test classes, and some of those kill every normal client.
+     */
     private static synchronized RawConnection connection(int port) throws IOException {
         RawConnection connection = CONNECTIONS.get(port);
+        if (connection != null && !answersPing(connection)) {
+            connection.close();
+            connection = null;
+        }
         if (connection == null) {
             connection = new RawConnection(port);
             CONNECTIONS.put(port, connection);
         }
         return connection;
+    }
+
+    private static boolean answersPing(RawConnection connection) {
+        try {
+            return Arrays.equals(connection.call("PING"), "+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException closed) {
+            return false;
+        }
     }
 
     private static void reset(RawConnection... connections) throws IOException {
