@@ -198,6 +198,9 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         pidFile.remove();
+        if (server.exitStatus() != 0) {
+            return server.exitStatus();
+        }
         log.warning("Nuthatch is now ready to exit, bye bye...");
         return 0;
     }
