@@ -65,6 +65,7 @@ public final class Persistence implements AppendOnlyLog.Observer {
             AppendOnlyLog current = appendOnlyLog;
             if (current != null) {
                 current.policy(policy());
+                propagation.readsAwaitWrites(policy() == FsyncPolicy.ALWAYS);
             }
         });
         config.persistence.aofTimestampEnabled.onChange(() -> {
@@ -159,6 +160,7 @@ public final class Persistence implements AppendOnlyLog.Observer {
         appendOnlyLog = opened;
         writer = new AppendOnlyLogWriter(opened);
         propagation.durableThrough(propagation.lastOffset());
+        propagation.readsAwaitWrites(policy() == FsyncPolicy.ALWAYS);
         propagation.awaitDurability(true);
         propagation.addListener(writer);
     }
@@ -192,6 +194,7 @@ public final class Persistence implements AppendOnlyLog.Observer {
             log.warning("Error closing the append only file: " + e.getMessage());
         }
         propagation.awaitDurability(false);
+        propagation.readsAwaitWrites(true);
     }
 
     // ---------------------------------------------------------------- each turn, with the engine held
