@@ -5,6 +5,9 @@
  * ({@code log}: segments written in batches with a checksum line each, fsync policy, reading with
  * torn-tail and damage detection, {@code --check-aof}).
  *
+ * <p>The RDB format's bytes (lengths, strings, LZF, listpacks, CRC-64) are in
+ * {@code io.nuthatch.persistence.rdb}; the server's value codec builds on them.
+ *
  * <p>Snapshots in RocksDB, the log rewrite (new snapshot + new segment) and the import of
  * Redis/Valkey files come next; the manifest already has the {@code snapshot} entry they fill.
  *
