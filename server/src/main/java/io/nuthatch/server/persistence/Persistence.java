@@ -138,6 +138,10 @@ public final class Persistence implements AppendOnlyLog.Observer {
      * runs between the load and the attachment.
      */
     private void openLog(Manifest loaded) throws IOException {
+        if (!config.persistence.appendonly.value()) {
+            // CONFIG SET appendonly no while the dataset loaded.
+            return;
+        }
         Manifest current = loaded;
         if (current.lastSegment() == null) {
             directory.createLogDirectory();

@@ -4,7 +4,9 @@ import io.nuthatch.persistence.DataDirectory;
 import io.nuthatch.persistence.Manifest;
 import io.nuthatch.persistence.log.SegmentReader;
 import io.nuthatch.server.Engine;
+import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.gate.ExecutionGate;
+import io.nuthatch.server.info.ServerStats;
 import io.nuthatch.server.log.ServerLog;
 
 import java.io.IOException;
@@ -68,8 +70,28 @@ final class StartupLoad implements ExecutionGate.Loading {
         this.replay = new LogReplay(engine);
     }
 
+    /**
+     * One slice. As in Redis, whose loader calls the commands' code directly, replayed records
+     * count in no statistics: the counters a slice moved are put back after it (clients run their
+     * loading-ok commands only between slices), and the per-command figures are cleared once the
+     * load is over (what clients ran while it loaded, INFO or PING, goes with them).
+     */
     @Override
     public boolean loadSlice() {
+        ServerStats stats = engine.stats();
+        long processed = stats.commandsProcessed;
+        long hits = stats.keyspaceHits;
+        long misses = stats.keyspaceMisses;
+        try {
+            return replaySlice();
+        } finally {
+            stats.commandsProcessed = processed;
+            stats.keyspaceHits = hits;
+            stats.keyspaceMisses = misses;
+        }
+    }
+
+    private boolean replaySlice() {
         try {
             if (manifest == null) {
                 started = System.nanoTime();
@@ -194,6 +216,12 @@ final class StartupLoad implements ExecutionGate.Loading {
     private void finish() {
         long keys = engine.keyspace().size();
         double seconds = (System.nanoTime() - started) / 1e9;
+        for (CommandSpec command : engine.commands().commands()) {
+            command.stats().reset();
+            for (CommandSpec subcommand : command.subcommands().values()) {
+                subcommand.stats().reset();
+            }
+        }
         outcome.loaded(manifest, keys, seconds);
     }
 

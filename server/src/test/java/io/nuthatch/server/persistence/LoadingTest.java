@@ -68,6 +68,12 @@ class LoadingTest {
             assertEquals(":" + KEYS + "\r\n", text(client.call("DBSIZE")));
             info = text(client.call("INFO", "persistence"));
             assertTrue(info.contains("\r\nloading:0\r\n") && !info.contains("loading_total_bytes"), info);
+            // As in Redis, replayed records count in no statistics.
+            String stats = text(client.call("INFO", "all"));
+            assertTrue(!stats.contains("cmdstat_set:"), stats);
+            long processed = Long.parseLong(stats.replaceAll("(?s).*\r\ntotal_commands_processed:(\\d+)\r\n.*", "$1"));
+            assertTrue(processed < 10_000, "total_commands_processed " + processed);
+            assertTrue(stats.contains("\r\nkeyspace_hits:1\r\n"), stats);
         }
         Matcher line = Pattern.compile("DB loaded from append only file: (\\d+\\.\\d{3}) seconds, (\\d+) keys")
                 .matcher(logged.toString(StandardCharsets.UTF_8));
