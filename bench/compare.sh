@@ -17,6 +17,8 @@
 #                        first get an untimed LPUSH run of as many elements
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
 #   MAXMEMORY=0          maxmemory given to both servers
+#   APPENDONLY=no        appendonly given to both servers (each logs into its own scratch dir)
+#   APPENDFSYNC=everysec appendfsync given to both servers
 #   NUTHATCH_JAVA_OPTS   JVM options (default: -Xms1g -Xmx1g and the launcher's collector, G1)
 #   EXTRA_JVM_PROPS      more JVM options, e.g. -Dnuthatch.execution=dedicated
 #   NUTHATCH_ARGS        extra server arguments for Nuthatch, e.g. "--io-threads 2"
@@ -33,6 +35,8 @@ PIPELINES=${PIPELINES:-"1 16"}
 TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100}
 WARMUP_N=${WARMUP_N:-100000}
 MAXMEMORY=${MAXMEMORY:-0}
+APPENDONLY=${APPENDONLY:-no}
+APPENDFSYNC=${APPENDFSYNC:-everysec}
 NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC -XX:+PerfDisableSharedMem"}
 EXTRA_JVM_PROPS=${EXTRA_JVM_PROPS:-}
 NUTHATCH_ARGS=${NUTHATCH_ARGS:-}
@@ -125,6 +129,7 @@ HEADER=(
     "redis: $redis_version"
     "client: $bench_version"
     "nuthatch: commit $git_commit, jar $(jar_date); JVM: ${NUTHATCH_JAVA_OPTS} ${EXTRA_JVM_PROPS}; args: ${NUTHATCH_ARGS:-(none)}"
+    "persistence (both): save \"\", appendonly $APPENDONLY, appendfsync $APPENDFSYNC, dir on $(df --output=fstype "$WORK" | tail -n 1)"
     "run: redis-benchmark -n $N -c $CLIENTS -d 100 -r 100000 -P {${PIPELINES// /,}}; median of $ROUNDS rounds; warm-up $WARMUP_N requests per test"
 )
 printf '%s\n' "${HEADER[@]}"
@@ -137,8 +142,8 @@ if [[ ! -f $JAR ]]; then
     [[ -f $JAR ]] || fail "build did not produce $JAR"
 fi
 
-# Persistence off, loopback only, the same memory settings for both.
-COMMON=(--save "" --appendonly no --bind 127.0.0.1 --protected-mode no
+# No snapshots, the same append-only log settings, loopback only, the same memory settings for both.
+COMMON=(--save "" --appendonly "$APPENDONLY" --appendfsync "$APPENDFSYNC" --bind 127.0.0.1 --protected-mode no
         --maxmemory "$MAXMEMORY" --maxmemory-policy noeviction --databases 16 --hz 10)
 
 REDIS_PORT=$(free_port)
@@ -149,7 +154,6 @@ REDIS_PID=$!
 wait_for_ping redis-server "$REDIS_PORT" "$REDIS_PID" || fail "redis-server exited at startup"
 
 NOTES=()
-# Directives a build without persistence may not know yet: dropped (with a note) if refused.
 start_nuthatch() {
     local -a args=("$@")
     for _ in 1 2 3; do
@@ -163,26 +167,8 @@ start_nuthatch() {
         fi
         wait "$NUTHATCH_PID" 2>/dev/null || true
         NUTHATCH_PID=
-        local refused
-        refused=$(sed -n 's/.*Bad directive or wrong number of arguments: \([a-z-]*\).*/\1/p' "$WORK/nuthatch.log" | head -n 1)
-        case $refused in
-            save | appendonly)
-                NOTES+=("note: nuthatch does not accept '$refused' in this build (no persistence yet): not passed to it")
-                echo "${NOTES[-1]}"
-                local -a kept=()
-                local i=0
-                while ((i < ${#args[@]})); do
-                    if [[ ${args[i]} == "--$refused" ]]; then
-                        i=$((i + 2))
-                    else
-                        kept+=("${args[i]}")
-                        i=$((i + 1))
-                    fi
-                done
-                args=("${kept[@]}")
-                ;;
-            *) return 1 ;;
-        esac
+        # Another process may have taken the free port first: try another, unless the log says why.
+        grep -q 'Address already in use' "$WORK/nuthatch.log" || return 1
     done
     return 1
 }

@@ -16,6 +16,7 @@ import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
+import io.nuthatch.server.persistence.Persistence;
 import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.type.ValueType;
 
@@ -54,6 +55,7 @@ public final class Engine implements KeyspaceHooks {
     private final long startedNanos = System.nanoTime();
     private final InfoReport info;
     private final BlockingKeys blocking;
+    private final Persistence persistence;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -75,6 +77,8 @@ public final class Engine implements KeyspaceHooks {
         this.blocking = new BlockingKeys(this);
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
+        this.persistence = new Persistence(this);
+        gate.beforeRelease(persistence::beforeRelease);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
         protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value());
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
@@ -123,6 +127,11 @@ public final class Engine implements KeyspaceHooks {
     /** The keys clients are blocked on, and those ready to serve them. */
     public BlockingKeys blocking() {
         return blocking;
+    }
+
+    /** The append-only log, the load at startup, and what INFO persistence reports of them. */
+    public Persistence persistence() {
+        return persistence;
     }
 
     /** The INFO report; what the exporter reads. */
@@ -241,7 +250,9 @@ public final class Engine implements KeyspaceHooks {
 
     @Override
     public boolean expiryDeletesKeys() {
-        return true;
+        // While loading, as in Redis: a key the log wrote with a time now past is still there for
+        // the records after it, and expires once the load is over.
+        return !persistence.isLoading();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.nuthatch.server;
 
+import io.nuthatch.persistence.log.SegmentCheck;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.config.CommandLine;
 import io.nuthatch.server.config.ConfigDirective;
@@ -41,6 +42,7 @@ public final class Main {
                    nuthatch-server - (read the configuration from standard input)
                    nuthatch-server -v or --version
                    nuthatch-server -h or --help
+                   nuthatch-server --check-aof [--fix] <file.segment.aof>
 
             The configuration file has redis.conf's grammar; each option is a directive of it,
             given as --name value, and overrides the file. Nuthatch is compatible with Redis %s.
@@ -90,6 +92,9 @@ public final class Main {
         List<String> arguments = new ArrayList<>();
         for (String arg : args) {
             arguments.add(new String(arg.getBytes(ServerConfig.nativeCharset()), StandardCharsets.ISO_8859_1));
+        }
+        if (!arguments.isEmpty() && arguments.get(0).equals("--check-aof")) {
+            return Startup.exit(checkAof(arguments.subList(1, arguments.size()), out, err));
         }
         CommandLine commandLine = CommandLine.parse(arguments, Path.of("").toAbsolutePath());
         switch (commandLine.action()) {
@@ -173,6 +178,17 @@ public final class Main {
         return new Startup(0, config, log);
     }
 
+    /** {@code --check-aof [--fix] FILE}: checks (and repairs) one log segment; see SegmentCheck. */
+    private static int checkAof(List<String> arguments, PrintStream out, PrintStream err) {
+        boolean fix = !arguments.isEmpty() && arguments.get(0).equals("--fix");
+        List<String> files = fix ? arguments.subList(1, arguments.size()) : arguments;
+        if (files.size() != 1) {
+            err.println("Usage: nuthatch-server --check-aof [--fix] <file.segment.aof>");
+            return 1;
+        }
+        return SegmentCheck.run(Path.of(files.get(0)).toAbsolutePath(), fix, out);
+    }
+
     private static int serve(ServerConfig config, ServerLog log) {
         PidFile pidFile = PidFile.create(config, log);
         Shutdown shutdown = new Shutdown(log, pidFile);
@@ -198,6 +214,9 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         pidFile.remove();
+        if (server.exitStatus() != 0) {
+            return server.exitStatus();
+        }
         log.warning("Nuthatch is now ready to exit, bye bye...");
         return 0;
     }

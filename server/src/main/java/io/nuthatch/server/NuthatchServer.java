@@ -37,6 +37,7 @@ public final class NuthatchServer implements AutoCloseable {
     private volatile int port;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile int exitStatus;
 
     private NuthatchServer(Engine engine, ServerCron cron, NetworkServer network, int port) {
         this.engine = engine;
@@ -90,6 +91,10 @@ public final class NuthatchServer implements AutoCloseable {
         }
         NuthatchServer server = new NuthatchServer(engine, cron, network, port);
         engine.shutdownAction(server::close);
+        engine.persistence().startLoading(() -> {
+            server.exitStatus = 1;
+            engine.requestShutdown();
+        });
         config.loglevel.onChange(() -> log.level(ServerLog.Level.byName(config.loglevel.value())));
         config.port.onApply(() -> server.listenAgain("Unable to listen on this port. Check server logs."));
         config.bind.onApply(() -> server.listenAgain("Failed to bind to specified addresses."));
@@ -157,6 +162,11 @@ public final class NuthatchServer implements AutoCloseable {
         return engine.gate();
     }
 
+    /** 0, or 1 once the server stopped because the dataset could not be loaded. */
+    public int exitStatus() {
+        return exitStatus;
+    }
+
     /** Waits until the server has stopped (SHUTDOWN, or {@link #close()} from another thread). */
     public boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
         return stopped.await(timeout, unit);
@@ -164,6 +174,23 @@ public final class NuthatchServer implements AutoCloseable {
 
     public void awaitStop() throws InterruptedException {
         stopped.await();
+    }
+
+    /** Writes and fsyncs the log's last batch once no connection runs commands any more. */
+    private void closePersistence() {
+        boolean held = false;
+        try {
+            held = engine.lock().tryLock(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            engine.persistence().close();
+        } finally {
+            if (held) {
+                engine.lock().unlock();
+            }
+        }
     }
 
     /** Stops accepting connections, closes the clients and stops the server's threads. */
@@ -177,6 +204,7 @@ public final class NuthatchServer implements AutoCloseable {
             cron.close();
             engine.gate().requestStop();
             network.close();
+            closePersistence();
             engine.gate().close();
         } finally {
             stopped.countDown();

@@ -115,6 +115,10 @@ public final class CommandDispatcher {
         if (engine.authenticationRequired(client) && !command.has(CommandFlag.NO_AUTH)) {
             return Errors.NO_AUTH;
         }
+        CommandError diskError = engine.persistence().writeRejection(command);
+        if (diskError != null) {
+            return diskError;
+        }
         ExecutionGate.State state = gate.stateFor(Thread.currentThread());
         if (state != ExecutionGate.State.FREE) {
             return stateRejection(state, command);

@@ -357,6 +357,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             // Killed by another client while this batch waited for the engine.
             return false;
         }
+        durability.commandStarting();
         engine.dispatcher().execute(context, arguments);
         durability.commandRan();
         decoder.authenticationRequired(engine.authenticationRequired(session));

@@ -219,6 +219,11 @@ public final class SetValue implements StoredValue {
         return ((MemberTable) members).next(position);
     }
 
+    /** The bytes each member of an intset takes (2, 4 or 8): what Redis's intset header records. */
+    public int intsetWidth() {
+        return IntSet.width(members);
+    }
+
     /** The integer at a position of an intset. */
     public long integerAt(int position) {
         return IntSet.get(members, position);
