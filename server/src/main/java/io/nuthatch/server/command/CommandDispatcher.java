@@ -116,6 +116,9 @@ public final class CommandDispatcher {
             return Errors.NO_AUTH;
         }
         ExecutionGate.State state = gate.stateFor(Thread.currentThread());
+        if (state == ExecutionGate.State.FREE && engine.eviction().refusesForMemory(command)) {
+            return Errors.OOM;
+        }
         if (state != ExecutionGate.State.FREE) {
             return stateRejection(state, command);
         }
