@@ -205,7 +205,10 @@ public final class Eviction {
         long started = System.nanoTime();
         long freed = 0;
         int keys = 0;
+        // Each eviction is its own DEL record, never wrapped in MULTI/EXEC, as Redis writes them:
+        // in a unit of their own before a command, or in CONFIG SET's, which records nothing else.
         WritePropagation propagation = engine.propagation();
+        propagation.unwrapCurrentUnit();
         propagation.beginUnit();
         propagation.unwrapCurrentUnit();
         try {
