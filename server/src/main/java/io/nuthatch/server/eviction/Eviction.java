@@ -19,6 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * performEvictions does, and answers -OOM to the commands flagged denyoom when nothing more may
  * be evicted.
  *
+ * <p><b>The limit.</b> maxmemory, except that the data never passes the heap's ceiling
+ * ({@link MemoryBudget}), with maxmemory 0 too: a JVM that runs out of heap fails every client,
+ * where eviction (or -OOM under noeviction) fails only the writes.
+ *
  * <p><b>When.</b> Before every command while the engine is free (not while it loads, nor while long
  * work holds it: {@link #refusesForMemory}), when CONFIG SET lowers maxmemory, and in the background
  * while a pass ran out of time. A pass evicts until what it freed covers the excess, checking the
@@ -65,6 +69,9 @@ public final class Eviction {
     /** Which choices some database's policy makes, by ordinal; NONE never counts. */
     private volatile boolean[] choicesPresent;
     private volatile long maxmemory;
+    /** What the data may take: maxmemory, or the heap's ceiling when that is lower or maxmemory is 0. */
+    private volatile long limit;
+    private final long heapCeiling = MemoryBudget.heapCeiling(Runtime.getRuntime().maxMemory());
     private volatile int samples;
     private volatile int tenacity;
     private volatile int lfuLogFactor;
@@ -101,6 +108,7 @@ public final class Eviction {
 
     private void readSettings() {
         maxmemory = config.maxmemory.value();
+        limit = maxmemory == 0 ? heapCeiling : Math.min(maxmemory, heapCeiling);
         samples = config.memory.maxmemorySamples.intValue();
         tenacity = config.memory.maxmemoryEvictionTenacity.intValue();
         lfuLogFactor = config.memory.lfuLogFactor.intValue();
@@ -136,12 +144,21 @@ public final class Eviction {
             return;
         }
         long used = engine.info().usedMemoryForEviction();
+        if (maxmemory > heapCeiling) {
+            engine.log().warning("WARNING: the new maxmemory (" + maxmemory + ") is more than the JVM heap can hold:"
+                    + " keys are evicted (or writes refused) from " + heapCeiling + " bytes of data on.");
+        }
         if (maxmemory < used) {
             engine.log().warning("WARNING: the new maxmemory value set via CONFIG SET (" + maxmemory + ") is smaller"
                     + " than the current memory usage (" + used + "). This will result in key eviction and/or the"
                     + " inability to accept new write commands depending on the maxmemory-policy.");
         }
         evict();
+    }
+
+    /** What the data may take now: maxmemory, or the heap's ceiling ({@link MemoryBudget}) when lower. */
+    public long limit() {
+        return limit;
     }
 
     /** The policy of a database: its maxmemory-policy-db override, else maxmemory-policy. */
@@ -172,10 +189,6 @@ public final class Eviction {
      * memory is full with nothing left that may be evicted). Reads and deletions always run.
      */
     public boolean refusesForMemory(CommandSpec command) {
-        if (maxmemory == 0) {
-            outOfMemory = false;
-            return false;
-        }
         outOfMemory = evict() == Outcome.OUT_OF_MEMORY;
         return outOfMemory && command.has(CommandFlag.DENYOOM);
     }
@@ -186,21 +199,19 @@ public final class Eviction {
      * then, from the state at the script's start, whether the script may write.
      */
     public boolean refusesWrites() {
-        return maxmemory != 0 && outOfMemory;
+        return outOfMemory;
     }
 
     // ---------------------------------------------------------------- the eviction pass
 
     /** Evicts until used memory fits maxmemory, nothing more may go, or the pass's time is up. */
     public Outcome evict() {
-        if (maxmemory == 0) {
-            return Outcome.WITHIN_LIMIT;
-        }
         long used = engine.info().usedMemoryForEviction();
-        if (used <= maxmemory) {
+        long bound = limit;
+        if (used <= bound) {
             return Outcome.WITHIN_LIMIT;
         }
-        long toFree = used - maxmemory;
+        long toFree = used - bound;
         long limitNanos = timeLimitNanos();
         long started = System.nanoTime();
         long freed = 0;

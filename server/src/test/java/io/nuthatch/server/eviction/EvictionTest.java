@@ -185,7 +185,8 @@ class EvictionTest {
             assertEquals("OOM command not allowed when used memory > 'maxmemory'.",
                     assertInstanceOf(RespValue.Error.class, refused, policy).message(), policy);
             assertEquals(0, countExisting(expiring), policy + ": refused once no key with an expiry is left");
-            assertTrue(infoField("memory", "used_memory") > limit, policy + ": refused only when over the limit");
+            // Within what the clients' buffers may have changed since the cron measured them for eviction.
+            assertTrue(infoField("memory", "used_memory") > limit - 16 * 1024, policy + ": refused only at the limit");
             assertEquals(VALUE, call("GET", "persistent0"), "reads still work");
             assertEquals(1L, call("DEL", "persistent0"), "deletions still work");
         }
