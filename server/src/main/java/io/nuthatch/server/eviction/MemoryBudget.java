@@ -32,9 +32,17 @@ public final class MemoryBudget {
      * The JVM's own memory that does not grow with the heap: classes, compiled code, threads,
      * Netty's buffers for some tens of connections, malloc arenas.
      */
-    static final long FIXED_NON_HEAP = 64L << 20;
+    static final long FIXED_NON_HEAP = 96L << 20;
 
     private MemoryBudget() {
+    }
+
+    /**
+     * The heap bin/nuthatch-server gives a container of {@code limit} bytes when maxmemory does not
+     * ask for less: (limit - 96 MiB) * 8 / 9, in whole MiB, as the launcher's shell arithmetic does.
+     */
+    public static long heapForContainer(long limit) {
+        return ((limit >> 20) - (FIXED_NON_HEAP >> 20)) * 8 / 9 << 20;
     }
 
     /** The most the data may take in a heap of {@code maxHeap} bytes. */
@@ -44,9 +52,12 @@ public final class MemoryBudget {
 
     /**
      * The JVM's memory outside a heap of {@code maxHeap} bytes: the fixed part, and G1's structures
-     * (remembered sets, mark bitmaps, card table), which grow with the heap: an eighth covers what
-     * NMT showed (45 MB for heaps of 160 and 384 MB filled with 100 KB values). bin/nuthatch-server
-     * solves heap + nonHeapBytes(heap) = limit for the heap: (limit - 64 MiB) * 8 / 9.
+     * (remembered sets, mark bitmaps, card table), which grow with the heap. Measured with NMT and
+     * VmHWM (G1, 100 KB values written past maxmemory): G1's structures took 44 MB for heaps of 156
+     * and 384 MB; -Xmx160m peaked at 242 MB resident, -Xmx384m with 300 MB of data at 459 MB, and
+     * -Xmx156m through ContainerMemoryTest's eight fills at 278 MB: 114 MB above the heap, which
+     * 96 MiB plus an eighth of the heap covers. bin/nuthatch-server solves heap + nonHeapBytes(heap)
+     * = limit for the heap ({@link #heapForContainer}).
      */
     public static long nonHeapBytes(long maxHeap) {
         return FIXED_NON_HEAP + maxHeap / 8;

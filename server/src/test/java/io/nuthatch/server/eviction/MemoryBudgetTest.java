@@ -35,7 +35,7 @@ class MemoryBudgetTest {
 
     @Test
     void aContainerWithoutMaxmemorySaysWhatToSet() {
-        long heap = 398 * MIB;
+        long heap = MemoryBudget.heapForContainer(512 * MIB);
         List<String> warnings = MemoryBudget.startupWarnings(0, heap, 512 * MIB);
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("Set maxmemory to at most " + MemoryBudget.heapCeiling(heap)), warnings.get(0));
