@@ -194,6 +194,11 @@ public final class InfoReport implements MetricsSource {
         return memory.usedMemory();
     }
 
+    /** The memory account as MEMORY STATS and MEMORY DOCTOR read it. Under the lock. */
+    public MemoryFigures memoryFigures() {
+        return memory.figures();
+    }
+
     /** used_memory as eviction compares it with maxmemory, before every command (see {@link MemoryInfo}). */
     public long usedMemoryForEviction() {
         return memory.usedMemoryForEviction();

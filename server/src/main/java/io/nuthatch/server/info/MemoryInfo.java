@@ -96,6 +96,17 @@ final class MemoryInfo {
         return used;
     }
 
+    /** The account as one set of figures (MEMORY STATS, MEMORY DOCTOR); also raises the peak. */
+    MemoryFigures figures() {
+        Figures figures = measure();
+        long used = figures.used();
+        peak = Math.max(peak, used);
+        long rss = ProcessMetrics.residentBytes();
+        long[] heap = ProcessMetrics.heap();
+        return new MemoryFigures(used, peak, STARTUP_BYTES, figures.clients(), figures.dataset(), rss, heap[0],
+                Math.min(heap[2], rss), Math.min(heap[2] + ProcessMetrics.nonHeapCommitted(), rss), heap[1]);
+    }
+
     void write(InfoFields out) {
         Figures figures = measure();
         long used = figures.used();

@@ -89,6 +89,16 @@ public final class Database {
         return table.bucketBytes() + MemoryLayout.referenceArray(expiring.capacity());
     }
 
+    /** Memory of the key table's bucket arrays (MEMORY STATS's overhead.hashtable.main). */
+    public long tableMemory() {
+        return table.bucketBytes();
+    }
+
+    /** Memory of the expiry index (MEMORY STATS's overhead.hashtable.expires). */
+    public long expiryIndexMemory() {
+        return MemoryLayout.referenceArray(expiring.capacity());
+    }
+
     /** Bucket slots of the array a resize in progress is draining, 0 when none. */
     public int drainingTableSlots() {
         return table.drainingCapacity();

@@ -240,6 +240,9 @@ class EvictionTest {
         call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
         call("CONFIG", "SET", "maxmemory-policy-db", "2 noeviction 3 volatile-ttl");
         assertEquals("allkeys-lru", infoText("memory", "maxmemory_policy"));
+        assertEquals("noeviction", infoText("keyspace", "maxmemory_policy_db2"));
+        assertEquals("volatile-ttl", infoText("keyspace", "maxmemory_policy_db3"));
+        assertTrue(!((String) call("INFO", "keyspace")).contains("maxmemory_policy_db0"), "db0 follows maxmemory-policy");
         call("SELECT", "2");
         assertEquals("noeviction", infoText("memory", "maxmemory_policy"));
         call("SELECT", "3");
