@@ -7,6 +7,7 @@ import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandDispatcher;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.eviction.Eviction;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.InfoReport;
 import io.nuthatch.server.info.ServerStats;
@@ -56,6 +57,7 @@ public final class Engine implements KeyspaceHooks {
     private final InfoReport info;
     private final BlockingKeys blocking;
     private final Persistence persistence;
+    private final Eviction eviction;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -64,8 +66,6 @@ public final class Engine implements KeyspaceHooks {
     private byte[] lastModifiedKey;
     private long lastSaveMillis = startedMillis;
     private volatile boolean activeExpiryEnabled = true;
-    /** Whether maxmemory-policy is an LFU one: access clocks then hold frequencies (AccessFrequency). */
-    private volatile boolean lfuPolicy;
     private volatile Runnable shutdownAction = () -> { };
 
     public Engine(ServerConfig config, CommandTable commands, ServerLog log) {
@@ -84,8 +84,7 @@ public final class Engine implements KeyspaceHooks {
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
         config.clientQueryBufferLimit.onChange(
                 () -> protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value()));
-        lfuPolicy = config.maxmemoryPolicy.value().endsWith("-lfu");
-        config.maxmemoryPolicy.onChange(() -> lfuPolicy = config.maxmemoryPolicy.value().endsWith("-lfu"));
+        this.eviction = new Eviction(this);
     }
 
     public ServerConfig config() {
@@ -132,6 +131,11 @@ public final class Engine implements KeyspaceHooks {
     /** The append-only log, the load at startup, and what INFO persistence reports of them. */
     public Persistence persistence() {
         return persistence;
+    }
+
+    /** maxmemory: eviction, and the out-of-memory answer of denyoom commands. */
+    public Eviction eviction() {
+        return eviction;
     }
 
     /** The INFO report; what the exporter reads. */
@@ -256,29 +260,30 @@ public final class Engine implements KeyspaceHooks {
     }
 
     @Override
-    public void accessed(KeyEntry entry) {
+    public void accessed(Database database, KeyEntry entry) {
         if (currentClient != null && currentClient.noTouch()) {
             return;
         }
-        touch(entry);
+        touch(database, entry);
     }
 
     /** Marks an entry as accessed whatever the client's NO-TOUCH mode: TOUCH exists to do that. */
-    public void touch(KeyEntry entry) {
-        if (lfuPolicy) {
-            int minutes = AccessFrequency.minutes(System.currentTimeMillis());
-            entry.accessClock(AccessFrequency.accessed(entry.accessClock(), minutes, random));
+    public void touch(Database database, KeyEntry entry) {
+        if (database.usesFrequencyClock()) {
+            int minutes = AccessFrequency.minutes(commandTime);
+            entry.accessClock(AccessFrequency.accessed(entry.accessClock(), minutes, eviction.lfuLogFactor(),
+                    eviction.lfuDecayMinutes(), random));
         } else {
             entry.accessClock(lruClock());
         }
     }
 
     @Override
-    public void stored(KeyEntry entry, boolean added) {
-        if (!lfuPolicy) {
+    public void stored(Database database, KeyEntry entry, boolean added) {
+        if (!database.usesFrequencyClock()) {
             entry.accessClock(lruClock());
         } else if (added) {
-            entry.accessClock(AccessFrequency.initial(AccessFrequency.minutes(System.currentTimeMillis())));
+            entry.accessClock(AccessFrequency.initial(AccessFrequency.minutes(commandTime)));
         }
     }
 

@@ -7,6 +7,7 @@ import io.nuthatch.server.config.ConfigDirective;
 import io.nuthatch.server.config.ConfigFileError;
 import io.nuthatch.server.config.ConfigLoader;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.eviction.MemoryBudget;
 import io.nuthatch.server.config.SystemErrors;
 import io.nuthatch.server.log.ServerLog;
 import sun.misc.Signal;
@@ -222,9 +223,9 @@ public final class Main {
     }
 
     /**
-     * Warns about a maxmemory that cannot be what was meant: below 1MB (as Redis warns), or none
-     * at all in a container with a memory limit, where the dataset would grow until the kernel
-     * kills the process instead of evicting keys.
+     * Warns about a maxmemory that cannot be what was meant: below 1MB (as Redis warns), more than
+     * the heap holds, none at all in a container with a memory limit, or a heap too large for the
+     * container (see {@link MemoryBudget}).
      */
     private static void checkMemory(ServerConfig config, ServerLog log) {
         long maxmemory = config.maxmemory.value();
@@ -232,37 +233,15 @@ public final class Main {
             log.warning("WARNING: You specified a maxmemory value that is less than 1MB (current value is "
                     + maxmemory + " bytes). Are you sure this is what you really want?");
         }
-        long limit = containerMemoryLimit();
-        if (maxmemory == 0 && limit > 0) {
-            long heap = Runtime.getRuntime().maxMemory();
-            log.warning("WARNING: maxmemory is 0 (no limit) but the container has a memory limit of " + limit
-                    + " bytes. The JVM heap (at most " + heap + " bytes here) plus maxmemory must fit in that limit,"
-                    + " or the kernel will kill the server when the dataset grows: set maxmemory (and"
-                    + " maxmemory-policy) so that the heap plus maxmemory stay below the limit.");
+        for (String warning : MemoryBudget.startupWarnings(maxmemory, Runtime.getRuntime().maxMemory(),
+                MemoryBudget.containerLimit())) {
+            log.warning(warning);
         }
-    }
-
-    private static long containerMemoryLimit() {
-        return containerMemoryLimit(Path.of("/sys/fs/cgroup/memory.max"),
-                Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
     }
 
     /** The memory limit of the process's cgroup (v2, else v1), or -1 when there is none. */
     static long containerMemoryLimit(Path version2, Path version1) {
-        for (Path file : List.of(version2, version1)) {
-            try {
-                String text = Files.readString(file).trim();
-                if (text.equals("max")) {
-                    return -1;
-                }
-                long limit = Long.parseLong(text);
-                // cgroup v1 reports "no limit" as a number near 2^63, rounded to pages.
-                return limit >= Long.MAX_VALUE / 2 ? -1 : limit;
-            } catch (IOException | RuntimeException unreadable) {
-                // not this cgroup version, or not in a cgroup
-            }
-        }
-        return -1;
+        return MemoryBudget.containerLimit(version2, version1);
     }
 
     /**

@@ -115,11 +115,15 @@ public final class CommandDispatcher {
         if (engine.authenticationRequired(client) && !command.has(CommandFlag.NO_AUTH)) {
             return Errors.NO_AUTH;
         }
+        // Redis's order: out of memory, then disk errors, then loading and busy.
+        ExecutionGate.State state = gate.stateFor(Thread.currentThread());
+        if (state == ExecutionGate.State.FREE && engine.eviction().refusesForMemory(command)) {
+            return Errors.OOM;
+        }
         CommandError diskError = engine.persistence().writeRejection(command);
         if (diskError != null) {
             return diskError;
         }
-        ExecutionGate.State state = gate.stateFor(Thread.currentThread());
         if (state != ExecutionGate.State.FREE) {
             return stateRejection(state, command);
         }

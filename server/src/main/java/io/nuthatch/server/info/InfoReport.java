@@ -173,8 +173,8 @@ public final class InfoReport implements MetricsSource {
 
     /**
      * The periodic part, run by the server's cron under the engine lock: samples the instantaneous
-     * rates every 100 ms (at hz 10, every run; Redis's run_with_period(100)) and follows the peak
-     * of used_memory once a second.
+     * rates every 100 ms (at hz 10, every run; Redis's run_with_period(100)), and follows the peak
+     * of used_memory and the clients' memory eviction counts every run.
      */
     public void cronTick() {
         engine.stats().commandThread(Thread.currentThread());
@@ -184,15 +184,24 @@ public final class InfoReport implements MetricsSource {
                 || cronLoops % (InstantaneousMetrics.PERIOD_MILLIS / periodMillis) == 0) {
             stats.sample();
         }
-        if (cronLoops % hz == 0) {
-            memory.usedMemory();
-        }
+        // Every run: this also refreshes the clients' part eviction reads.
+        memory.usedMemory();
         cronLoops++;
     }
 
     /** used_memory: the estimate maxmemory is meant to bound (see {@link MemoryInfo}). Under the lock. */
     public long usedMemory() {
         return memory.usedMemory();
+    }
+
+    /** The memory account as MEMORY STATS and MEMORY DOCTOR read it. Under the lock. */
+    public MemoryFigures memoryFigures() {
+        return memory.figures();
+    }
+
+    /** used_memory as eviction compares it with maxmemory, before every command (see {@link MemoryInfo}). */
+    public long usedMemoryForEviction() {
+        return memory.usedMemoryForEviction();
     }
 
     /** The port the server listens on, when it differs from the port directive (a free port). */

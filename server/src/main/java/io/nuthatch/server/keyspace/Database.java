@@ -51,6 +51,8 @@ public final class Database {
     /** The entry {@link #writableString} opened and {@link #changed} has not closed, and its memory then. */
     private KeyEntry openEntry;
     private long openEntryMemory;
+    /** Whether access clocks here hold LFU frequencies (the database's eviction policy is an LFU one). */
+    private boolean frequencyClock;
 
     Database(int index, Keyspace keyspace, KeyspaceHooks hooks) {
         this.index = index;
@@ -87,6 +89,16 @@ public final class Database {
         return table.bucketBytes() + MemoryLayout.referenceArray(expiring.capacity());
     }
 
+    /** Memory of the key table's bucket arrays (MEMORY STATS's overhead.hashtable.main). */
+    public long tableMemory() {
+        return table.bucketBytes();
+    }
+
+    /** Memory of the expiry index (MEMORY STATS's overhead.hashtable.expires). */
+    public long expiryIndexMemory() {
+        return MemoryLayout.referenceArray(expiring.capacity());
+    }
+
     /** Bucket slots of the array a resize in progress is draining, 0 when none. */
     public int drainingTableSlots() {
         return table.drainingCapacity();
@@ -94,6 +106,20 @@ public final class Database {
 
     KeyTable table() {
         return table;
+    }
+
+    /**
+     * Whether the access clocks of this database's keys hold LFU frequencies ({@link AccessFrequency})
+     * rather than LRU seconds: set from the database's eviction policy. Clocks written under the
+     * other kind are read as this kind until the keys are next used, as in Redis after a policy
+     * change.
+     */
+    public boolean usesFrequencyClock() {
+        return frequencyClock;
+    }
+
+    public void useFrequencyClock(boolean frequency) {
+        this.frequencyClock = frequency;
     }
 
     // ---------------------------------------------------------------- lookups
@@ -130,7 +156,7 @@ public final class Database {
         }
         if (entry != null) {
             if ((flags & NO_TOUCH) == 0) {
-                hooks.accessed(entry);
+                hooks.accessed(this, entry);
             }
             if ((flags & (NO_STATS | FOR_WRITE)) == 0) {
                 hooks.lookedUp(true);
@@ -204,7 +230,7 @@ public final class Database {
         byte[] data = EntryData.forString(entry, length);
         System.arraycopy(value, offset, data, data.length - length, length);
         KeyEntry live = rebuild(entry, data, null, formBits, expiry == KEEP_EXPIRY ? entry.expiresAt() : expiry);
-        hooks.stored(live, false);
+        hooks.stored(this, live, false);
         afterChange(live);
         return live;
     }
@@ -228,7 +254,7 @@ public final class Database {
         data = EntryData.forString(entry, length);
         NumericStrings.writeDecimal(number, data, data.length - length);
         KeyEntry live = rebuild(entry, data, null, KeyEntry.WHOLE, entry.expiresAt());
-        hooks.stored(live, false);
+        hooks.stored(this, live, false);
         afterChange(live);
         return live;
     }
@@ -269,7 +295,7 @@ public final class Database {
         beforeChange(entry);
         byte[] data = entry.value() == null ? EntryData.keyOnly(entry.data) : entry.data;
         KeyEntry live = rebuild(entry, data, value, KeyEntry.WHOLE, expiry == KEEP_EXPIRY ? entry.expiresAt() : expiry);
-        hooks.stored(live, false);
+        hooks.stored(this, live, false);
         afterChange(live);
         return live;
     }
@@ -403,6 +429,26 @@ public final class Database {
     }
 
     /**
+     * Deletes a key to free memory (eviction). Unlike {@link #delete}, nothing hears of it as a
+     * command's change (no dirty count): the eviction that calls it tells the rest of the server.
+     *
+     * @return the memory the key took, which leaves the total
+     */
+    public long evict(KeyEntry entry) {
+        long bytes = entry.memoryUsage();
+        remove(entry);
+        return bytes;
+    }
+
+    /**
+     * The entry now stored under the key of {@code earlier}, an entry seen before (it may have been
+     * replaced or deleted since); null when the key is absent. No side effect at all.
+     */
+    public KeyEntry current(KeyEntry earlier) {
+        return table.find(earlier.data, earlier.keyOffset(), earlier.keyLength(), KeyTable.hashOf(earlier));
+    }
+
+    /**
      * Gives a key's value, expiry and access clock to another name in this database (RENAME), and
      * deletes the old name. The new name, argument {@code keyIndex}, must be absent.
      *
@@ -523,7 +569,7 @@ public final class Database {
             entry = new ValueEntry(data, value, meta);
         }
         table.insert(entry, hash);
-        hooks.stored(entry, true);
+        hooks.stored(this, entry, true);
         usedMemory += entry.memoryUsage();
         hooks.keyModified(this, entry);
         if (value != null) {

@@ -137,7 +137,7 @@ public final class KeyCommands {
         for (int i = 1; i < arguments.count(); i++) {
             KeyEntry entry = database.lookup(arguments, i, Database.NO_TOUCH);
             if (entry != null) {
-                c.engine().touch(entry);
+                c.engine().touch(database, entry);
                 touched++;
             }
         }
