@@ -17,6 +17,7 @@ import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.transaction.WatchedKeys;
 import io.nuthatch.server.type.ValueType;
 
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,7 @@ public final class Engine implements KeyspaceHooks {
     private final long startedNanos = System.nanoTime();
     private final InfoReport info;
     private final BlockingKeys blocking;
+    private final WatchedKeys watchedKeys;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -73,6 +75,7 @@ public final class Engine implements KeyspaceHooks {
         this.keyspace = new Keyspace(config.databases.intValue(), this);
         this.gate = new ExecutionGate(config.monitoring.busyReplyThreshold::value);
         this.blocking = new BlockingKeys(this);
+        this.watchedKeys = new WatchedKeys(keyspace);
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
@@ -123,6 +126,11 @@ public final class Engine implements KeyspaceHooks {
     /** The keys clients are blocked on, and those ready to serve them. */
     public BlockingKeys blocking() {
         return blocking;
+    }
+
+    /** The keys clients WATCH, touched by every change this engine hears of. */
+    public WatchedKeys watchedKeys() {
+        return watchedKeys;
     }
 
     /** The INFO report; what the exporter reads. */
@@ -274,6 +282,7 @@ public final class Engine implements KeyspaceHooks {
     @Override
     public void keyExpired(Database database, KeyEntry entry) {
         stats.expiredKeys++;
+        watchedKeys.keyExpired(database, entry);
         if (propagation.isActive()) {
             byte[] verb = config.lazyfreeLazyExpire.value() ? UNLINK : DEL;
             propagation.propagateDeletion(database.index(), verb, entry.keyArray(), entry.keyOffset(), entry.keyLength());
@@ -289,6 +298,7 @@ public final class Engine implements KeyspaceHooks {
             lastModifiedKey = key;
             dirty++;
         }
+        watchedKeys.keyModified(database, entry);
     }
 
     @Override
@@ -304,11 +314,13 @@ public final class Engine implements KeyspaceHooks {
     @Override
     public void flushing(Database database) {
         blocking.flushing(database);
+        watchedKeys.flushing(database);
     }
 
     @Override
     public void swapped(Database first, Database second) {
         blocking.swapped(first, second);
+        watchedKeys.swapped(first, second);
     }
 
     @Override
