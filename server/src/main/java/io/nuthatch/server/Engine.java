@@ -19,6 +19,7 @@ import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.persistence.Persistence;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.transaction.WatchedKeys;
 import io.nuthatch.server.type.ValueType;
 
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,7 @@ public final class Engine implements KeyspaceHooks {
     private final BlockingKeys blocking;
     private final Persistence persistence;
     private final Eviction eviction;
+    private final WatchedKeys watchedKeys;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -75,6 +77,7 @@ public final class Engine implements KeyspaceHooks {
         this.keyspace = new Keyspace(config.databases.intValue(), this);
         this.gate = new ExecutionGate(config.monitoring.busyReplyThreshold::value);
         this.blocking = new BlockingKeys(this);
+        this.watchedKeys = new WatchedKeys(keyspace);
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
         this.persistence = new Persistence(this);
@@ -85,6 +88,8 @@ public final class Engine implements KeyspaceHooks {
         config.clientQueryBufferLimit.onChange(
                 () -> protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value()));
         this.eviction = new Eviction(this);
+        // An evicted key breaks its watchers' transactions, as Redis's eviction signals the key.
+        eviction.addListener(watchedKeys::keyModified);
     }
 
     public ServerConfig config() {
@@ -136,6 +141,11 @@ public final class Engine implements KeyspaceHooks {
     /** maxmemory: eviction, and the out-of-memory answer of denyoom commands. */
     public Eviction eviction() {
         return eviction;
+    }
+
+    /** The keys clients WATCH, touched by every change this engine hears of. */
+    public WatchedKeys watchedKeys() {
+        return watchedKeys;
     }
 
     /** The INFO report; what the exporter reads. */
@@ -216,6 +226,14 @@ public final class Engine implements KeyspaceHooks {
         client.lastInteractionMillis(commandTime);
     }
 
+    /**
+     * A command run inside another (by EXEC) starts: its changes count apart from the previous
+     * command's, even on the same key (SET k then DEL k are two changes, both propagated).
+     */
+    public void beginInnerCommand() {
+        lastModifiedKey = null;
+    }
+
     public void endCommand() {
         currentClient = null;
     }
@@ -290,6 +308,7 @@ public final class Engine implements KeyspaceHooks {
     @Override
     public void keyExpired(Database database, KeyEntry entry) {
         stats.expiredKeys++;
+        watchedKeys.keyExpired(database, entry);
         if (propagation.isActive()) {
             byte[] verb = config.lazyfreeLazyExpire.value() ? UNLINK : DEL;
             propagation.propagateDeletion(database.index(), verb, entry.keyArray(), entry.keyOffset(), entry.keyLength());
@@ -305,6 +324,7 @@ public final class Engine implements KeyspaceHooks {
             lastModifiedKey = key;
             dirty++;
         }
+        watchedKeys.keyModified(database, entry);
     }
 
     @Override
@@ -320,11 +340,13 @@ public final class Engine implements KeyspaceHooks {
     @Override
     public void flushing(Database database) {
         blocking.flushing(database);
+        watchedKeys.flushing(database);
     }
 
     @Override
     public void swapped(Database first, Database second) {
         blocking.swapped(first, second);
+        watchedKeys.swapped(first, second);
     }
 
     @Override

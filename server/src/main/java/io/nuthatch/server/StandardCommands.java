@@ -32,6 +32,7 @@ import io.nuthatch.server.command.string.BitmapCommands;
 import io.nuthatch.server.command.string.CounterCommands;
 import io.nuthatch.server.command.string.StringCommands;
 import io.nuthatch.server.command.string.StringRangeCommands;
+import io.nuthatch.server.command.transaction.TransactionCommands;
 import io.nuthatch.server.command.zset.SortedSetCommands;
 
 /** The command families a server runs, assembled into one table. */
@@ -72,6 +73,7 @@ public final class StandardCommands {
                 ClaimCommands::register,
                 StreamInfoCommands::register,
                 HyperLogLogCommands::register,
-                MemoryCommands::register);
+                MemoryCommands::register,
+                TransactionCommands::register);
     }
 }

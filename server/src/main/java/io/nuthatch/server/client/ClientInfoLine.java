@@ -3,11 +3,12 @@ package io.nuthatch.server.client;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandSpec;
+import io.nuthatch.server.transaction.Transaction;
 
 /**
  * One line of CLIENT LIST and CLIENT INFO: Redis 7.0's fields in its order, then the lib-name and
  * lib-ver of Redis 7.2. Every figure comes from the connection; the ones for features this server
- * does not have yet (pub/sub, MULTI, tracking) are what Redis shows for a client that uses none.
+ * does not have yet (pub/sub, tracking) are what Redis shows for a client that uses none.
  */
 public final class ClientInfoLine {
     private ClientInfoLine() {
@@ -28,7 +29,7 @@ public final class ClientInfoLine {
                 .append(" idle=").append(Math.max(0, now - client.lastInteractionMillis()) / 1000)
                 .append(" flags=").append(flags(client))
                 .append(" db=").append(client.database())
-                .append(" sub=0 psub=0 ssub=0 multi=-1")
+                .append(" sub=0 psub=0 ssub=0 multi=").append(queuedCount(client))
                 .append(" qbuf=").append(transport.queryBufferBytes())
                 .append(" qbuf-free=").append(transport.queryBufferFree())
                 .append(" argv-mem=").append(argvBytes)
@@ -51,8 +52,15 @@ public final class ClientInfoLine {
     /** Redis's flag letters, in its order; N when none applies. */
     private static String flags(ClientSession client) {
         StringBuilder flags = new StringBuilder(4);
+        Transaction transaction = client.transaction();
+        if (transaction != null && transaction.isOpen()) {
+            flags.append('x');
+        }
         if (client.isBlocked()) {
             flags.append('b');
+        }
+        if (transaction != null && transaction.isWatchedKeyTouched()) {
+            flags.append('d');
         }
         if (client.isClosing()) {
             flags.append('c');
@@ -64,6 +72,12 @@ public final class ClientInfoLine {
             flags.append('T');
         }
         return flags.isEmpty() ? "N" : flags.toString();
+    }
+
+    /** The commands queued since MULTI, or -1 outside MULTI. */
+    private static int queuedCount(ClientSession client) {
+        Transaction transaction = client.transaction();
+        return transaction != null && transaction.isOpen() ? transaction.queuedCount() : -1;
     }
 
     private static long argumentBytes(RequestArguments arguments) {

@@ -2,6 +2,7 @@ package io.nuthatch.server.client;
 
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.server.command.CommandSpec;
+import io.nuthatch.server.transaction.Transaction;
 
 import java.util.concurrent.Future;
 
@@ -101,6 +102,7 @@ public final class ClientSession {
     private long lastInteractionMillis;
     private CommandSpec lastCommand;
     private BlockedClient blocked;
+    private Transaction transaction;
 
     public ClientSession(long id, Transport transport, long nowMillis) {
         this.id = id;
@@ -240,6 +242,18 @@ public final class ClientSession {
         if (blocked != null) {
             blocked.abandon();
         }
+        if (transaction != null) {
+            transaction.discard();
+        }
+    }
+
+    /** The client's MULTI and WATCH state, or null if it never sent either. */
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    public void transaction(Transaction transaction) {
+        this.transaction = transaction;
     }
 
     public void blocked(BlockedClient blocked) {

@@ -5,6 +5,7 @@ import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.command.transaction.TransactionCommands;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.ServerStats;
 import io.nuthatch.server.propagation.WritePropagation;
@@ -62,13 +63,16 @@ public final class CommandDispatcher {
         try {
             CommandSpec command = engine.commands().lookup(arguments);
             if (command == null) {
+                TransactionCommands.rejectedUnknown(client);
                 rejectUnknown(client, arguments);
             } else {
                 client.lastCommand(command);
                 CommandError rejection = check(client, command, arguments);
                 if (rejection != null) {
                     command.stats().rejected();
-                    reply.error(rejection.reply());
+                    reply.error(TransactionCommands.rejected(client, command, rejection).reply());
+                } else if (TransactionCommands.queueIfOpen(context, command, arguments)) {
+                    // Queued for EXEC, which runs it.
                 } else {
                     call(context, command, arguments, replyMark);
                     if (!propagation.inUnit()) {
@@ -125,9 +129,12 @@ public final class CommandDispatcher {
             return diskError;
         }
         if (state != ExecutionGate.State.FREE) {
-            return stateRejection(state, command);
+            CommandError rejection = stateRejection(state, command);
+            if (rejection != null) {
+                return rejection;
+            }
         }
-        return null;
+        return TransactionCommands.refusedInside(client, command);
     }
 
     /** Redis's processCommand: -LOADING unless loading-ok while loading, -BUSY unless allow-busy while busy. */
@@ -177,6 +184,19 @@ public final class CommandDispatcher {
             propagation.discardRewritten();
             propagation.endUnit();
         }
+    }
+
+    /**
+     * Runs a command inside the unit of the command running now (EXEC runs its queue so): its reply
+     * goes where the client's replies go, its writes join the outer unit, and the context is the
+     * outer command's again afterwards.
+     */
+    public void runInUnit(CommandContext context, CommandSpec command, RequestArguments arguments) {
+        CommandSpec outer = context.command();
+        RequestArguments outerArguments = context.arguments();
+        engine.beginInnerCommand();
+        call(context, command, arguments, context.reply().buffer().writerIndex());
+        context.begin(outer, outerArguments);
     }
 
     /**

@@ -189,6 +189,27 @@ class ExecutionUnitDifferentialTest {
                 "PFDEBUG TODENSE m", "PFDEBUG GETREG h", "PFDEBUG GETREG h", "PFADD n");
     }
 
+    @Test
+    void aTransactionIsOneUnitAndEXECItselfIsNotPropagated() throws Exception {
+        assertSameUnits(true, "MULTI", "SET a 1", "GET a", "INCR n", "SET e v EX 100", "EXEC",
+                "MULTI", "SET b 2", "GET b", "EXEC",
+                "MULTI", "GET a", "EXEC",
+                "MULTI", "SELECT 3", "SET c 1", "SELECT 0", "SET c 2", "INCR a", "EXEC",
+                "MULTI", "INCR b", "LPUSH a x", "APPEND b x", "EXEC",
+                "MULTI", "SET once 1", "DEL once", "SET once 2", "EXPIRE once 100", "EXEC");
+    }
+
+    @Test
+    void aTransactionThatFailsPropagatesNothing() throws Exception {
+        assertSameUnits(true, "SET w 1", "WATCH w", "SET w 2", "MULTI", "SET x 1", "EXEC",
+                "MULTI", "SET y 1", "INCR y z", "EXEC", "MULTI", "SET z 1", "DISCARD", "SET done 1");
+    }
+
+    @Test
+    void aTransactionWhoseLookupsDeleteExpiredKeysPropagatesTheDeletionsInItsUnit() throws Exception {
+        assertSameUnits(true, "SET gone v PX 20", "sleep 60", "MULTI", "GET gone", "SET k v", "EXEC");
+    }
+
     // ---------------------------------------------------------------- redis-server's log, read back
 
     /** The units of redis-server's incremental log so far. */

@@ -8,6 +8,7 @@ import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.Errors;
+import io.nuthatch.server.command.transaction.TransactionCommands;
 
 import java.nio.charset.StandardCharsets;
 
@@ -74,6 +75,7 @@ public final class ConnectionCommands {
      */
     static void reset(CommandContext c) {
         ClientSession client = c.client();
+        TransactionCommands.reset(client);
         client.database(0);
         c.reply().protocol(2);
         client.deauthenticate();
