@@ -17,6 +17,7 @@ import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.pubsub.PubSub;
 import io.nuthatch.server.type.ValueType;
 
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,7 @@ public final class Engine implements KeyspaceHooks {
     private final long startedNanos = System.nanoTime();
     private final InfoReport info;
     private final BlockingKeys blocking;
+    private final PubSub pubsub = new PubSub(this);
 
     private long commandTime;
     private ClientSession currentClient;
@@ -123,6 +125,11 @@ public final class Engine implements KeyspaceHooks {
     /** The keys clients are blocked on, and those ready to serve them. */
     public BlockingKeys blocking() {
         return blocking;
+    }
+
+    /** Subscriptions, and the delivery of messages to clients other than the one running a command. */
+    public PubSub pubsub() {
+        return pubsub;
     }
 
     /** The INFO report; what the exporter reads. */

@@ -12,6 +12,7 @@ import io.nuthatch.server.command.key.ScanCommands;
 import io.nuthatch.server.command.list.BlockingListCommands;
 import io.nuthatch.server.command.list.ListCommands;
 import io.nuthatch.server.command.list.ListMoveCommands;
+import io.nuthatch.server.command.pubsub.PubSubCommands;
 import io.nuthatch.server.command.server.ClientCommands;
 import io.nuthatch.server.command.server.ConfigCommands;
 import io.nuthatch.server.command.server.ConnectionCommands;
@@ -72,6 +73,7 @@ public final class StandardCommands {
                 ClaimCommands::register,
                 StreamInfoCommands::register,
                 HyperLogLogCommands::register,
-                MemoryCommands::register);
+                MemoryCommands::register,
+                PubSubCommands::register);
     }
 }

@@ -5,6 +5,7 @@ import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.command.pubsub.PubSubCommands;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.ServerStats;
 import io.nuthatch.server.propagation.WritePropagation;
@@ -114,6 +115,10 @@ public final class CommandDispatcher {
         }
         if (engine.authenticationRequired(client) && !command.has(CommandFlag.NO_AUTH)) {
             return Errors.NO_AUTH;
+        }
+        if (client.subscriptions() != null && client.protocol() == 2
+                && !PubSubCommands.allowedInSubscriberMode(command)) {
+            return PubSubCommands.notAllowedInSubscriberMode(command);
         }
         ExecutionGate.State state = gate.stateFor(Thread.currentThread());
         if (state != ExecutionGate.State.FREE) {
