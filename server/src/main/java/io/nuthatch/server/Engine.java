@@ -17,6 +17,7 @@ import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.pubsub.PubSub;
 import io.nuthatch.server.type.ValueType;
 
@@ -39,6 +40,7 @@ public final class Engine implements KeyspaceHooks {
 
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXPIRED_EVENT = KeyspaceEvents.name("expired");
 
     private final ServerConfig config;
     private final ServerLog log;
@@ -56,6 +58,7 @@ public final class Engine implements KeyspaceHooks {
     private final InfoReport info;
     private final BlockingKeys blocking;
     private final PubSub pubsub = new PubSub(this);
+    private final KeyspaceEvents keyspaceEvents;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -77,6 +80,7 @@ public final class Engine implements KeyspaceHooks {
         this.blocking = new BlockingKeys(this);
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
+        this.keyspaceEvents = new KeyspaceEvents(pubsub, config.monitoring.notifyKeyspaceEvents);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
         protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value());
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
@@ -130,6 +134,11 @@ public final class Engine implements KeyspaceHooks {
     /** Subscriptions, and the delivery of messages to clients other than the one running a command. */
     public PubSub pubsub() {
         return pubsub;
+    }
+
+    /** Keyspace notifications: where commands, expiry and eviction report what happened to keys. */
+    public KeyspaceEvents keyspaceEvents() {
+        return keyspaceEvents;
     }
 
     /** The INFO report; what the exporter reads. */
@@ -281,6 +290,8 @@ public final class Engine implements KeyspaceHooks {
     @Override
     public void keyExpired(Database database, KeyEntry entry) {
         stats.expiredKeys++;
+        keyspaceEvents.notify(KeyspaceEvents.EXPIRED, EXPIRED_EVENT, database.index(),
+                entry.keyArray(), entry.keyOffset(), entry.keyLength());
         if (propagation.isActive()) {
             byte[] verb = config.lazyfreeLazyExpire.value() ? UNLINK : DEL;
             propagation.propagateDeletion(database.index(), verb, entry.keyArray(), entry.keyOffset(), entry.keyLength());
