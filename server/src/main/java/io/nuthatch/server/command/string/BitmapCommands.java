@@ -73,9 +73,8 @@ public final class BitmapCommands {
         boolean old = Bitmaps.set(entry.stringArray(), entry.stringOffset(), offset, bit == 1);
         if (entry.stringLength() != lengthBefore || old != (bit == 1)) {
             database.changed(entry);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.SETBIT, 1);
         }
-        // Redis reports the write even when the bit already had the value.
-        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.SETBIT, 1);
         c.reply().integer(old ? 1 : 0);
     }
 
