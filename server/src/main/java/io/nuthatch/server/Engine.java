@@ -41,6 +41,8 @@ public final class Engine implements KeyspaceHooks {
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXPIRED_EVENT = KeyspaceEvents.name("expired");
+    private static final byte[] KEYMISS_EVENT = KeyspaceEvents.name("keymiss");
+    private static final byte[] NEW_EVENT = KeyspaceEvents.name("new");
 
     private final ServerConfig config;
     private final ServerLog log;
@@ -327,6 +329,17 @@ public final class Engine implements KeyspaceHooks {
     @Override
     public void swapped(Database first, Database second) {
         blocking.swapped(first, second);
+    }
+
+    @Override
+    public void keyMissed(Database database, byte[] key, int offset, int length) {
+        keyspaceEvents.notify(KeyspaceEvents.KEY_MISS, KEYMISS_EVENT, database.index(), key, offset, length);
+    }
+
+    @Override
+    public void keyCreated(Database database, KeyEntry entry) {
+        keyspaceEvents.notify(KeyspaceEvents.NEW, NEW_EVENT, database.index(), entry.keyArray(), entry.keyOffset(),
+                entry.keyLength());
     }
 
     @Override
