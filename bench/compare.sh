@@ -11,10 +11,12 @@
 #   CLIENTS=50           redis-benchmark -c
 #   PIPELINES="1 16"     redis-benchmark -P values
 #   TESTS=ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,
-#         zadd,zrange_100,zpopmin,xadd,xrange_100
-#                        redis-benchmark's tests, and three of ours run as custom commands
-#                        (xadd, xrange_100, zrange_100: see custom_command below); lpop and rpop
-#                        first get an untimed LPUSH run of as many elements
+#         zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10
+#                        redis-benchmark's tests, and four of ours run as custom commands
+#                        (xadd, xrange_100, zrange_100, publish_10: see custom_command below);
+#                        lpop and rpop first get an untimed LPUSH run of as many elements;
+#                        publish_10 publishes 100-byte messages to a channel 10 redis-cli
+#                        processes subscribe to (each server gets its own 10)
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
 #   MAXMEMORY=0          maxmemory given to both servers
 #   APPENDONLY=no        appendonly given to both servers (each logs into its own scratch dir)
@@ -32,7 +34,7 @@ N=${N:-100000}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
-TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100}
+TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10}
 WARMUP_N=${WARMUP_N:-100000}
 MAXMEMORY=${MAXMEMORY:-0}
 APPENDONLY=${APPENDONLY:-no}
@@ -54,6 +56,7 @@ done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nuthatch-compare.XXXXXX")
 REDIS_PID=
 NUTHATCH_PID=
+SUBSCRIBER_PIDS=()
 
 stop_server() {
     local pid=$1
@@ -70,6 +73,10 @@ stop_server() {
 }
 
 cleanup() {
+    local pid
+    for pid in "${SUBSCRIBER_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
     stop_server "$REDIS_PID"
     stop_server "$NUTHATCH_PID"
     rm -rf "$WORK"
@@ -195,6 +202,7 @@ custom_command() {
         xadd) CUSTOM=(XADD mystream '*' field __rand_int__) ;;
         xrange_100) CUSTOM=(XRANGE mystream - + COUNT 100) ;;
         zrange_100) CUSTOM=(ZRANGE myzset 0 99 WITHSCORES) ;;
+        publish_10) CUSTOM=(PUBLISH bench-channel "$PUBLISH_MESSAGE") ;;
         *) return 1 ;;
     esac
 }
@@ -206,9 +214,29 @@ count_of() {
     [[ $answer =~ ^[0-9]+$ ]] && echo "$answer" || echo 0
 }
 
+PUBLISH_MESSAGE=$(printf 'm%.0s' $(seq 100))
+
+# The subscribers of publish_10: redis-cli processes that read every message (into /dev/null), started
+# once per server and kept until the script ends.
+subscribe_ten() {
+    local port=$1 have
+    have=$(redis-cli -p "$port" pubsub numsub bench-channel 2>/dev/null | tail -n 1)
+    [[ $have =~ ^[0-9]+$ ]] || have=0
+    while ((have < 10)); do
+        redis-cli -p "$port" subscribe bench-channel >/dev/null 2>&1 &
+        SUBSCRIBER_PIDS+=($!)
+        have=$((have + 1))
+    done
+    for _ in $(seq 100); do
+        [[ $(redis-cli -p "$port" pubsub numsub bench-channel 2>/dev/null | tail -n 1) == 10 ]] && return 0
+        sleep 0.05
+    done
+}
+
 seed_custom() {
     local port=$1 test=$2
     case $test in
+        publish_10) subscribe_ten "$port" ;;
         xrange_100)
             if (($(count_of "$port" xlen mystream) < 100)); then
                 redis-benchmark -p "$port" -n 1000 -c 10 -r 100000 XADD mystream '*' field __rand_int__ >/dev/null 2>&1 || true

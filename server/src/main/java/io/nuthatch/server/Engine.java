@@ -19,6 +19,8 @@ import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.persistence.Persistence;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
+import io.nuthatch.server.pubsub.PubSub;
 import io.nuthatch.server.transaction.WatchedKeys;
 import io.nuthatch.server.type.ValueType;
 
@@ -41,6 +43,9 @@ public final class Engine implements KeyspaceHooks {
 
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXPIRED_EVENT = KeyspaceEvents.name("expired");
+    private static final byte[] KEYMISS_EVENT = KeyspaceEvents.name("keymiss");
+    private static final byte[] NEW_EVENT = KeyspaceEvents.name("new");
 
     private final ServerConfig config;
     private final ServerLog log;
@@ -60,6 +65,8 @@ public final class Engine implements KeyspaceHooks {
     private final Persistence persistence;
     private final Eviction eviction;
     private final WatchedKeys watchedKeys;
+    private final PubSub pubsub = new PubSub(this);
+    private final KeyspaceEvents keyspaceEvents;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -82,6 +89,7 @@ public final class Engine implements KeyspaceHooks {
         this.info = new InfoReport(this);
         this.persistence = new Persistence(this);
         gate.beforeRelease(persistence::beforeRelease);
+        this.keyspaceEvents = new KeyspaceEvents(pubsub, config.monitoring.notifyKeyspaceEvents);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
         protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value());
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
@@ -146,6 +154,16 @@ public final class Engine implements KeyspaceHooks {
     /** The keys clients WATCH, touched by every change this engine hears of. */
     public WatchedKeys watchedKeys() {
         return watchedKeys;
+    }
+
+    /** Subscriptions, and the delivery of messages to clients other than the one running a command. */
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    /** Keyspace notifications: where commands, expiry and eviction report what happened to keys. */
+    public KeyspaceEvents keyspaceEvents() {
+        return keyspaceEvents;
     }
 
     /** The INFO report; what the exporter reads. */
@@ -309,6 +327,8 @@ public final class Engine implements KeyspaceHooks {
     public void keyExpired(Database database, KeyEntry entry) {
         stats.expiredKeys++;
         watchedKeys.keyExpired(database, entry);
+        keyspaceEvents.notify(KeyspaceEvents.EXPIRED, EXPIRED_EVENT, database.index(),
+                entry.keyArray(), entry.keyOffset(), entry.keyLength());
         if (propagation.isActive()) {
             byte[] verb = config.lazyfreeLazyExpire.value() ? UNLINK : DEL;
             propagation.propagateDeletion(database.index(), verb, entry.keyArray(), entry.keyOffset(), entry.keyLength());
@@ -347,6 +367,17 @@ public final class Engine implements KeyspaceHooks {
     public void swapped(Database first, Database second) {
         blocking.swapped(first, second);
         watchedKeys.swapped(first, second);
+    }
+
+    @Override
+    public void keyMissed(Database database, byte[] key, int offset, int length) {
+        keyspaceEvents.notify(KeyspaceEvents.KEY_MISS, KEYMISS_EVENT, database.index(), key, offset, length);
+    }
+
+    @Override
+    public void keyCreated(Database database, KeyEntry entry) {
+        keyspaceEvents.notify(KeyspaceEvents.NEW, NEW_EVENT, database.index(), entry.keyArray(), entry.keyOffset(),
+                entry.keyLength());
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.nuthatch.server.command.key.ScanCommands;
 import io.nuthatch.server.command.list.BlockingListCommands;
 import io.nuthatch.server.command.list.ListCommands;
 import io.nuthatch.server.command.list.ListMoveCommands;
+import io.nuthatch.server.command.pubsub.PubSubCommands;
 import io.nuthatch.server.command.server.ClientCommands;
 import io.nuthatch.server.command.server.ConfigCommands;
 import io.nuthatch.server.command.server.ConnectionCommands;
@@ -74,6 +75,7 @@ public final class StandardCommands {
                 StreamInfoCommands::register,
                 HyperLogLogCommands::register,
                 MemoryCommands::register,
-                TransactionCommands::register);
+                TransactionCommands::register,
+                PubSubCommands::register);
     }
 }

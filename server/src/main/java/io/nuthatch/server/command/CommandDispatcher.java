@@ -5,6 +5,7 @@ import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.command.pubsub.PubSubCommands;
 import io.nuthatch.server.command.transaction.TransactionCommands;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.ServerStats;
@@ -119,7 +120,7 @@ public final class CommandDispatcher {
         if (engine.authenticationRequired(client) && !command.has(CommandFlag.NO_AUTH)) {
             return Errors.NO_AUTH;
         }
-        // Redis's order: out of memory, then disk errors, then loading and busy.
+        // Redis's order: out of memory, disk errors, subscriber mode, then loading and busy.
         ExecutionGate.State state = gate.stateFor(Thread.currentThread());
         if (state == ExecutionGate.State.FREE && engine.eviction().refusesForMemory(command)) {
             return Errors.OOM;
@@ -127,6 +128,10 @@ public final class CommandDispatcher {
         CommandError diskError = engine.persistence().writeRejection(command);
         if (diskError != null) {
             return diskError;
+        }
+        if (client.subscriptions() != null && client.protocol() == 2
+                && !PubSubCommands.allowedInSubscriberMode(command)) {
+            return PubSubCommands.notAllowedInSubscriberMode(command);
         }
         if (state != ExecutionGate.State.FREE) {
             CommandError rejection = stateRejection(state, command);

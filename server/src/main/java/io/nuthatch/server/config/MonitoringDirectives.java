@@ -20,7 +20,7 @@ public final class MonitoringDirectives {
                 .withoutEffect(none);
         latencyTracking = registry.add(new BooleanDirective("latency-tracking", true));
         latencyTrackingInfoPercentiles = registry.add(new PercentileListDirective());
-        notifyKeyspaceEvents = registry.add(new NotifyKeyspaceEventsDirective()).withoutEffect(none);
+        notifyKeyspaceEvents = registry.add(new NotifyKeyspaceEventsDirective());
         busyReplyThreshold = registry.add(new IntegerDirective("busy-reply-threshold", 5000, 0, Long.MAX_VALUE))
                 .alias("lua-time-limit").withoutEffect(none);
     }

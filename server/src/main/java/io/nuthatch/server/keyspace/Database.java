@@ -138,11 +138,12 @@ public final class Database {
         byte[] array = arguments.array(argumentIndex);
         int offset = arguments.offset(argumentIndex);
         int length = arguments.length(argumentIndex);
-        return afterFind(table.find(array, offset, length, KeyHashing.hash(array, offset, length)), flags);
+        return afterFind(table.find(array, offset, length, KeyHashing.hash(array, offset, length)), flags,
+                array, offset, length);
     }
 
     public KeyEntry lookup(byte[] key, int flags) {
-        return afterFind(table.find(key, 0, key.length, KeyHashing.hash(key)), flags);
+        return afterFind(table.find(key, 0, key.length, KeyHashing.hash(key)), flags, key, 0, key.length);
     }
 
     /** Finds a key as it is stored, expired or not, with no side effect at all. */
@@ -150,7 +151,7 @@ public final class Database {
         return table.find(key, 0, key.length, KeyHashing.hash(key));
     }
 
-    private KeyEntry afterFind(KeyEntry entry, int flags) {
+    private KeyEntry afterFind(KeyEntry entry, int flags, byte[] key, int offset, int length) {
         if (entry != null && isExpired(entry) && expireNow(entry)) {
             entry = null;
         }
@@ -163,6 +164,7 @@ public final class Database {
             }
         } else if ((flags & (NO_STATS | FOR_WRITE)) == 0) {
             hooks.lookedUp(false);
+            hooks.keyMissed(this, key, offset, length);
         }
         return entry;
     }
@@ -478,6 +480,7 @@ public final class Database {
             target.expiring.add(expiringEntry);
         }
         target.usedMemory += entry.memoryUsage();
+        hooks.keyCreated(target, entry);
         hooks.keyModified(target, entry);
         if (entry.value() != null) {
             hooks.keyAdded(target, entry);
@@ -569,6 +572,7 @@ public final class Database {
             entry = new ValueEntry(data, value, meta);
         }
         table.insert(entry, hash);
+        hooks.keyCreated(this, entry);
         hooks.stored(this, entry, true);
         usedMemory += entry.memoryUsage();
         hooks.keyModified(this, entry);

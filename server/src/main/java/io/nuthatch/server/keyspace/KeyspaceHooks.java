@@ -49,6 +49,14 @@ public interface KeyspaceHooks {
     /** A read lookup found its key (true) or not (false), for keyspace_hits and keyspace_misses. */
     void lookedUp(boolean hit);
 
+    /** A read lookup counted as a miss did not find the key (bytes offset to offset + length): keymiss events. */
+    default void keyMissed(Database database, byte[] key, int offset, int length) {
+    }
+
+    /** A key that did not exist now does (Redis's dbAdd, where "new" events come from), before the command's own. */
+    default void keyCreated(Database database, KeyEntry entry) {
+    }
+
     // ---------------------------------------------------------------- what blocked clients wait for
 
     /**
