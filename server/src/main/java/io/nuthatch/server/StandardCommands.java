@@ -22,6 +22,7 @@ import io.nuthatch.server.command.server.ServerCommands;
 import io.nuthatch.server.command.set.SetAlgebraCommands;
 import io.nuthatch.server.command.set.SetCommands;
 import io.nuthatch.server.command.set.SetRandomCommands;
+import io.nuthatch.server.command.sort.SortCommands;
 import io.nuthatch.server.command.stream.ClaimCommands;
 import io.nuthatch.server.command.stream.ConsumerGroupCommands;
 import io.nuthatch.server.command.stream.StreamCommands;
@@ -72,6 +73,7 @@ public final class StandardCommands {
                 ClaimCommands::register,
                 StreamInfoCommands::register,
                 HyperLogLogCommands::register,
+                SortCommands::register,
                 MemoryCommands::register);
     }
 }
