@@ -16,6 +16,7 @@ import io.nuthatch.server.type.StoredValue;
 import io.nuthatch.server.type.sortedset.SortedSet;
 
 import java.util.Arrays;
+import java.util.Comparator;
 
 /**
  * SORT and SORT_RO: the elements of a list, a set or a sorted set, sorted numerically or as
@@ -35,6 +36,9 @@ import java.util.Arrays;
  * <li>LIMIT is clamped to the elements there are. A list or sorted set that is not sorted gives the
  *     range of its own order (from the end under DESC); a set gives its own order, whatever DESC
  *     says.</li>
+ * <li>The sort is stable (glibc's qsort, a merge sort, is) but for BY a pattern with a LIMIT that
+ *     leaves elements out, where Redis sorts only as much as the range needs, with an unstable
+ *     algorithm whose order of equal elements a client sees ({@link PartialQuickSort}).</li>
  * <li>Scores are read with strtod (see {@link DoubleStrings#parseLenientInRange}); a missing BY key
  *     scores 0. One score that cannot be read fails the whole command, after the sort, and nothing
  *     is stored.</li>
@@ -130,7 +134,12 @@ public final class SortCommands {
         boolean scoreError = false;
         if (!options.dontSort) {
             scoreError = loadScores(elements, options, patterns);
-            Arrays.sort(elements, SortElement.order(options.alpha, options.by >= 0, storing, options.descending));
+            Comparator<SortElement> order = SortElement.order(options.alpha, options.by >= 0, storing, options.descending);
+            if (options.by >= 0 && (start != 0 || end != size - 1)) {
+                PartialQuickSort.sort(elements, order, start, end);
+            } else {
+                Arrays.sort(elements, order);
+            }
         }
         if (scoreError) {
             throw SCORE_NOT_A_DOUBLE;
