@@ -130,7 +130,7 @@ public final class SortCommands {
             elements = all(value, size);
         }
 
-        SortPattern patterns = new SortPattern(database, c.arguments(), storing);
+        SortPattern patterns = new SortPattern(database, c.arguments());
         boolean scoreError = false;
         if (!options.dontSort) {
             scoreError = loadScores(elements, options, patterns);

@@ -14,8 +14,9 @@ import io.nuthatch.server.type.ValueType;
  * is replaced by the element, and a pattern without one names nothing (nil). The first {@code ->}
  * after the {@code *}, when something follows it, splits off a hash field: the key is what comes
  * before it with the substitution, the field everything after it (NULs included). A key that is
- * missing or of the wrong type, or a hash without the field, is nil. Keys are looked up as
- * Redis's command does: for reading (hit and miss statistics), or for writing when SORT stores.
+ * missing or of the wrong type, or a hash without the field, is nil. Keys are looked up for
+ * reading, counted in keyspace_hits and keyspace_misses, also when SORT stores (redis-server 7.0.15
+ * counts them then too).
  *
  * <p>One instance serves one SORT call: it builds keys in a buffer it reuses, and leaves the value
  * found in {@link #array}, {@link #offset} and {@link #length}, valid until the next change of the
@@ -24,7 +25,6 @@ import io.nuthatch.server.type.ValueType;
 final class SortPattern {
     private final Database database;
     private final RequestArguments arguments;
-    private final int lookupFlags;
     private byte[] keyBuffer = new byte[64];
 
     /** The value found by the last successful {@link #resolve}. */
@@ -32,10 +32,9 @@ final class SortPattern {
     int offset;
     int length;
 
-    SortPattern(Database database, RequestArguments arguments, boolean forWrite) {
+    SortPattern(Database database, RequestArguments arguments) {
         this.database = database;
         this.arguments = arguments;
-        this.lookupFlags = forWrite ? Database.FOR_WRITE : 0;
     }
 
     /** Whether the pattern of argument {@code index} has a {@code *} to substitute (else BY sorts nothing). */
@@ -77,7 +76,7 @@ final class SortPattern {
         System.arraycopy(pattern, start, keyBuffer, 0, star);
         System.arraycopy(element, 0, keyBuffer, star, element.length);
         System.arraycopy(pattern, start + star + 1, keyBuffer, star + element.length, postfixEnd - star - 1);
-        KeyEntry entry = database.lookup(keyBuffer, 0, keyLength, lookupFlags);
+        KeyEntry entry = database.lookup(keyBuffer, 0, keyLength, 0);
         if (entry == null) {
             return false;
         }
