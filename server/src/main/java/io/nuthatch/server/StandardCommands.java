@@ -23,6 +23,7 @@ import io.nuthatch.server.command.server.ServerCommands;
 import io.nuthatch.server.command.set.SetAlgebraCommands;
 import io.nuthatch.server.command.set.SetCommands;
 import io.nuthatch.server.command.set.SetRandomCommands;
+import io.nuthatch.server.command.sort.SortCommands;
 import io.nuthatch.server.command.stream.ClaimCommands;
 import io.nuthatch.server.command.stream.ConsumerGroupCommands;
 import io.nuthatch.server.command.stream.StreamCommands;
@@ -76,6 +77,8 @@ public final class StandardCommands {
                 HyperLogLogCommands::register,
                 MemoryCommands::register,
                 TransactionCommands::register,
-                PubSubCommands::register);
+                PubSubCommands::register,
+                SortCommands::register,
+                MemoryCommands::register);
     }
 }

@@ -146,6 +146,11 @@ public final class Database {
         return afterFind(table.find(key, 0, key.length, KeyHashing.hash(key)), flags, key, 0, key.length);
     }
 
+    /** Looks up the key held in {@code length} bytes of {@code array} from {@code offset} (a key built in a reused buffer). */
+    public KeyEntry lookup(byte[] array, int offset, int length, int flags) {
+        return afterFind(table.find(array, offset, length, KeyHashing.hash(array, offset, length)), flags);
+    }
+
     /** Finds a key as it is stored, expired or not, with no side effect at all. */
     public KeyEntry peek(byte[] key) {
         return table.find(key, 0, key.length, KeyHashing.hash(key));
@@ -382,6 +387,20 @@ public final class Database {
         openEntry = null;
         usedMemory += entry.memoryUsage() - openEntryMemory;
         hooks.keyModified(this, entry);
+    }
+
+    /**
+     * Closes an opening of {@link #writableValue} whose change altered the value's layout and not
+     * its contents, as SORT converts a listpack sorted set to a skiplist the way Redis's does: the
+     * memory total follows, but nothing is signalled (no WATCH, no dirty count, nothing propagated),
+     * since Redis signals nothing either.
+     */
+    public void relaidOut(KeyEntry entry) {
+        if (entry != openEntry) {
+            throw new IllegalStateException("a value was relaid out without being opened for writing");
+        }
+        openEntry = null;
+        usedMemory += entry.memoryUsage() - openEntryMemory;
     }
 
     // ---------------------------------------------------------------- expiry

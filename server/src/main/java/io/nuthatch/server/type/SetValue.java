@@ -18,7 +18,7 @@ import java.util.random.RandomGenerator;
  * (ascending order), or a table position; read them with {@link #integerAt} (intset) or
  * {@link #memberAt} (table). They stay valid until the next change.
  */
-public final class SetValue implements StoredValue {
+public final class SetValue implements StoredValue, MemberCollection {
     public static final String INTSET = "intset";
     public static final String HASHTABLE = "hashtable";
     public static final int NONE = -1;
@@ -259,6 +259,38 @@ public final class SetValue implements StoredValue {
      */
     public long scan(long cursor, Consumer<byte[]> visitor) {
         return ((MemberTable) members).scan(cursor, visitor);
+    }
+
+    // ---------------------------------------------------------------- read as a member collection
+
+    @Override
+    public int memberCount() {
+        return size();
+    }
+
+    @Override
+    public boolean containsMember(byte[] member, int offset, int length) {
+        return contains(member, offset, length);
+    }
+
+    /** Every member in the set's order; an intset's integers are written as text into one reused buffer. */
+    @Override
+    public void forEachMember(MemberVisitor visitor) {
+        if (members instanceof MemberTable table) {
+            for (int position = table.first(); position != NONE; position = table.next(position)) {
+                byte[] member = table.elementAt(position);
+                visitor.member(member, 0, member.length);
+            }
+            return;
+        }
+        Object ints = members;
+        byte[] digits = new byte[20];
+        for (int i = 0; i < IntSet.size(ints); i++) {
+            long value = IntSet.get(ints, i);
+            int length = NumericStrings.decimalLength(value);
+            NumericStrings.writeDecimal(value, digits, 0);
+            visitor.member(digits, 0, length);
+        }
     }
 
     // ---------------------------------------------------------------- memory and copies

@@ -99,12 +99,12 @@ final class SequenceRun {
     }
 
     /**
-     * The kept connection to a server, opened again when the server closed it: the servers are
-     * shared with the other test classes, and some of those kill every normal client.
+     * The connection kept to a server, opened again when the server closed it: other test classes
+     * share the servers, and one that kills clients (CLIENT KILL, a timeout) may close it.
      */
     private static synchronized RawConnection connection(int port) throws IOException {
         RawConnection connection = CONNECTIONS.get(port);
-        if (connection != null && !answersPing(connection)) {
+        if (connection != null && connection.awaitArrival(1) == RawConnection.Arrival.CLOSED) {
             connection.close();
             connection = null;
         }
@@ -113,14 +113,6 @@ final class SequenceRun {
             CONNECTIONS.put(port, connection);
         }
         return connection;
-    }
-
-    private static boolean answersPing(RawConnection connection) {
-        try {
-            return Arrays.equals(connection.call("PING"), "+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException closed) {
-            return false;
-        }
     }
 
     private static void reset(RawConnection... connections) throws IOException {
