@@ -75,24 +75,38 @@ final class SkipList {
     // ---------------------------------------------------------------- links
 
     private static SkipListNode forward(SkipListNode node, int level) {
-        return level == 0 ? node.next : ((TallSkipListNode) node).forward[level - 1];
+        if (level == 0) {
+            return node.next;
+        }
+        TwoLevelSkipListNode upper = (TwoLevelSkipListNode) node;
+        return level == 1 ? upper.second : ((TallSkipListNode) upper).forward[level - 2];
     }
 
     private static void setForward(SkipListNode node, int level, SkipListNode target) {
         if (level == 0) {
             node.next = target;
+        } else if (level == 1) {
+            ((TwoLevelSkipListNode) node).second = target;
         } else {
-            ((TallSkipListNode) node).forward[level - 1] = target;
+            ((TallSkipListNode) node).forward[level - 2] = target;
         }
     }
 
     /** The span of a link; the bottom level's is always 1. */
     private static int span(SkipListNode node, int level) {
-        return level == 0 ? 1 : ((TallSkipListNode) node).span[level - 1];
+        if (level == 0) {
+            return 1;
+        }
+        TwoLevelSkipListNode upper = (TwoLevelSkipListNode) node;
+        return level == 1 ? upper.secondSpan : ((TallSkipListNode) upper).span[level - 2];
     }
 
     private static void setSpan(SkipListNode node, int level, int span) {
-        ((TallSkipListNode) node).span[level - 1] = span;
+        if (level == 1) {
+            ((TwoLevelSkipListNode) node).secondSpan = span;
+        } else {
+            ((TallSkipListNode) node).span[level - 2] = span;
+        }
     }
 
     /** Whether {@code node} comes before the element (score, member) in the order of the list. */
@@ -107,7 +121,11 @@ final class SkipList {
     static SkipListNode newNode(byte[] member, int hash, double score) {
         // Two random bits per level: each level is kept with probability 1/4.
         int levels = Math.min(MAX_LEVEL, 1 + (Long.numberOfTrailingZeros(ThreadLocalRandom.current().nextLong()) >>> 1));
-        return levels == 1 ? new SkipListNode(member, hash, score) : new TallSkipListNode(member, hash, score, levels);
+        return switch (levels) {
+            case 1 -> new SkipListNode(member, hash, score);
+            case 2 -> new TwoLevelSkipListNode(member, hash, score);
+            default -> new TallSkipListNode(member, hash, score, levels);
+        };
     }
 
     /** Links a node in at the place its score and member give it; the member must not be in the list. */
@@ -201,7 +219,7 @@ final class SkipList {
         } else {
             tail = node.backward;
         }
-        while (level > 1 && header.forward[level - 2] == null) {
+        while (level > 1 && forward(header, level - 1) == null) {
             level--;
         }
         length--;
