@@ -19,6 +19,7 @@ import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.persistence.Persistence;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.pubsub.EventNames;
 import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.pubsub.PubSub;
 import io.nuthatch.server.transaction.WatchedKeys;
@@ -98,6 +99,8 @@ public final class Engine implements KeyspaceHooks {
         this.eviction = new Eviction(this);
         // An evicted key breaks its watchers' transactions, as Redis's eviction signals the key.
         eviction.addListener(watchedKeys::keyModified);
+        eviction.addListener((database, entry) -> keyspaceEvents.notify(KeyspaceEvents.EVICTED, EventNames.EVICTED,
+                database.index(), entry.keyArray(), entry.keyOffset(), entry.keyLength()));
     }
 
     public ServerConfig config() {

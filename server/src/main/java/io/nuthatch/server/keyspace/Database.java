@@ -146,9 +146,13 @@ public final class Database {
         return afterFind(table.find(key, 0, key.length, KeyHashing.hash(key)), flags, key, 0, key.length);
     }
 
-    /** Looks up the key held in {@code length} bytes of {@code array} from {@code offset} (a key built in a reused buffer). */
+    /**
+     * Looks up the key held in {@code length} bytes of {@code array} from {@code offset} (a key
+     * built in a reused buffer).
+     */
     public KeyEntry lookup(byte[] array, int offset, int length, int flags) {
-        return afterFind(table.find(array, offset, length, KeyHashing.hash(array, offset, length)), flags);
+        return afterFind(table.find(array, offset, length, KeyHashing.hash(array, offset, length)), flags,
+                array, offset, length);
     }
 
     /** Finds a key as it is stored, expired or not, with no side effect at all. */

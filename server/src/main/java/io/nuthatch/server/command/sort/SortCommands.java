@@ -8,6 +8,8 @@ import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.type.DoubleStrings;
 import io.nuthatch.server.type.ListValue;
 import io.nuthatch.server.type.NumericStrings;
@@ -297,9 +299,11 @@ public final class SortCommands {
             KeyEntry destination = database.lookupWrite(c.arguments(), options.store);
             if (destination != null) {
                 database.delete(destination);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, options.store);
             }
         } else {
             database.set(c.copyArgument(options.store), list, false);
+            c.notifyKeyspaceEvent(KeyspaceEvents.LIST, EventNames.SORTSTORE, options.store);
         }
         c.reply().integer(list.size());
     }
