@@ -10,6 +10,7 @@ import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.InfoReport;
 import io.nuthatch.server.info.ServerStats;
+import io.nuthatch.server.introspection.Introspection;
 import io.nuthatch.server.keyspace.AccessFrequency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
@@ -54,6 +55,7 @@ public final class Engine implements KeyspaceHooks {
     private final long startedNanos = System.nanoTime();
     private final InfoReport info;
     private final BlockingKeys blocking;
+    private final Introspection introspection;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -75,6 +77,7 @@ public final class Engine implements KeyspaceHooks {
         this.blocking = new BlockingKeys(this);
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
+        this.introspection = new Introspection(config);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
         protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value());
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
@@ -128,6 +131,11 @@ public final class Engine implements KeyspaceHooks {
     /** The INFO report; what the exporter reads. */
     public InfoReport info() {
         return info;
+    }
+
+    /** The slow log, the latency monitor and MONITOR's feed: what records commands as they run. */
+    public Introspection introspection() {
+        return introspection;
     }
 
     /** Who holds the engine, and in which state: every command runs after entering it. */

@@ -19,6 +19,7 @@ import io.nuthatch.server.command.server.InfoCommands;
 import io.nuthatch.server.command.server.IntrospectionCommands;
 import io.nuthatch.server.command.server.MemoryCommands;
 import io.nuthatch.server.command.server.ServerCommands;
+import io.nuthatch.server.command.server.SlowlogCommands;
 import io.nuthatch.server.command.set.SetAlgebraCommands;
 import io.nuthatch.server.command.set.SetCommands;
 import io.nuthatch.server.command.set.SetRandomCommands;
@@ -72,6 +73,7 @@ public final class StandardCommands {
                 ClaimCommands::register,
                 StreamInfoCommands::register,
                 HyperLogLogCommands::register,
-                MemoryCommands::register);
+                MemoryCommands::register,
+                SlowlogCommands::register);
     }
 }
