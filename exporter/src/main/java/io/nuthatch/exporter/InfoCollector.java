@@ -36,6 +36,9 @@ public final class InfoCollector {
         collector.collectInfo(source.infoSections(), source.databases());
         collector.collectSlowlog(source.slowlog());
         collector.collectLatencySpikes(source.latencySpikes());
+        for (MetricFamily own : source.serverMetrics()) {
+            collector.families.put(own.name(), own);
+        }
         return new ArrayList<>(collector.families.values());
     }
 

@@ -49,4 +49,11 @@ public interface MetricsSource {
 
     /** Whether SHUTDOWN (or a signal) has begun to stop the server: /ready then says no. */
     boolean shuttingDown();
+
+    /**
+     * Nuthatch's own families (named nuthatch_*), written after redis_exporter's: what the
+     * server measures of itself that INFO has no field for. Read after {@link #infoSections()}
+     * in the same scrape.
+     */
+    List<MetricFamily> serverMetrics();
 }

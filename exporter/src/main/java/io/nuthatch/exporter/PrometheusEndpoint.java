@@ -4,7 +4,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
-import io.prometheus.client.hotspot.DefaultExports;
+import io.prometheus.client.hotspot.BufferPoolsExports;
+import io.prometheus.client.hotspot.ClassLoadingExports;
+import io.prometheus.client.hotspot.GarbageCollectorExports;
+import io.prometheus.client.hotspot.MemoryAllocationExports;
+import io.prometheus.client.hotspot.MemoryPoolsExports;
+import io.prometheus.client.hotspot.ThreadExports;
+import io.prometheus.client.hotspot.VersionInfoExports;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,7 +69,16 @@ public final class PrometheusEndpoint implements AutoCloseable {
     private static synchronized CollectorRegistry jvmCollectors() {
         if (jvm == null) {
             jvm = new CollectorRegistry();
-            DefaultExports.register(jvm);
+            // DefaultExports but for StandardExports, whose process_open_fds costs a listing of
+            // every connection's descriptor (see ProcessCollector).
+            new ProcessCollector().register(jvm);
+            new MemoryPoolsExports().register(jvm);
+            new MemoryAllocationExports().register(jvm);
+            new BufferPoolsExports().register(jvm);
+            new GarbageCollectorExports().register(jvm);
+            new ThreadExports().register(jvm);
+            new ClassLoadingExports().register(jvm);
+            new VersionInfoExports().register(jvm);
         }
         return jvm;
     }

@@ -47,4 +47,9 @@ final class FakeSource implements MetricsSource {
     public boolean shuttingDown() {
         return shuttingDown;
     }
+
+    @Override
+    public List<MetricFamily> serverMetrics() {
+        return List.of(new MetricFamily("nuthatch_test_figure", MetricType.GAUGE, "A figure of the test").add(5));
+    }
 }

@@ -101,6 +101,11 @@ class InfoCollectorTest {
     }
 
     @Test
+    void theServersOwnFamiliesAreWrittenToo() throws IOException {
+        assertLine(text(new FakeSource(), Exposition.Format.TEXT), "nuthatch_test_figure 5");
+    }
+
+    @Test
     void labelValuesAreEscaped() throws IOException {
         FakeSource source = new FakeSource().field("server", "os", "Linux \"x\"\\n");
         assertTrue(text(source, Exposition.Format.TEXT).contains("os=\"Linux \\\"x\\\"\\\\n\""));

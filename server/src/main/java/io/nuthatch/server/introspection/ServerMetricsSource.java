@@ -1,5 +1,7 @@
 package io.nuthatch.server.introspection;
 
+import io.nuthatch.exporter.MetricFamily;
+import io.nuthatch.exporter.MetricType;
 import io.nuthatch.exporter.MetricsSource;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.network.NetworkServer;
@@ -17,6 +19,8 @@ public final class ServerMetricsSource implements MetricsSource {
     private final Engine engine;
     private final NetworkServer network;
     private final BooleanSupplier stopping;
+    /** How long the last INFO snapshot took, the engine held for most of it. */
+    private volatile long lastSnapshotNanos;
 
     public ServerMetricsSource(Engine engine, NetworkServer network, BooleanSupplier stopping) {
         this.engine = engine;
@@ -26,7 +30,10 @@ public final class ServerMetricsSource implements MetricsSource {
 
     @Override
     public Map<String, Map<String, String>> infoSections() {
-        return engine.info().snapshot();
+        long started = System.nanoTime();
+        Map<String, Map<String, String>> sections = engine.info().snapshot();
+        lastSnapshotNanos = System.nanoTime() - started;
+        return sections;
     }
 
     @Override
@@ -52,5 +59,12 @@ public final class ServerMetricsSource implements MetricsSource {
     @Override
     public boolean shuttingDown() {
         return stopping.getAsBoolean();
+    }
+
+    @Override
+    public List<MetricFamily> serverMetrics() {
+        return List.of(new MetricFamily("nuthatch_scrape_info_snapshot_seconds", MetricType.GAUGE,
+                "How long this scrape's reading of INFO took: the time it held the engine, and any wait for it")
+                .add(lastSnapshotNanos / 1e9));
     }
 }
