@@ -17,6 +17,7 @@ import io.nuthatch.server.command.server.ConfigCommands;
 import io.nuthatch.server.command.server.ConnectionCommands;
 import io.nuthatch.server.command.server.InfoCommands;
 import io.nuthatch.server.command.server.IntrospectionCommands;
+import io.nuthatch.server.command.server.LatencyCommands;
 import io.nuthatch.server.command.server.MemoryCommands;
 import io.nuthatch.server.command.server.ServerCommands;
 import io.nuthatch.server.command.server.SlowlogCommands;
@@ -74,6 +75,7 @@ public final class StandardCommands {
                 StreamInfoCommands::register,
                 HyperLogLogCommands::register,
                 MemoryCommands::register,
-                SlowlogCommands::register);
+                SlowlogCommands::register,
+                LatencyCommands::register);
     }
 }

@@ -7,13 +7,14 @@ import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.config.ServerConfig;
 
 /**
- * What watches commands run: the slow log (and, with it, the latency monitor and MONITOR's feed
- * as they land). The dispatcher makes one call per command; a command that is not slow costs a
+ * What watches commands run: the slow log and the latency monitor (MONITOR's feed is still to
+ * come). The dispatcher makes one call per command; a command that is not slow costs a
  * comparison and allocates nothing.
  */
 public final class Introspection {
     private final ServerConfig config;
     private final SlowLog slowLog = new SlowLog();
+    private final LatencyMonitor latencyMonitor = new LatencyMonitor();
 
     public Introspection(ServerConfig config) {
         this.config = config;
@@ -21,6 +22,16 @@ public final class Introspection {
 
     public SlowLog slowLog() {
         return slowLog;
+    }
+
+    /** The latency monitor; persistence and eviction record their events (aof-*, eviction-*) here. */
+    public LatencyMonitor latencyMonitor() {
+        return latencyMonitor;
+    }
+
+    /** Records an event's latency when it reaches latency-monitor-threshold (ms; 0 turns the monitor off). */
+    public void latency(String event, long millis) {
+        latencyMonitor.recordIfNeeded(event, millis, config.monitoring.latencyMonitorThreshold.value());
     }
 
     /**
@@ -33,5 +44,6 @@ public final class Introspection {
             slowLog.consider(client, arguments, nanos / 1000, config.monitoring.slowlogLogSlowerThan.value(),
                     config.monitoring.slowlogMaxLen.value());
         }
+        latency(command.has(CommandFlag.FAST) ? "fast-command" : "command", nanos / 1_000_000);
     }
 }

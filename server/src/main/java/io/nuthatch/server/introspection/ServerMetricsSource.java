@@ -48,7 +48,7 @@ public final class ServerMetricsSource implements MetricsSource {
 
     @Override
     public List<LatencySpike> latencySpikes() {
-        return List.of();
+        return engine.introspection().latencyMonitor().latest();
     }
 
     @Override

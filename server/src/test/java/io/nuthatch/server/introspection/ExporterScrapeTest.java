@@ -116,6 +116,24 @@ class ExporterScrapeTest {
     }
 
     @Test
+    void latencySpikesAreTheLatencyMonitors() throws Exception {
+        try (RawConnection connection = nuthatch.connect()) {
+            connection.call("LATENCY", "RESET");
+            connection.call("CONFIG", "SET", "latency-monitor-threshold", "100");
+            connection.call("DEBUG", "SLEEP", "0.2");
+            connection.call("CONFIG", "SET", "latency-monitor-threshold", "0");
+            String scrape = scrape();
+            String prefix = "redis_latency_spike_duration_seconds{event_name=\"command\"} ";
+            int at = scrape.indexOf("\n" + prefix);
+            assertTrue(at >= 0, scrape);
+            String value = scrape.substring(at + 1 + prefix.length(), scrape.indexOf('\n', at + 1));
+            assertTrue(Double.parseDouble(value) >= 0.2, value);
+            assertTrue(scrape.contains("\nredis_latency_spike_last{event_name=\"command\"} "), scrape);
+            connection.call("LATENCY", "RESET");
+        }
+    }
+
+    @Test
     void healthAndReadyAnswerOk() throws Exception {
         int port = nuthatch.server().exporterPort();
         assertEquals(200, get(port, "/health").statusCode());
