@@ -11,6 +11,7 @@ import io.nuthatch.server.eviction.Eviction;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.InfoReport;
 import io.nuthatch.server.info.ServerStats;
+import io.nuthatch.server.introspection.Introspection;
 import io.nuthatch.server.keyspace.AccessFrequency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
@@ -68,6 +69,7 @@ public final class Engine implements KeyspaceHooks {
     private final WatchedKeys watchedKeys;
     private final PubSub pubsub = new PubSub(this);
     private final KeyspaceEvents keyspaceEvents;
+    private final Introspection introspection;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -91,6 +93,7 @@ public final class Engine implements KeyspaceHooks {
         this.persistence = new Persistence(this);
         gate.beforeRelease(persistence::beforeRelease);
         this.keyspaceEvents = new KeyspaceEvents(pubsub, config.monitoring.notifyKeyspaceEvents);
+        this.introspection = new Introspection(config);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
         protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value());
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
@@ -172,6 +175,11 @@ public final class Engine implements KeyspaceHooks {
     /** The INFO report; what the exporter reads. */
     public InfoReport info() {
         return info;
+    }
+
+    /** The slow log, the latency monitor and MONITOR's feed: what records commands as they run. */
+    public Introspection introspection() {
+        return introspection;
     }
 
     /** Who holds the engine, and in which state: every command runs after entering it. */

@@ -1,10 +1,12 @@
 package io.nuthatch.server;
 
 import io.netty.util.ResourceLeakDetector;
+import io.nuthatch.exporter.PrometheusEndpoint;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ConfigException;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.gate.ExecutionGate;
+import io.nuthatch.server.introspection.ServerMetricsSource;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.network.NetworkServer;
 
@@ -38,6 +40,7 @@ public final class NuthatchServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int exitStatus;
+    private volatile PrometheusEndpoint exporter;
 
     private NuthatchServer(Engine engine, ServerCron cron, NetworkServer network, int port) {
         this.engine = engine;
@@ -95,6 +98,7 @@ public final class NuthatchServer implements AutoCloseable {
             server.exitStatus = 1;
             engine.requestShutdown();
         });
+        server.startExporter();
         config.loglevel.onChange(() -> log.level(ServerLog.Level.byName(config.loglevel.value())));
         config.port.onApply(() -> server.listenAgain("Unable to listen on this port. Check server logs."));
         config.bind.onApply(() -> server.listenAgain("Failed to bind to specified addresses."));
@@ -102,6 +106,33 @@ public final class NuthatchServer implements AutoCloseable {
                 + ", io-threads=" + config.ioThreads.value() + ".");
         log.notice("Ready to accept connections tcp");
         return server;
+    }
+
+    /**
+     * The built-in Prometheus exporter on exporter-port (0: none); on a free port too when the
+     * server listens on one, so that embedded servers and tests never collide on 9121.
+     */
+    private void startExporter() {
+        ServerConfig config = engine.config();
+        int exporterPort = config.exporter.exporterPort.intValue();
+        if (exporterPort == 0) {
+            return;
+        }
+        try {
+            exporter = PrometheusEndpoint.start(new ServerMetricsSource(engine, network, closed::get),
+                    config.exporter.exporterBind.value(), config.usesFreePort() ? 0 : exporterPort);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw new UncheckedIOException("Could not listen on exporter-port " + exporterPort + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        engine.log().notice("Prometheus exporter listening on port " + exporter.port() + " (/metrics, /health, /ready)");
+    }
+
+    /** The port of the Prometheus exporter, or -1 when it is off. */
+    public int exporterPort() {
+        PrometheusEndpoint endpoint = exporter;
+        return endpoint == null ? -1 : endpoint.port();
     }
 
     /** Makes the port directive say where a server on a free port listens (CONFIG GET port, CONFIG SET bind). */
@@ -207,6 +238,10 @@ public final class NuthatchServer implements AutoCloseable {
             closePersistence();
             engine.gate().close();
         } finally {
+            PrometheusEndpoint endpoint = exporter;
+            if (endpoint != null) {
+                endpoint.close();
+            }
             stopped.countDown();
         }
     }

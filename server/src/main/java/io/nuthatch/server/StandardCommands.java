@@ -18,8 +18,10 @@ import io.nuthatch.server.command.server.ConfigCommands;
 import io.nuthatch.server.command.server.ConnectionCommands;
 import io.nuthatch.server.command.server.InfoCommands;
 import io.nuthatch.server.command.server.IntrospectionCommands;
+import io.nuthatch.server.command.server.LatencyCommands;
 import io.nuthatch.server.command.server.MemoryCommands;
 import io.nuthatch.server.command.server.ServerCommands;
+import io.nuthatch.server.command.server.SlowlogCommands;
 import io.nuthatch.server.command.set.SetAlgebraCommands;
 import io.nuthatch.server.command.set.SetCommands;
 import io.nuthatch.server.command.set.SetRandomCommands;
@@ -79,6 +81,8 @@ public final class StandardCommands {
                 TransactionCommands::register,
                 PubSubCommands::register,
                 SortCommands::register,
-                MemoryCommands::register);
+                MemoryCommands::register,
+                SlowlogCommands::register,
+                LatencyCommands::register);
     }
 }

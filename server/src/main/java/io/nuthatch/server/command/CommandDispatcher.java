@@ -182,6 +182,9 @@ public final class CommandDispatcher {
                 command.stats().recordLatency(nanos);
             }
             stats.commandsProcessed++;
+            if (!context.client().isBlocked()) {
+                engine.introspection().commandDone(context.client(), command, arguments, nanos);
+            }
             if (engine.dirty() != dirtyBefore) {
                 propagate(context, arguments);
             }

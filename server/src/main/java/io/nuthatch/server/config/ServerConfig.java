@@ -32,6 +32,7 @@ public final class ServerConfig {
     public final ReplicationDirectives replication = new ReplicationDirectives(registry);
     public final ClusterDirectives cluster = new ClusterDirectives(registry);
     public final TlsDirectives tls = new TlsDirectives(registry);
+    public final ExporterDirectives exporter = new ExporterDirectives(registry);
 
     // ------------------------------------------------------------------ the directives read most
     public final IntegerDirective port = network.port;

@@ -1,7 +1,6 @@
 package io.nuthatch.server.info;
 
 
-import io.nuthatch.exporter.MetricsSource;
 import io.nuthatch.server.Engine;
 
 import java.security.SecureRandom;
@@ -28,7 +27,7 @@ import java.util.function.Consumer;
  * redis_exporter reads, and Nuthatch's own (nuthatch_version, jvm_heap_*), come at the end of their
  * section, after every field Redis 7.0 prints there.
  */
-public final class InfoReport implements MetricsSource {
+public final class InfoReport {
     /** How long a snapshot waits for the engine while long work holds it (an exporter scrape waits). */
     static final long SNAPSHOT_WAIT_MILLIS = 500;
 
@@ -164,11 +163,6 @@ public final class InfoReport implements MetricsSource {
             lastFullSnapshot = snapshot;
         }
         return snapshot;
-    }
-
-    @Override
-    public Map<String, Map<String, String>> infoSections() {
-        return snapshot();
     }
 
     /**
