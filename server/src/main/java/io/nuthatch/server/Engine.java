@@ -1,6 +1,7 @@
 package io.nuthatch.server;
 
 import io.nuthatch.resp.ProtocolLimits;
+import io.nuthatch.server.acl.AclUsers;
 import io.nuthatch.server.blocking.BlockingKeys;
 import io.nuthatch.server.client.ClientRegistry;
 import io.nuthatch.server.client.ClientSession;
@@ -56,6 +57,7 @@ public final class Engine implements KeyspaceHooks {
     private final InfoReport info;
     private final BlockingKeys blocking;
     private final Persistence persistence;
+    private final AclUsers acl;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -78,6 +80,9 @@ public final class Engine implements KeyspaceHooks {
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
         this.persistence = new Persistence(this);
+        this.acl = new AclUsers(commands);
+        acl.requirepass(config.requirepass.value());
+        config.requirepass.onChange(() -> acl.requirepass(config.requirepass.value()));
         gate.beforeRelease(persistence::beforeRelease);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
         protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value());
@@ -230,7 +235,12 @@ public final class Engine implements KeyspaceHooks {
 
     /** Whether the client must authenticate before running commands. */
     public boolean authenticationRequired(ClientSession client) {
-        return !client.isAuthenticated() && !config.requirepass.value().isEmpty();
+        return acl.authenticationRequired(client);
+    }
+
+    /** The users and their permissions. */
+    public AclUsers acl() {
+        return acl;
     }
 
     /**

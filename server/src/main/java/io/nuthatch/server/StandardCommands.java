@@ -12,6 +12,7 @@ import io.nuthatch.server.command.key.ScanCommands;
 import io.nuthatch.server.command.list.BlockingListCommands;
 import io.nuthatch.server.command.list.ListCommands;
 import io.nuthatch.server.command.list.ListMoveCommands;
+import io.nuthatch.server.command.server.AclCommands;
 import io.nuthatch.server.command.server.ClientCommands;
 import io.nuthatch.server.command.server.ConfigCommands;
 import io.nuthatch.server.command.server.ConnectionCommands;
@@ -47,6 +48,7 @@ public final class StandardCommands {
                 IntrospectionCommands::register,
                 InfoCommands::register,
                 ConfigCommands::register,
+                AclCommands::register,
                 StringCommands::register,
                 CounterCommands::register,
                 StringRangeCommands::register,

@@ -115,6 +115,10 @@ public final class CommandDispatcher {
         if (engine.authenticationRequired(client) && !command.has(CommandFlag.NO_AUTH)) {
             return Errors.NO_AUTH;
         }
+        CommandError denied = engine.acl().check(client, command, arguments);
+        if (denied != null) {
+            return denied;
+        }
         CommandError diskError = engine.persistence().writeRejection(command);
         if (diskError != null) {
             return diskError;
