@@ -208,7 +208,9 @@ public final class CommandDispatcher {
         } else {
             StringBuilder quoted = new StringBuilder();
             for (int i = 1; i < arguments.count() && quoted.length() < 128; i++) {
-                quoted.append('\'').append(cString(arguments, i, 128 - quoted.length())).append("' ");
+                // The room left is measured before the opening quote, as Redis's sdscatprintf does.
+                int room = 128 - quoted.length();
+                quoted.append('\'').append(cString(arguments, i, room)).append("' ");
             }
             message = "ERR unknown command '" + cString(arguments, 0, 128) + "', with args beginning with: " + quoted;
         }
