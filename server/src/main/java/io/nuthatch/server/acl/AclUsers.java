@@ -75,9 +75,21 @@ public final class AclUsers {
         return users.values();
     }
 
-    /** Whether a client that has not authenticated must do so: the default user asks for a password or is off. */
+    /**
+     * Whether a client that has not authenticated must do so: the default user asks for a password
+     * or is off. Redis marks a connection authenticated when it opens while the default user needs
+     * no password, so that setting requirepass later does not lock it out; here that mark is made
+     * at the connection's first command, which is the first time it is asked.
+     */
     public boolean authenticationRequired(ClientSession client) {
-        return !client.isAuthenticated() && (!defaultUser.isNopass() || !defaultUser.isEnabled());
+        if (client.isAuthenticated()) {
+            return false;
+        }
+        if (defaultUser.isNopass() && defaultUser.isEnabled()) {
+            client.authenticated(DEFAULT_USER);
+            return false;
+        }
+        return true;
     }
 
     /** Whether the name and password identify an enabled user. */
