@@ -1,6 +1,7 @@
 package io.nuthatch.server;
 
 import io.nuthatch.resp.ProtocolLimits;
+import io.nuthatch.server.acl.AclUsers;
 import io.nuthatch.server.blocking.BlockingKeys;
 import io.nuthatch.server.client.ClientRegistry;
 import io.nuthatch.server.client.ClientSession;
@@ -70,6 +71,7 @@ public final class Engine implements KeyspaceHooks {
     private final PubSub pubsub = new PubSub(this);
     private final KeyspaceEvents keyspaceEvents;
     private final Introspection introspection;
+    private final AclUsers acl;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -91,6 +93,9 @@ public final class Engine implements KeyspaceHooks {
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
         this.persistence = new Persistence(this);
+        this.acl = new AclUsers(commands);
+        acl.requirepass(config.requirepass.value());
+        config.requirepass.onChange(() -> acl.requirepass(config.requirepass.value()));
         gate.beforeRelease(persistence::beforeRelease);
         this.keyspaceEvents = new KeyspaceEvents(pubsub, config.monitoring.notifyKeyspaceEvents);
         this.introspection = new Introspection(config);
@@ -281,7 +286,12 @@ public final class Engine implements KeyspaceHooks {
 
     /** Whether the client must authenticate before running commands. */
     public boolean authenticationRequired(ClientSession client) {
-        return !client.isAuthenticated() && !config.requirepass.value().isEmpty();
+        return acl.authenticationRequired(client);
+    }
+
+    /** The users and their permissions. */
+    public AclUsers acl() {
+        return acl;
     }
 
     /**

@@ -13,6 +13,7 @@ import io.nuthatch.server.command.list.BlockingListCommands;
 import io.nuthatch.server.command.list.ListCommands;
 import io.nuthatch.server.command.list.ListMoveCommands;
 import io.nuthatch.server.command.pubsub.PubSubCommands;
+import io.nuthatch.server.command.server.AclCommands;
 import io.nuthatch.server.command.server.ClientCommands;
 import io.nuthatch.server.command.server.ConfigCommands;
 import io.nuthatch.server.command.server.ConnectionCommands;
@@ -52,6 +53,7 @@ public final class StandardCommands {
                 IntrospectionCommands::register,
                 InfoCommands::register,
                 ConfigCommands::register,
+                AclCommands::register,
                 StringCommands::register,
                 CounterCommands::register,
                 StringRangeCommands::register,

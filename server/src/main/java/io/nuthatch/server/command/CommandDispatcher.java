@@ -120,6 +120,10 @@ public final class CommandDispatcher {
         if (engine.authenticationRequired(client) && !command.has(CommandFlag.NO_AUTH)) {
             return Errors.NO_AUTH;
         }
+        CommandError denied = engine.acl().check(client, command, arguments);
+        if (denied != null) {
+            return denied;
+        }
         // Redis's order: out of memory, disk errors, subscriber mode, then loading and busy.
         ExecutionGate.State state = gate.stateFor(Thread.currentThread());
         if (state == ExecutionGate.State.FREE && engine.eviction().refusesForMemory(command)) {
@@ -236,7 +240,9 @@ public final class CommandDispatcher {
         } else {
             StringBuilder quoted = new StringBuilder();
             for (int i = 1; i < arguments.count() && quoted.length() < 128; i++) {
-                quoted.append('\'').append(cString(arguments, i, 128 - quoted.length())).append("' ");
+                // The room left is measured before the opening quote, as Redis's sdscatprintf does.
+                int room = 128 - quoted.length();
+                quoted.append('\'').append(cString(arguments, i, room)).append("' ");
             }
             message = "ERR unknown command '" + cString(arguments, 0, 128) + "', with args beginning with: " + quoted;
         }

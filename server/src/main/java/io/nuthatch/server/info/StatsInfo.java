@@ -91,8 +91,8 @@ final class StatsInfo {
                 .add("instantaneous_eventloop_cycles_per_sec", instantaneous.value(Metric.EVENT_LOOP_CYCLES))
                 .add("instantaneous_eventloop_duration_usec", instantaneous.value(Metric.EVENT_LOOP_DURATION))
                 .add("acl_access_denied_auth", stats.aclDeniedAuth)
-                .add("acl_access_denied_cmd", 0)
-                .add("acl_access_denied_key", 0)
+                .add("acl_access_denied_cmd", engine.acl().deniedCommands())
+                .add("acl_access_denied_key", engine.acl().deniedKeys())
                 .add("acl_access_denied_channel", 0);
     }
 

@@ -58,7 +58,7 @@ public final class ConnectionCommands {
         String password;
         if (c.argumentCount() == 2) {
             // As Redis: the one-argument form with no password configured is more likely a mistake than intended.
-            if (c.engine().config().requirepass.value().isEmpty()) {
+            if (c.engine().acl().defaultUser().isNopass()) {
                 throw AUTH_WITHOUT_PASSWORD;
             }
             user = "default";
