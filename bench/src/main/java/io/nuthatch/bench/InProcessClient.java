@@ -6,6 +6,7 @@ import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.StandardCommands;
 import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.client.DetachedTransport;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandDispatcher;
 import io.nuthatch.server.config.ServerConfig;
@@ -14,7 +15,6 @@ import io.nuthatch.server.gate.GateWaiter;
 import io.nuthatch.server.log.ServerLog;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Future;
 
 /**
  * One client of an engine in this process, running commands as a connection's event loop runs
@@ -42,7 +42,7 @@ final class InProcessClient implements AutoCloseable {
         engine = new Engine(new ServerConfig(), StandardCommands.table(), log);
         gate = engine.gate();
         dispatcher = engine.dispatcher();
-        ClientSession session = new ClientSession(1, new NoTransport(), System.currentTimeMillis());
+        ClientSession session = new ClientSession(1, new DetachedTransport("127.0.0.1:1"), System.currentTimeMillis());
         engine.clients().add(session);
         context = dispatcher.newContext(session);
         out = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
@@ -87,81 +87,5 @@ final class InProcessClient implements AutoCloseable {
 
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** A connection that is not there: the commands benchmarked never reach it. */
-    private static final class NoTransport implements ClientSession.Transport {
-        @Override
-        public void closeAfterReply() {
-        }
-
-        @Override
-        public void closeNow() {
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:1";
-        }
-
-        @Override
-        public String localAddress() {
-            return "127.0.0.1:6379";
-        }
-
-        @Override
-        public long queryBufferBytes() {
-            return 0;
-        }
-
-        @Override
-        public long outputBufferBytes() {
-            return 0;
-        }
-
-        @Override
-        public Future<?> runLater(long delayMillis, Runnable task) {
-            throw new UnsupportedOperationException("no blocking command is benchmarked");
-        }
-
-        @Override
-        public long queryBufferFree() {
-            return 0;
-        }
-
-        @Override
-        public long replyBufferLength() {
-            return 0;
-        }
-
-        @Override
-        public long replyBufferSize() {
-            return 0;
-        }
-
-        @Override
-        public long replyBufferPeak() {
-            return 0;
-        }
-
-        @Override
-        public long outputListLength() {
-            return 0;
-        }
-
-        @Override
-        public long bufferMemory() {
-            return 0;
-        }
-
-        @Override
-        public int fileDescriptor() {
-            return -1;
-        }
-
-        @Override
-        public boolean isLocal() {
-            return true;
-        }
     }
 }

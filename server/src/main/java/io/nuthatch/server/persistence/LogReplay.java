@@ -8,6 +8,7 @@ import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.resp.RequestDecoder;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.client.DetachedTransport;
 import io.nuthatch.server.command.CommandContext;
 
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class LogReplay implements SegmentReader.RecordSink, RequestDecoder.Reques
 
     LogReplay(Engine engine) {
         this.engine = engine;
-        this.client = new ClientSession(-1, new LoadingClient(), System.currentTimeMillis());
+        this.client = new ClientSession(-1, new DetachedTransport(""), System.currentTimeMillis());
         client.authenticated("default");
         client.reply().target(replies);
         this.context = engine.dispatcher().newContext(client);

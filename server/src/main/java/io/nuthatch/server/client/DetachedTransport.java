@@ -1,15 +1,25 @@
-package io.nuthatch.server.persistence;
-
-import io.nuthatch.server.client.ClientSession;
+package io.nuthatch.server.client;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 /**
- * The client records are replayed as while the dataset loads (Redis's fake client of the AOF
- * loader): no socket, replies dropped, never registered, so no CLIENT LIST shows it.
+ * The transport of a client that has no connection: the replay of the append-only log at startup
+ * (Redis's fake AOF client), an in-process benchmark, a test driving the engine directly. It has no
+ * buffers, so every CLIENT LIST figure is zero, and closing it does nothing.
+ *
+ * <p>Such a client is never parked: a command that would block runs to its non-blocking answer
+ * (a BLPOP replayed from a log does not wait; the log holds the pop it made), so a task asked to
+ * run later never runs.
  */
-final class LoadingClient implements ClientSession.Transport {
+public class DetachedTransport implements ClientSession.Transport {
+    private final String address;
+
+    /** @param address what CLIENT LIST shows as both ends of the missing connection */
+    public DetachedTransport(String address) {
+        this.address = address;
+    }
+
     @Override
     public void closeAfterReply() {
     }
@@ -20,18 +30,17 @@ final class LoadingClient implements ClientSession.Transport {
 
     @Override
     public Future<?> runLater(long delayMillis, Runnable task) {
-        // A record that would block (a BLPOP in a log) does not: the log holds the pop it made.
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public String remoteAddress() {
-        return "";
+        return address;
     }
 
     @Override
     public String localAddress() {
-        return "";
+        return address;
     }
 
     @Override
