@@ -41,7 +41,7 @@ class DamagedLogTest {
     @BeforeEach
     void writeSegment() throws Exception {
         try (NuthatchServer server = start("yes")) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             try (RawConnection connection = new RawConnection(server.port())) {
                 for (int i = 0; i < 100; i++) {
                     connection.call("SET", "key:" + i, Integer.toString(i));
@@ -58,7 +58,7 @@ class DamagedLogTest {
         long whole = Files.size(segment);
         append(segment, "*3\r\n$3\r\nSET\r\n$6\r\nkey:10");
         try (NuthatchServer server = start("yes")) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             assertEquals(0, server.exitStatus());
             assertEquals(":100\r\n", call(server, "DBSIZE"));
             assertEquals("$2\r\n99\r\n", call(server, "GET", "key:99"));
@@ -88,7 +88,7 @@ class DamagedLogTest {
             channel.truncate(size - 20);
         }
         try (NuthatchServer server = start("yes")) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             assertEquals(":99\r\n", call(server, "DBSIZE"));
             assertEquals("$-1\r\n", call(server, "GET", "key:99"));
             assertEquals("$2\r\n98\r\n", call(server, "GET", "key:98"));
@@ -96,7 +96,7 @@ class DamagedLogTest {
             call(server, "SET", "after", "cut");
         }
         try (NuthatchServer server = start("yes")) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             assertEquals("$3\r\ncut\r\n", call(server, "GET", "after"));
         }
     }
@@ -106,7 +106,7 @@ class DamagedLogTest {
         long whole = Files.size(segment);
         append(segment, "\0".repeat(4096));
         try (NuthatchServer server = start("yes")) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             assertEquals(":100\r\n", call(server, "DBSIZE"));
         }
         assertEquals(whole, Files.size(segment));
@@ -137,7 +137,7 @@ class DamagedLogTest {
 
         logged.reset();
         try (NuthatchServer repaired = start("yes")) {
-            awaitLoaded(repaired);
+            AwaitLoad.of(repaired);
             assertEquals(":50\r\n", call(repaired, "DBSIZE"));
         }
     }
@@ -146,7 +146,7 @@ class DamagedLogTest {
     void missingManifestIsRebuiltFromTheSegments() throws Exception {
         Files.delete(Manifest.path(dir));
         try (NuthatchServer server = start("yes")) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             assertEquals(":100\r\n", call(server, "DBSIZE"));
         }
         assertTrue(log().contains("is missing; rebuilt it"), log());
@@ -186,18 +186,6 @@ class DamagedLogTest {
         }
         ServerLog log = new ServerLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
         return NuthatchServer.start(config, log);
-    }
-
-    private static void awaitLoaded(NuthatchServer server) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!server.engine().persistence().aofEnabled()) {
-            if (server.awaitStop(10, TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("the server stopped while loading");
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("the load did not end");
-            }
-        }
     }
 
     private String log() {

@@ -56,7 +56,7 @@ class FullDiskTest {
         AtomicLong acknowledged = new AtomicLong(-1);
         Path filler = mount.resolve("filler");
         try (NuthatchServer server = start()) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             long free = Files.getFileStore(mount).getUsableSpace();
             Files.write(filler, new byte[(int) (free - 40 * 1024)]);
 
@@ -103,7 +103,7 @@ class FullDiskTest {
             }
         }
         try (NuthatchServer server = start()) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             try (RawConnection client = new RawConnection(server.port())) {
                 assertEquals(":201\r\n", text(client.call("DBSIZE")));
                 assertEquals("$1000\r\n" + VALUE + "\r\n", text(client.call("GET", "k:199")));
@@ -116,14 +116,6 @@ class FullDiskTest {
         config.dir.set(mount.toString());
         config.persistence.appendonly.set("yes");
         return NuthatchServer.start(config, new ServerLog(new PrintStream(logged, true, StandardCharsets.UTF_8)));
-    }
-
-    private static void awaitLoaded(NuthatchServer server) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!server.engine().persistence().aofEnabled()) {
-            assertTrue(System.currentTimeMillis() < deadline, "the load did not end");
-            Thread.sleep(10);
-        }
     }
 
     private static String info(RawConnection client) throws IOException {

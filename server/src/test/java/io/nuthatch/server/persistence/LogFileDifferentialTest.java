@@ -51,7 +51,7 @@ class LogFileDifferentialTest {
         }
         String ours;
         try (NuthatchServer server = start(false); RawConnection connection = new RawConnection(server.port())) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             for (List<String> command : COMMANDS) {
                 connection.call(command.toArray(new String[0]));
             }
@@ -64,7 +64,7 @@ class LogFileDifferentialTest {
     @Test
     void timestampAnnotationsAreWrittenAndSkippedWhenLoading() throws Exception {
         try (NuthatchServer server = start(true); RawConnection connection = new RawConnection(server.port())) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             connection.call("SET", "a", "1");
             connection.call("SET", "b", "2");
         }
@@ -74,7 +74,7 @@ class LogFileDifferentialTest {
         String stamp = segment.substring(segment.indexOf("#TS:") + 4, segment.indexOf("\r\n", segment.indexOf("#TS:")));
         assertTrue(Math.abs(Long.parseLong(stamp) - now) < 120, segment);
         try (NuthatchServer server = start(true); RawConnection connection = new RawConnection(server.port())) {
-            awaitLoaded(server);
+            AwaitLoad.of(server);
             assertEquals(":2\r\n", new String(connection.call("DBSIZE"), StandardCharsets.ISO_8859_1));
         }
     }
@@ -85,13 +85,5 @@ class LogFileDifferentialTest {
         config.persistence.appendonly.set("yes");
         config.persistence.aofTimestampEnabled.set(timestamps ? "yes" : "no");
         return NuthatchServer.start(config);
-    }
-
-    private static void awaitLoaded(NuthatchServer server) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!server.engine().persistence().aofEnabled()) {
-            assertTrue(System.currentTimeMillis() < deadline, "the load did not end");
-            Thread.sleep(10);
-        }
     }
 }
