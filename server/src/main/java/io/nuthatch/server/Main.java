@@ -283,7 +283,7 @@ public final class Main {
             }
         }
         for (List<String> user : config.declaredUsers()) {
-            byReason.computeIfAbsent("ACL users are not implemented yet", reason -> new ArrayList<>())
+            byReason.computeIfAbsent("user directives are not applied yet; ACL SETUSER is", reason -> new ArrayList<>())
                     .add("user " + user.get(0));
         }
         byReason.forEach((reason, names) ->
