@@ -1,5 +1,6 @@
 package io.nuthatch.server.command.key;
 
+import io.nuthatch.server.testing.KeyView;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.ReferencePair;
 import io.nuthatch.server.testing.Resp;
@@ -189,38 +190,8 @@ class DumpRestoreDifferentialTest {
         assertEquals(view(redis, "k").subList(0, 2), view(nuthatch, "k").subList(0, 2), "type and encoding");
     }
 
-    /** What a key holds, read with the commands of its type; tables sorted so their order is free. */
     private static List<String> view(RawConnection connection, String key) throws IOException {
-        List<String> view = new ArrayList<>();
-        String type = (String) RespValue.parse(connection.call("TYPE", key));
-        view.add(type);
-        view.add(String.valueOf(RespValue.parse(connection.call("OBJECT", "ENCODING", key))));
-        switch (type) {
-            case "string" -> view.add(text(connection.call("GET", key)));
-            case "list" -> view.add(text(connection.call("LRANGE", key, "0", "-1")));
-            case "set" -> view.add(sorted(connection.call("SMEMBERS", key)));
-            case "hash" -> view.add(sorted(connection.call("HGETALL", key)));
-            case "zset" -> view.add(text(connection.call("ZRANGE", key, "0", "-1", "WITHSCORES")));
-            case "stream" -> {
-                view.add(text(connection.call("XRANGE", key, "-", "+")));
-                view.add(text(connection.call("XINFO", "STREAM", key, "FULL")));
-            }
-            default -> throw new AssertionError("no key " + key);
-        }
-        long ttl = (Long) RespValue.parse(connection.call("PTTL", key));
-        view.add(ttl < 0 ? Long.toString(ttl) : "ttl " + (ttl / 10_000));
-        return view;
-    }
-
-    private static String sorted(byte[] reply) {
-        @SuppressWarnings("unchecked")
-        List<Object> elements = new ArrayList<>((List<Object>) RespValue.parse(reply));
-        List<String> texts = new ArrayList<>();
-        for (Object element : elements) {
-            texts.add(String.valueOf(element));
-        }
-        texts.sort(null);
-        return texts.toString();
+        return KeyView.of(connection, key);
     }
 
     // ---------------------------------------------------------------- RESTORE's errors and options
