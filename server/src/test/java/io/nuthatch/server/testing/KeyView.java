@@ -15,6 +15,15 @@ public final class KeyView {
     }
 
     public static List<String> of(RawConnection connection, String key) throws IOException {
+        return of(connection, key, true);
+    }
+
+    /**
+     * As {@link #of(RawConnection, String)}; without {@code withTimes}, a stream is read without
+     * the consumers' seen times and the deliveries' times (XINFO STREAM and XINFO GROUPS instead of
+     * XINFO STREAM FULL), for data replayed at another moment than the one it is compared with.
+     */
+    public static List<String> of(RawConnection connection, String key, boolean withTimes) throws IOException {
         List<String> view = new ArrayList<>();
         String type = (String) RespValue.parse(connection.call("TYPE", key));
         view.add(type);
@@ -27,7 +36,12 @@ public final class KeyView {
             case "zset" -> view.add(text(connection.call("ZRANGE", key, "0", "-1", "WITHSCORES")));
             case "stream" -> {
                 view.add(text(connection.call("XRANGE", key, "-", "+")));
-                view.add(text(connection.call("XINFO", "STREAM", key, "FULL")));
+                if (withTimes) {
+                    view.add(text(connection.call("XINFO", "STREAM", key, "FULL")));
+                } else {
+                    view.add(text(connection.call("XINFO", "STREAM", key)));
+                    view.add(text(connection.call("XINFO", "GROUPS", key)));
+                }
             }
             default -> throw new AssertionError("no key " + key);
         }
