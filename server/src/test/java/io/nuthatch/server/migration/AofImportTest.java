@@ -99,6 +99,40 @@ class AofImportTest {
     }
 
     @Test
+    void aTransactionTheFileEndsInsideIsDroppedWhole(@TempDir Path dir) throws Exception {
+        String file = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+                + "#TS:1700000000\r\n"
+                + "*1\r\n$5\r\nMULTI\r\n"
+                + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n";
+        Files.writeString(dir.resolve("appendonly.aof"), file, StandardCharsets.US_ASCII);
+        try (NuthatchServer nuthatch = ReferencePair.startNuthatch();
+             RawConnection imported = new RawConnection(nuthatch.port())) {
+            RedisDataImport.Outcome outcome = RedisDataImport.find(dir, aofConfig("yes")).load(nuthatch.engine());
+            assertTrue(outcome.truncated());
+            assertEquals(1, outcome.commands());
+            assertEquals("$1\r\n1\r\n", new String(imported.call("GET", "a"), StandardCharsets.US_ASCII));
+            assertEquals(":0\r\n", new String(imported.call("EXISTS", "b"), StandardCharsets.US_ASCII));
+        }
+        try (NuthatchServer nuthatch = ReferencePair.startNuthatch()) {
+            assertThrows(RdbFormatException.class,
+                    () -> RedisDataImport.find(dir, aofConfig("no")).load(nuthatch.engine()));
+        }
+    }
+
+    @Test
+    void aCommandThatFailsStopsTheImportNamingItsOffset(@TempDir Path dir) throws Exception {
+        String set = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+        String file = set + "*3\r\n$5\r\nLPUSH\r\n$1\r\na\r\n$1\r\nx\r\n";
+        Files.writeString(dir.resolve("appendonly.aof"), file, StandardCharsets.US_ASCII);
+        try (NuthatchServer nuthatch = ReferencePair.startNuthatch()) {
+            RdbFormatException refused = assertThrows(RdbFormatException.class,
+                    () -> RedisDataImport.find(dir, aofConfig("yes")).load(nuthatch.engine()));
+            assertTrue(refused.getMessage().contains("LPUSH at offset " + set.length() + " failed: WRONGTYPE"),
+                    refused.getMessage());
+        }
+    }
+
+    @Test
     void anEmptyDirectoryHasNothingToImport(@TempDir Path dir) throws Exception {
         assertEquals(null, RedisDataImport.find(dir, aofConfig("yes")));
     }
