@@ -208,6 +208,7 @@ class AofImportTest {
             assertEquals(keys, KeyView.keys(imported), "keys of db " + db);
             for (String key : keys) {
                 assertEquals(KeyView.of(redis, key, withTimes), KeyView.of(imported, key, withTimes), "db " + db + " key " + key);
+                KeyView.assertSameTtl(redis, imported, key, key);
                 compared++;
             }
         }

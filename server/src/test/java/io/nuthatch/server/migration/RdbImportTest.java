@@ -63,6 +63,7 @@ class RdbImportTest {
                 for (String key : keys) {
                     assertEquals(KeyView.of(redisConnection, key), KeyView.of(nuthatchConnection, key),
                             "db " + db + " key " + key);
+                    KeyView.assertSameTtl(redisConnection, nuthatchConnection, key, key);
                     compared++;
                 }
             }

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * What a key holds, read over a connection with the commands of its type, in a form two servers'
  * keys can be compared with: type, encoding, contents (hash and set tables sorted, since their
- * order is each server's own), and the TTL to the ten seconds.
+ * order is each server's own), and whether it has a TTL; {@link #assertSameTtl} compares TTLs
+ * within the time two reads may be apart.
  */
 public final class KeyView {
     private KeyView() {
@@ -46,8 +47,18 @@ public final class KeyView {
             default -> throw new AssertionError("no key " + key);
         }
         long ttl = (Long) RespValue.parse(connection.call("PTTL", key));
-        view.add(ttl < 0 ? Long.toString(ttl) : "ttl " + (ttl / 10_000));
+        view.add(ttl < 0 ? Long.toString(ttl) : "has a ttl");
         return view;
+    }
+
+    /** The two keys' TTLs are within two seconds of each other (both without one counts as the same). */
+    public static void assertSameTtl(RawConnection first, RawConnection second, String key, String secondKey)
+            throws IOException {
+        long a = (Long) RespValue.parse(first.call("PTTL", key));
+        long b = (Long) RespValue.parse(second.call("PTTL", secondKey));
+        if (a < 0 || b < 0 ? a != b : Math.abs(a - b) > 2000) {
+            throw new AssertionError("TTL of " + key + ": " + a + " against " + b);
+        }
     }
 
     /** Every key of the connection's current database, by SCAN. */

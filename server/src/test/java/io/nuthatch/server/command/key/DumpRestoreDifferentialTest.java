@@ -187,6 +187,8 @@ class DumpRestoreDifferentialTest {
         assertEquals("+OK\r\n", text(redis.call(args("RESTORE", "n", nuthatchTtl, fromNuthatch))));
         assertEquals(view(redis, "k"), view(nuthatch, "r"), "redis-server's value restored into Nuthatch");
         assertEquals(view(nuthatch, "k"), view(redis, "n"), "Nuthatch's value restored into redis-server");
+        KeyView.assertSameTtl(redis, nuthatch, "k", "r");
+        KeyView.assertSameTtl(nuthatch, redis, "k", "n");
         assertEquals(view(redis, "k").subList(0, 2), view(nuthatch, "k").subList(0, 2), "type and encoding");
     }
 
