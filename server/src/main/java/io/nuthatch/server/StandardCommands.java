@@ -6,6 +6,7 @@ import io.nuthatch.server.command.hash.HashCommands;
 import io.nuthatch.server.command.hash.HashIterationCommands;
 import io.nuthatch.server.command.hyperloglog.HyperLogLogCommands;
 import io.nuthatch.server.command.key.ExpiryCommands;
+import io.nuthatch.server.command.key.DumpCommands;
 import io.nuthatch.server.command.key.KeyCommands;
 import io.nuthatch.server.command.key.ObjectCommands;
 import io.nuthatch.server.command.key.ScanCommands;
@@ -63,6 +64,7 @@ public final class StandardCommands {
                 ScanCommands::register,
                 ExpiryCommands::register,
                 ObjectCommands::register,
+                DumpCommands::register,
                 ListCommands::register,
                 ListMoveCommands::register,
                 BlockingListCommands::register,

@@ -7,7 +7,7 @@ import java.io.IOException;
  * whose sizes disagree. Thrown before anything half-decoded is used, so a caller can reject a
  * payload whole.
  */
-public final class RdbFormatException extends IOException {
+public class RdbFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public RdbFormatException(String message) {

@@ -228,6 +228,16 @@ public final class RdbInput {
         return bytes;
     }
 
+    /**
+     * What follows the bytes consumed so far, as a stream: the bytes read ahead into the buffer,
+     * then the rest of the source (the commands after an AOF's RDB preamble).
+     */
+    public InputStream remainder() {
+        InputStream buffered = new java.io.ByteArrayInputStream(buffer, position, limit - position);
+        position = limit;
+        return source == null ? buffered : new java.io.SequenceInputStream(buffered, source);
+    }
+
     // ---------------------------------------------------------------- errors
 
     public RdbFormatException corrupt(String what) {

@@ -149,17 +149,18 @@ public final class RedisListpackWriter {
         count++;
     }
 
+    /** Redis's boundaries, one short of the powers of 128 above the first (lpEncodeBacklen). */
     static int backLengthSize(long length) {
-        if (length < 128) {
+        if (length <= 127) {
             return 1;
         }
-        if (length < 16384) {
+        if (length < 16383) {
             return 2;
         }
-        if (length < 2097152) {
+        if (length < 2097151) {
             return 3;
         }
-        if (length < 268435456) {
+        if (length < 268435455) {
             return 4;
         }
         return 5;

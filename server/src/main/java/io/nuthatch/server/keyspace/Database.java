@@ -293,6 +293,23 @@ public final class Database {
     }
 
     /**
+     * Loading (a snapshot, an imported file): adds a key known to be absent holding a value object
+     * or, when {@code value} is null, the string {@code string}, with an absolute expiry time or
+     * {@link KeyEntry#NO_EXPIRY}. A string of 32 KB or more keeps its array, as SET's does.
+     */
+    public KeyEntry load(byte[] key, StoredValue value, byte[] string, long expiresAt) {
+        if (value == null && string.length >= RequestArguments.LARGE_ARGUMENT) {
+            value = StringValue.wrap(string);
+        }
+        if (value != null) {
+            return insert(EntryData.newData(key, 0, key.length, 0), value, KeyEntry.WHOLE, expiresAt);
+        }
+        byte[] data = EntryData.newData(key, 0, key.length, string.length);
+        System.arraycopy(string, 0, data, data.length - string.length, string.length);
+        return insert(data, null, KeyEntry.WHOLE, expiresAt);
+    }
+
+    /**
      * Adds the key of argument {@code keyIndex}, known to be absent, holding a value object (the
      * first HSET, LPUSH, SADD ... of a key); the key is copied once, into the entry's array.
      */
