@@ -8,6 +8,7 @@ import io.nuthatch.server.config.ConfigLoader;
 import io.nuthatch.server.config.SaveDirective;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.log.ServerLog;
+import io.nuthatch.server.testing.AwaitLoad;
 import io.nuthatch.server.testing.ConfigReplies;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisCommandLine;
@@ -55,7 +56,7 @@ class ConfigFixtureTest {
     void theFixedProfileStartsWithTheUsersSettings() throws Exception {
         Path profile = copyResource("seed-standard-profile-redis.fixed.conf", this::inTestDirectory);
         int port = RedisServerProcess.freePort();
-        ServerConfig config = load(List.of(profile.toString(), "--port", Integer.toString(port)));
+        ServerConfig config = load(List.of(profile.toString(), "--port", Integer.toString(port), "--exporter-port", "0"));
         assertEquals(384L * 1024 * 1024, config.maxmemory.value());
         assertEquals("allkeys-lru", config.maxmemoryPolicy.value());
         assertEquals(1, config.databases.value());
@@ -70,6 +71,7 @@ class ConfigFixtureTest {
              RawConnection ours = new RawConnection(server.port());
              RawConnection reference = new RawConnection(redis.port())) {
             assertEquals(port, server.port());
+            AwaitLoad.of(server);
             for (String[] request : List.of(new String[] {"PING"}, new String[] {"CONFIG", "GET", "maxmemory"},
                     new String[] {"config", "set", "maxmemory", "1"}, new String[] {"SELECT", "1"})) {
                 assertEquals(Resp.escape(reference.call(request)), Resp.escape(ours.call(request)), String.join(" ", request));

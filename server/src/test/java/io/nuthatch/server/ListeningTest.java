@@ -24,6 +24,7 @@ class ListeningTest {
         ServerConfig config = new ServerConfig();
         int port = RedisServerProcess.freePort();
         config.port.set(Integer.toString(port));
+        config.exporter.exporterPort.set("0");
         config.bind.set(List.of("127.0.0.1", "127.0.0.2"));
         try (NuthatchServer server = NuthatchServer.start(config, quietLog())) {
             assertEquals(port, server.port());
@@ -54,6 +55,7 @@ class ListeningTest {
     void portZeroListensOnNoTcpPort() throws Exception {
         ServerConfig config = new ServerConfig();
         config.port.set("0");
+        config.exporter.exporterPort.set("0");
         try (NuthatchServer server = NuthatchServer.start(config, quietLog())) {
             assertEquals(-1, server.port());
         }

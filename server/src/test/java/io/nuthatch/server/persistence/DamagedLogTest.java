@@ -5,6 +5,7 @@ import io.nuthatch.persistence.log.SegmentCheck;
 import io.nuthatch.server.NuthatchServer;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.log.ServerLog;
+import io.nuthatch.server.testing.AwaitLoad;
 import io.nuthatch.server.testing.RawConnection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package io.nuthatch.server.persistence;
 import io.nuthatch.server.NuthatchServer;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.log.ServerLog;
+import io.nuthatch.server.testing.AwaitLoad;
 import io.nuthatch.server.testing.RawConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

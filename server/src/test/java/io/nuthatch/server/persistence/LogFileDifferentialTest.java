@@ -2,6 +2,7 @@ package io.nuthatch.server.persistence;
 
 import io.nuthatch.server.NuthatchServer;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.testing.AwaitLoad;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisServerProcess;
 import io.nuthatch.server.testing.RespValue;

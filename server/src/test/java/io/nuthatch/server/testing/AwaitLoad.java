@@ -1,14 +1,13 @@
-package io.nuthatch.server.persistence;
+package io.nuthatch.server.testing;
 
 import io.nuthatch.server.NuthatchServer;
-import io.nuthatch.server.testing.RawConnection;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /** Waiting for a server started on a data directory to have loaded it and to serve commands. */
-final class AwaitLoad {
+public final class AwaitLoad {
     private AwaitLoad() {
     }
 
@@ -16,7 +15,7 @@ final class AwaitLoad {
      * Returns once the log is open and the server answers PING: the log opens inside the last slice
      * of the load, while commands still get -LOADING, so the log being open is not enough.
      */
-    static void of(NuthatchServer server) throws InterruptedException, IOException {
+    public static void of(NuthatchServer server) throws InterruptedException, IOException {
         long deadline = System.currentTimeMillis() + 30_000;
         while (!server.engine().persistence().aofEnabled()) {
             if (server.awaitStop(10, TimeUnit.MILLISECONDS)) {
