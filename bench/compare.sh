@@ -166,7 +166,7 @@ start_nuthatch() {
     for _ in 1 2 3; do
         NUTHATCH_PORT=$(free_port)
         # shellcheck disable=SC2086 # option strings are lists of words
-        java $NUTHATCH_JAVA_OPTS $EXTRA_JVM_PROPS -jar "$JAR" --port "$NUTHATCH_PORT" "${args[@]}" \
+        java $NUTHATCH_JAVA_OPTS $EXTRA_JVM_PROPS -jar "$JAR" --port "$NUTHATCH_PORT" --exporter-port 0 "${args[@]}" \
             $NUTHATCH_ARGS >"$WORK/nuthatch.log" 2>&1 &
         NUTHATCH_PID=$!
         if wait_for_ping nuthatch "$NUTHATCH_PORT" "$NUTHATCH_PID"; then

@@ -81,7 +81,7 @@ run redis-server "$REDIS_PORT"
 
 NUTHATCH_PORT=$(free_port)
 # shellcheck disable=SC2086 # the JVM options are a list of words
-java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$NUTHATCH_PORT" --save '' --dir "$WORK" --maxmemory "$MAXMEMORY" \
+java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$NUTHATCH_PORT" --exporter-port 0 --save '' --dir "$WORK" --maxmemory "$MAXMEMORY" \
     --maxmemory-policy "$POLICY" >"$WORK/nuthatch.log" 2>&1 &
 PIDS+=($!)
 run nuthatch "$NUTHATCH_PORT"

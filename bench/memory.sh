@@ -107,7 +107,7 @@ start_servers() {
     # Nuthatch has no persistence yet: the directives that would configure it are left out.
     NUTHATCH_PORT=$(free_port)
     # shellcheck disable=SC2086 # option strings are lists of words
-    java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$NUTHATCH_PORT" --dir "$WORK/nuthatch" --bind 127.0.0.1 \
+    java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$NUTHATCH_PORT" --exporter-port 0 --dir "$WORK/nuthatch" --bind 127.0.0.1 \
         --protected-mode no --maxmemory 0 --maxmemory-policy noeviction --databases 16 --hz 10 \
         >"$WORK/nuthatch.log" 2>&1 &
     NUTHATCH_PID=$!

@@ -35,7 +35,7 @@ trap cleanup EXIT
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # shellcheck disable=SC2086 # option strings are lists of words
 java $NUTHATCH_JAVA_OPTS -XX:TLABSize=2k -XX:-ResizeTLAB $EXTRA_JVM_PROPS -jar "$JAR" \
-    --port "$PORT" --bind 127.0.0.1 $NUTHATCH_ARGS >"$WORK/server.log" 2>&1 &
+    --port "$PORT" --exporter-port 0 --bind 127.0.0.1 $NUTHATCH_ARGS >"$WORK/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 300); do
     kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }

@@ -128,8 +128,8 @@ class MainTest {
         int port = RedisServerProcess.freePort();
         Path log = directory.resolve("nuthatch.log");
         Path pidFile = directory.resolve("nuthatch.pid");
-        Process process = startProcess("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir",
-                directory.toString(), "--logfile", "nuthatch.log", "--pidfile", "nuthatch.pid", "--daemonize", "yes",
+        Process process = startProcess("--port", Integer.toString(port), "--exporter-port", "0", "--bind", "127.0.0.1",
+                "--dir", directory.toString(), "--logfile", "nuthatch.log", "--pidfile", "nuthatch.pid", "--daemonize", "yes",
                 "--save", "900", "1", "--maxmemory", "100");
         try {
             awaitLine(log, "Ready to accept connections", process);
@@ -170,8 +170,8 @@ class MainTest {
             int port = RedisServerProcess.freePort();
             Path log = directory.resolve("launcher-" + signal + ".log");
             Process process = startWithSignalsIgnored("INT TERM", jar, launcher().toString(), "--port",
-                    Integer.toString(port), "--bind", "127.0.0.1", "--dir", directory.toString(), "--logfile",
-                    log.toString());
+                    Integer.toString(port), "--exporter-port", "0", "--bind", "127.0.0.1", "--dir", directory.toString(),
+                    "--logfile", log.toString());
             try {
                 awaitLine(log, "Ready to accept connections", process);
                 assertFalse(Files.readString(log).contains("as ignored"), Files.readString(log));
@@ -197,7 +197,8 @@ class MainTest {
         int port = RedisServerProcess.freePort();
         Path log = directory.resolve("ignored.log");
         List<String> command = javaCommand();
-        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--logfile", log.toString()));
+        command.addAll(List.of("--port", Integer.toString(port), "--exporter-port", "0", "--bind", "127.0.0.1", "--logfile",
+                log.toString()));
         Process process = startWithSignalsIgnored("INT", null, command.toArray(String[]::new));
         try {
             awaitLine(log, "Ready to accept connections", process);
@@ -227,8 +228,8 @@ class MainTest {
         }
         int port = RedisServerProcess.freePort();
         Path log = directory.resolve("hup.log");
-        Process process = startProcess("--port", Integer.toString(port), "--bind", "127.0.0.1", "--logfile",
-                log.toString());
+        Process process = startProcess("--port", Integer.toString(port), "--exporter-port", "0", "--bind", "127.0.0.1",
+                "--logfile", log.toString());
         try {
             awaitLine(log, "Ready to accept connections", process);
             new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor();

@@ -57,7 +57,7 @@ class ContainerMemoryTest {
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + (heap >> 20) + "m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:+PerfDisableSharedMem",
                 "-cp", System.getProperty("java.class.path"), "io.nuthatch.server.Main",
-                "--port", Integer.toString(port), "--save", "", "--dir", directory.toString(),
+                "--port", Integer.toString(port), "--exporter-port", "0", "--save", "", "--dir", directory.toString(),
                 "--maxmemory", Long.toString(heap))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

@@ -34,7 +34,7 @@ final class ServerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"), "io.nuthatch.server.Main",
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+                "--port", Integer.toString(port), "--exporter-port", "0", "--bind", "127.0.0.1", "--dir", dir.toString(),
                 "--save", ""));
         command.addAll(List.of(directives));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
