@@ -54,12 +54,14 @@ class ContainerMemoryTest {
             port = probe.getLocalPort();
         }
         Path log = directory.resolve("server.log");
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder serverProcess = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + (heap >> 20) + "m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:+PerfDisableSharedMem",
                 "-cp", System.getProperty("java.class.path"), "io.nuthatch.server.Main",
                 "--port", Integer.toString(port), "--exporter-port", "0", "--save", "", "--dir", directory.toString(),
                 "--maxmemory", Long.toString(heap))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        serverProcess.environment().put("MALLOC_ARENA_MAX", "2"); // as the launcher sets it
+        Process server = serverProcess.start();
         try {
             awaitStarted(port, server);
             long ceiling = MemoryBudget.heapCeiling(heap);
