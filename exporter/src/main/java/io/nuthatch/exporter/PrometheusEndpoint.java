@@ -12,6 +12,7 @@ import io.prometheus.client.hotspot.MemoryPoolsExports;
 import io.prometheus.client.hotspot.ThreadExports;
 import io.prometheus.client.hotspot.VersionInfoExports;
 
+import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -106,7 +107,9 @@ public final class PrometheusEndpoint implements AutoCloseable {
     /** The text of one scrape in a format: what /metrics answers. */
     public String scrape(Exposition.Format format) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-        try (Writer out = new OutputStreamWriter(body, StandardCharsets.UTF_8)) {
+        // Buffered: the exposition writes a character at a time, and an encoder call per character
+        // was an eighth of a scrape's CPU.
+        try (Writer out = new BufferedWriter(new OutputStreamWriter(body, StandardCharsets.UTF_8), 64 * 1024)) {
             writeScrape(format, out);
         }
         return body.toString(StandardCharsets.UTF_8);

@@ -98,7 +98,7 @@ public final class Engine implements KeyspaceHooks {
         config.requirepass.onChange(() -> acl.requirepass(config.requirepass.value()));
         gate.beforeRelease(persistence::beforeRelease);
         this.keyspaceEvents = new KeyspaceEvents(pubsub, config.monitoring.notifyKeyspaceEvents);
-        this.introspection = new Introspection(config);
+        this.introspection = new Introspection(config, pubsub);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
         protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value());
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));

@@ -21,6 +21,7 @@ import io.nuthatch.server.command.server.ConnectionCommands;
 import io.nuthatch.server.command.server.InfoCommands;
 import io.nuthatch.server.command.server.IntrospectionCommands;
 import io.nuthatch.server.command.server.LatencyCommands;
+import io.nuthatch.server.command.server.MonitorCommands;
 import io.nuthatch.server.command.server.MemoryCommands;
 import io.nuthatch.server.command.server.ServerCommands;
 import io.nuthatch.server.command.server.SlowlogCommands;
@@ -87,6 +88,7 @@ public final class StandardCommands {
                 SortCommands::register,
                 MemoryCommands::register,
                 SlowlogCommands::register,
-                LatencyCommands::register);
+                LatencyCommands::register,
+                MonitorCommands::register);
     }
 }

@@ -63,6 +63,7 @@ public final class BlockedClient {
     public static BlockedClient park(CommandContext context, long timeoutMillis, Reply onTimeout) {
         BlockedClient blocked = new BlockedClient(context, onTimeout, timeoutMillis > 0);
         context.client().blocked(blocked);
+        context.engine().clients().parked(blocked.timed);
         if (timeoutMillis > 0) {
             blocked.timer = context.client().transport().runLater(timeoutMillis, blocked::timedOut);
         }
@@ -127,6 +128,7 @@ public final class BlockedClient {
         end();
         if (context.client().blocked() == this) {
             context.client().blocked(null);
+            context.engine().clients().unparked(timed);
         }
     }
 
@@ -150,6 +152,7 @@ public final class BlockedClient {
             return;
         }
         client.blocked(null);
+        context.engine().clients().unparked(timed);
         context.engine().dispatcher().finishBlocked(context, reply);
     }
 }

@@ -59,6 +59,9 @@ public final class ClientInfoLine {
     /** Redis's flag letters, in its order; N when none applies. */
     private static String flags(ClientSession client) {
         StringBuilder flags = new StringBuilder(4);
+        if (client.isMonitoring()) {
+            flags.append('O');
+        }
         if (client.subscriptions() != null) {
             flags.append('P');
         }

@@ -123,6 +123,7 @@ public final class ClientSession {
     private long lastInteractionMillis;
     private CommandSpec lastCommand;
     private BlockedClient blocked;
+    private boolean monitoring;
     private Transaction transaction;
     /** Null while the client is subscribed to nothing. */
     private Subscriptions subscriptions;
@@ -281,6 +282,15 @@ public final class ClientSession {
 
     public void blocked(BlockedClient blocked) {
         this.blocked = blocked;
+    }
+
+    /** Whether the client sent MONITOR (CLIENT LIST flag O): it receives a line per command run. */
+    public boolean isMonitoring() {
+        return monitoring;
+    }
+
+    public void monitoring(boolean monitoring) {
+        this.monitoring = monitoring;
     }
 
     /** The client's subscriptions; null when it has none (then it is not a subscriber). */

@@ -6,6 +6,7 @@ import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.pubsub.PubSubCommands;
+import io.nuthatch.server.command.server.MonitorCommands;
 import io.nuthatch.server.command.transaction.TransactionCommands;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.ServerStats;
@@ -133,6 +134,10 @@ public final class CommandDispatcher {
         if (diskError != null) {
             return diskError;
         }
+        if (client.isMonitoring() && (command.has(CommandFlag.WRITE) || command.has(CommandFlag.READONLY)
+                || command.has(CommandFlag.MAY_REPLICATE))) {
+            return MonitorCommands.KEYSPACE_DENIED;
+        }
         if (client.subscriptions() != null && client.protocol() == 2
                 && !PubSubCommands.allowedInSubscriberMode(command)) {
             return PubSubCommands.notAllowedInSubscriberMode(command);
@@ -186,6 +191,9 @@ public final class CommandDispatcher {
                 command.stats().recordLatency(nanos);
             }
             stats.commandsProcessed++;
+            if (engine.introspection().monitors().isActive()) {
+                engine.introspection().monitors().commandRan(context.client(), command, arguments);
+            }
             if (!context.client().isBlocked()) {
                 engine.introspection().commandDone(context.client(), command, arguments, nanos);
             }

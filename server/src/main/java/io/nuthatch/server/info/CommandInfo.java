@@ -56,26 +56,27 @@ final class CommandInfo {
             return;
         }
         List<Double> percentiles = engine.config().latencyTrackingInfoPercentiles.value();
+        // The labels ("p99.9=") are the same for every command: formatted once per report.
+        String[] labels = new String[percentiles.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (i == 0 ? "p" : ",p") + PercentileListDirective.formatPercentile(percentiles.get(i)) + "=";
+        }
         for (CommandSpec command : engine.commands().commands()) {
-            latencyStats(out, command, percentiles);
+            latencyStats(out, command, percentiles, labels);
             for (CommandSpec subcommand : command.subcommands().values()) {
-                latencyStats(out, subcommand, percentiles);
+                latencyStats(out, subcommand, percentiles, labels);
             }
         }
     }
 
-    private static void latencyStats(InfoFields out, CommandSpec command, List<Double> percentiles) {
+    private static void latencyStats(InfoFields out, CommandSpec command, List<Double> percentiles, String[] labels) {
         LatencyHistogram histogram = command.stats().latencies();
         if (histogram == null) {
             return;
         }
         StringBuilder value = new StringBuilder();
-        for (double percentile : percentiles) {
-            if (value.length() > 0) {
-                value.append(',');
-            }
-            value.append('p').append(PercentileListDirective.formatPercentile(percentile)).append('=')
-                    .append(InfoFields.fixed(histogram.microsAtPercentile(percentile), 3));
+        for (int i = 0; i < labels.length; i++) {
+            value.append(labels[i]).append(InfoFields.fixed(histogram.microsAtPercentile(percentiles.get(i)), 3));
         }
         out.add("latency_percentiles_usec_" + command.name(), value.toString());
     }

@@ -40,6 +40,7 @@ public final class InfoReport {
     private final ServerInfo server;
     private final MemoryInfo memory;
     private final StatsInfo stats;
+    private final ClientFigures clients;
     private final List<Section> sections;
     private long cronLoops;
     /** The last snapshot of every section, answered when long work keeps the engine too long. */
@@ -50,7 +51,8 @@ public final class InfoReport {
         SecureRandom random = new SecureRandom();
         this.runId = randomHex(random);
         this.server = new ServerInfo(engine, runId);
-        this.memory = new MemoryInfo(engine);
+        this.clients = new ClientFigures(engine.clients());
+        this.memory = new MemoryInfo(engine, clients);
         this.stats = new StatsInfo(engine);
         PersistenceInfo persistence = new PersistenceInfo(engine);
         ReplicationInfo replication = new ReplicationInfo(randomHex(random));
@@ -58,7 +60,7 @@ public final class InfoReport {
         KeyspaceInfo keyspace = new KeyspaceInfo(engine);
         this.sections = List.of(
                 new Section("server", "Server", server::server, true),
-                new Section("clients", "Clients", server::clients, true),
+                new Section("clients", "Clients", out -> server.clients(out, clients), true),
                 new Section("memory", "Memory", memory::write, true),
                 new Section("persistence", "Persistence", persistence::write, true),
                 new Section("stats", "Stats", stats::write, true),
@@ -167,8 +169,8 @@ public final class InfoReport {
 
     /**
      * The periodic part, run by the server's cron under the engine lock: samples the instantaneous
-     * rates every 100 ms (at hz 10, every run; Redis's run_with_period(100)), and follows the peak
-     * of used_memory and the clients' memory eviction counts every run.
+     * rates every 100 ms (at hz 10, every run; Redis's run_with_period(100)), and every run walks
+     * the clients once ({@link ClientFigures}) and follows the peak of used_memory.
      */
     public void cronTick() {
         engine.stats().commandThread(Thread.currentThread());
@@ -178,9 +180,16 @@ public final class InfoReport {
                 || cronLoops % (InstantaneousMetrics.PERIOD_MILLIS / periodMillis) == 0) {
             stats.sample();
         }
-        // Every run: this also refreshes the clients' part eviction reads.
+        // Every run: the one walk of the clients (their memory, which eviction reads, and the
+        // recent peaks), then the peak of used_memory.
+        clients.refresh(System.currentTimeMillis());
         memory.usedMemory();
         cronLoops++;
+    }
+
+    /** How long the cron's last walk of the clients held the engine, in nanoseconds. */
+    public long lastClientWalkNanos() {
+        return clients.lastWalkNanos();
     }
 
     /** used_memory: the estimate maxmemory is meant to bound (see {@link MemoryInfo}). Under the lock. */

@@ -43,12 +43,13 @@ final class MemoryInfo {
     static final long CLIENT_BYTES = 5_000;
 
     private final Engine engine;
+    /** The clients' part, as the cron's last walk of the clients found it (Redis's clientsCron keeps it so too). */
+    private final ClientFigures clients;
     private long peak;
-    /** The clients' part as {@link #measure} last found it, which eviction reads without walking the clients. */
-    private long lastClientBytes;
 
-    MemoryInfo(Engine engine) {
+    MemoryInfo(Engine engine, ClientFigures clients) {
         this.engine = engine;
+        this.clients = clients;
     }
 
     /** The parts used_memory is made of; see the class comment. */
@@ -68,12 +69,7 @@ final class MemoryInfo {
         for (int i = 0; i < keyspace.count(); i++) {
             draining += slotBytes(keyspace.database(i).drainingTableSlots());
         }
-        long clients = 0;
-        for (ClientSession client : engine.clients().all()) {
-            clients += CLIENT_BYTES + client.transport().queryBufferBytes() + client.transport().outputBufferBytes();
-        }
-        lastClientBytes = clients;
-        return new Figures(keyspace.datasetMemory(), keyspace.indexMemory(), draining, clients);
+        return new Figures(keyspace.datasetMemory(), keyspace.indexMemory(), draining, clients.memory());
     }
 
     /**
@@ -82,7 +78,7 @@ final class MemoryInfo {
      * would cost more than the command).
      */
     long usedMemoryForEviction() {
-        return STARTUP_BYTES + engine.keyspace().usedMemory() + lastClientBytes;
+        return STARTUP_BYTES + engine.keyspace().usedMemory() + clients.memory();
     }
 
     private static long slotBytes(int slots) {

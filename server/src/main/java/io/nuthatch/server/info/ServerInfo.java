@@ -3,8 +3,6 @@ package io.nuthatch.server.info;
 import io.netty.channel.epoll.Epoll;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.ServerIdentity;
-import io.nuthatch.server.client.BlockedClient;
-import io.nuthatch.server.client.ClientSession;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -69,32 +67,17 @@ final class ServerInfo {
                 .add("nuthatch_version", ServerIdentity.nuthatchVersion());
     }
 
-    void clients(InfoFields out) {
-        long maxInput = 0;
-        long maxOutput = 0;
-        int blocked = 0;
-        int timed = 0;
-        for (ClientSession client : engine.clients().all()) {
-            maxInput = Math.max(maxInput, client.transport().queryBufferBytes());
-            maxOutput = Math.max(maxOutput, client.transport().outputBufferBytes());
-            BlockedClient wait = client.blocked();
-            if (wait != null) {
-                blocked++;
-                if (wait.hasTimeout()) {
-                    timed++;
-                }
-            }
-        }
-        // "recent" in Redis is the peak of the last few seconds; here it is the peak among the
-        // buffers at this moment, which is what a scrape every few seconds sees anyway.
+    void clients(InfoFields out, ClientFigures figures) {
+        long maxInput = figures.recentMaxInput();
+        long maxOutput = figures.recentMaxOutput();
         out.add("connected_clients", engine.clients().count())
                 .add("cluster_connections", 0)
                 .add("maxclients", engine.config().maxclients.value())
                 .add("client_recent_max_input_buffer", maxInput)
                 .add("client_recent_max_output_buffer", maxOutput)
-                .add("blocked_clients", blocked)
+                .add("blocked_clients", engine.clients().blockedCount())
                 .add("tracking_clients", 0)
-                .add("clients_in_timeout_table", timed)
+                .add("clients_in_timeout_table", engine.clients().blockedWithTimeoutCount())
                 // Later Redis versions (7.2, 7.4) and older ones (<= 4.0) print these; redis_exporter reads them.
                 .add("pubsub_clients", 0)
                 .add("watching_clients", 0)

@@ -5,19 +5,27 @@ import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandFlag;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.pubsub.PubSub;
 
 /**
- * What watches commands run: the slow log and the latency monitor (MONITOR's feed is still to
- * come). The dispatcher makes one call per command; a command that is not slow costs a
- * comparison and allocates nothing.
+ * What watches commands run: the slow log, the latency monitor and MONITOR's feed. The dispatcher
+ * makes one call per command; a command that is not slow costs a comparison and allocates nothing,
+ * and with no monitor attached the feed costs the read of one boolean.
  */
 public final class Introspection {
     private final ServerConfig config;
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latencyMonitor = new LatencyMonitor();
+    private final MonitorFeed monitors;
 
-    public Introspection(ServerConfig config) {
+    public Introspection(ServerConfig config, PubSub delivery) {
         this.config = config;
+        this.monitors = new MonitorFeed(delivery);
+    }
+
+    /** MONITOR's feed. */
+    public MonitorFeed monitors() {
+        return monitors;
     }
 
     public SlowLog slowLog() {

@@ -65,6 +65,9 @@ public final class ServerMetricsSource implements MetricsSource {
     public List<MetricFamily> serverMetrics() {
         return List.of(new MetricFamily("nuthatch_scrape_info_snapshot_seconds", MetricType.GAUGE,
                 "How long this scrape's reading of INFO took: the time it held the engine, and any wait for it")
-                .add(lastSnapshotNanos / 1e9));
+                .add(lastSnapshotNanos / 1e9),
+                new MetricFamily("nuthatch_clients_walk_seconds", MetricType.GAUGE,
+                        "How long the cron's last walk of every client took (their memory and buffer peaks for INFO)")
+                        .add(engine.info().lastClientWalkNanos() / 1e9));
     }
 }

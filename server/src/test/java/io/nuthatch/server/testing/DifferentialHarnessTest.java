@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The harness against real servers: the redis-only cases of harness.redis (blocking, pub/sub,
- * tracking, MONITOR, replies in hash order) must pass between two redis-servers, and the harness
+ * tracking, replies in hash order) must pass between two redis-servers, and the harness
  * must fail a case where the servers really differ or the script's expectation is wrong.
  */
 class DifferentialHarnessTest {
