@@ -74,14 +74,14 @@ run() {
 }
 
 REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --save '' --appendonly no --dir "$WORK" --maxmemory "$MAXMEMORY" \
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" --maxmemory "$MAXMEMORY" \
     --maxmemory-policy "$POLICY" --daemonize no >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 run redis-server "$REDIS_PORT"
 
 NUTHATCH_PORT=$(free_port)
 # shellcheck disable=SC2086 # the JVM options are a list of words
-java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$NUTHATCH_PORT" --save '' --dir "$WORK" --maxmemory "$MAXMEMORY" \
+java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$NUTHATCH_PORT" --exporter-port 0 --bind 127.0.0.1 --save '' --dir "$WORK" --maxmemory "$MAXMEMORY" \
     --maxmemory-policy "$POLICY" >"$WORK/nuthatch.log" 2>&1 &
 PIDS+=($!)
 run nuthatch "$NUTHATCH_PORT"

@@ -111,7 +111,7 @@ for policy in $POLICIES; do
     PIDS+=("$redis_pid")
     nuthatch_port=$(free_port)
     # shellcheck disable=SC2086 # the JVM options are a list of words
-    java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$nuthatch_port" --bind 127.0.0.1 --save '' --dir "$WORK" \
+    java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$nuthatch_port" --exporter-port 0 --bind 127.0.0.1 --save '' --dir "$WORK" \
         --maxmemory "$MAXMEMORY" --maxmemory-policy "$policy" >"$WORK/nuthatch-$policy.log" 2>&1 &
     nuthatch_pid=$!
     PIDS+=("$nuthatch_pid")
