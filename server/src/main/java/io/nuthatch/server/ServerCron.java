@@ -79,6 +79,7 @@ final class ServerCron implements AutoCloseable {
             }
             engine.keyspace().finishAbandonedWalk(System.nanoTime() + REHASH_NANOS);
             closeIdleClients();
+            engine.eviction().clients().cronTick();
             engine.info().cronTick();
         } finally {
             gate.exit();

@@ -39,7 +39,7 @@ public final class ClientInfoLine {
                 .append(" obl=").append(transport.replyBufferLength())
                 .append(" oll=").append(transport.outputListLength())
                 .append(" omem=").append(transport.outputBufferBytes())
-                .append(" tot-mem=").append(transport.bufferMemory() + argvBytes)
+                .append(" tot-mem=").append(ClientSession.CONNECTION_HEAP_BYTES + transport.bufferMemory() + argvBytes)
                 .append(" events=").append(transport.outputBufferBytes() > 0 ? "rw" : "r")
                 .append(" cmd=").append(last == null ? "NULL" : last.name())
                 .append(" user=").append(client.user())

@@ -105,6 +105,14 @@ public final class ClientSession {
     /** CLIENT REPLY modes. */
     public enum ReplyMode { ON, OFF, SKIP_NEXT, SKIP_THIS }
 
+    /**
+     * Heap of one idle connection: ClientSession, ReplyWriter, CommandContext, RequestDecoder and
+     * its argument arena, the Netty channel with its pipeline. Measured as the heap growth of 500
+     * connections that sent a PING, less the client side's own sockets: 4.0 to 6.4 KB. Counted in
+     * used_memory, CLIENT LIST tot-mem and maxmemory-clients.
+     */
+    public static final long CONNECTION_HEAP_BYTES = 5_000;
+
     private final long id;
     private final Transport transport;
     private final ReplyWriter reply = new ReplyWriter();
@@ -117,6 +125,8 @@ public final class ClientSession {
     private boolean authenticated;
     private String user = "default";
     private boolean noEvict;
+    /** This connection's memory when client eviction last measured it (maxmemory-clients). */
+    private long evictionMemory;
     private boolean noTouch;
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean closing;
@@ -204,6 +214,15 @@ public final class ClientSession {
 
     public int protocol() {
         return reply.protocol();
+    }
+
+    /** This connection's memory when client eviction last measured it. */
+    public long evictionMemory() {
+        return evictionMemory;
+    }
+
+    public void evictionMemory(long bytes) {
+        this.evictionMemory = bytes;
     }
 
     public boolean noEvict() {

@@ -9,7 +9,6 @@ final class NoEffect {
     static final String CLUSTER = "Nuthatch does not run as a cluster";
     static final String TLS = "TLS is not implemented yet";
     static final String PERSISTENCE = "persistence is not implemented yet";
-    static final String EVICTION = "client eviction is not implemented yet";
     static final String NOT_YET = "not implemented yet";
     static final String ACL = "ACL files, the ACL log and channel permissions are not implemented yet";
     static final String JVM_MEMORY = "the JVM manages memory: no jemalloc, no defragmentation, no transparent huge pages";

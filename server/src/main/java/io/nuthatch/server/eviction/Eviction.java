@@ -63,6 +63,7 @@ public final class Eviction {
     private final CandidatePool[] pools = new CandidatePool[CHOICES.length];
     private final List<EvictionListener> listeners = new CopyOnWriteArrayList<>();
     private final BackgroundEviction background;
+    private final ClientEviction clientEviction;
 
     /** The policy of each database (its override, else maxmemory-policy). Replaced whole on a change. */
     private volatile EvictionPolicy[] policies;
@@ -89,6 +90,7 @@ public final class Eviction {
         this.config = engine.config();
         this.keyspace = engine.keyspace();
         this.background = new BackgroundEviction(engine.gate(), this::evictInBackground);
+        this.clientEviction = new ClientEviction(engine);
         for (int i = 0; i < pools.length; i++) {
             pools[i] = new CandidatePool();
         }
@@ -187,8 +189,13 @@ public final class Eviction {
      * The dispatcher's maxmemory check, before a command runs while the engine is free: evicts
      * what must go, and says whether the command is refused with -OOM (it is flagged denyoom and
      * memory is full with nothing left that may be evicted). Reads and deletions always run.
+     * Client eviction (maxmemory-clients) goes first, as in Redis; when it closes the running client,
+     * the command is refused too, whatever it is, and its answer is dropped with the connection.
      */
     public boolean refusesForMemory(CommandSpec command) {
+        if (clientEviction.beforeCommand(engine.currentClient())) {
+            return true;
+        }
         outOfMemory = evict() == Outcome.OUT_OF_MEMORY;
         return outOfMemory && command.has(CommandFlag.DENYOOM);
     }
@@ -367,6 +374,11 @@ public final class Eviction {
     private long idleSeconds(int clock) {
         int now = engine.lruClock();
         return now >= clock ? now - clock : now + (Engine.LRU_CLOCK_MAX - clock);
+    }
+
+    /** maxmemory-clients: what the server's cron runs (see {@link ClientEviction}). */
+    public ClientEviction clients() {
+        return clientEviction;
     }
 
     /** Stops the background eviction thread (server shutdown). */

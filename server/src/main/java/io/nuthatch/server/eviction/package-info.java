@@ -1,11 +1,14 @@
 /**
- * maxmemory: eviction under the eight Redis policies and the per-database override, the -OOM
- * answer of denyoom commands, and the memory the data may take in this JVM and container.
+ * maxmemory and maxmemory-clients: eviction under the eight Redis policies and the per-database
+ * override, the -OOM answer of denyoom commands, client eviction, and the memory the data may take
+ * in this JVM and container.
  *
  * <p>What it owns: {@link io.nuthatch.server.eviction.Eviction} (the check before every command,
  * the eviction pass with its time limit, the background pass, what an eviction tells the rest of
  * the server), {@link io.nuthatch.server.eviction.CandidatePool} (Redis's pool of sixteen
- * candidates), {@link io.nuthatch.server.eviction.EvictionPolicy}, and
+ * candidates), {@link io.nuthatch.server.eviction.EvictionPolicy},
+ * {@link io.nuthatch.server.eviction.ClientEviction} (maxmemory-clients: closing the connections that
+ * hold the most memory when all together pass the limit), and
  * {@link io.nuthatch.server.eviction.MemoryBudget} (the heap's ceiling, the container's limit, the
  * startup warnings, the formula bin/nuthatch-server sizes the heap by).
  *
@@ -16,15 +19,36 @@
  * references. So bench/memory.sh's bytes per key are unchanged by eviction (0.84x redis-server's
  * used_memory at 1M keys).
  *
- * <h2>Caffeine: not used here, and why (yet)</h2>
- * Caffeine's W-TinyLFU (admission window, frequency sketch, segmented LRU) keeps its own node per
- * entry: at least 40-60 bytes a key beside ours, which is 25-35% of the 160 bytes an entry with a
- * 100-byte value takes now, and would lose the memory target on its own. Its FrequencySketch is
- * internal (not in the public API); a count-min sketch of our own (4 bits x 4 rows per key,
- * sized to the key count: about 1 byte a key) could give TinyLFU admission on top of sampled
- * eviction, but that decision belongs to the hit-ratio benchmark against redis-server, which is
- * not written yet. Until then the policies are Redis's own algorithms, so hit ratios equal Redis's
- * by construction on every trace (same sampling, same pool, same clocks).
+ * <h2>Caffeine: measured, and not used for eviction</h2>
+ * The issue offers Caffeine's W-TinyLFU (admission window, frequency sketch, segmented LRU) for
+ * the allkeys policies. bench/hitratio.sh replays the same traces against redis-server and
+ * Nuthatch at the same maxmemory, and through Caffeine and exact LRU in-process. Run of 2026-12-01
+ * (bench/results/2026-12-01-hit-ratio.md: maxmemory 64mb, Zipf over 4M keys, 3M requests, 100-byte
+ * values, hit % after the first third), allkeys-lru:
+ * <pre>
+ * trace     redis-server  nuthatch  exact LRU   Caffeine      Caffeine
+ *                                   (redis's 352k keys)       (same memory: 252k keys)
+ * zipf-0.8      47.32       48.32     47.55       50.15         47.08
+ * zipf-1.0      78.58       79.06     78.71       78.68         76.67
+ * scan          47.65       47.97     47.78       48.74         47.98
+ * shift         71.25       71.37     71.26       67.83         64.90
+ * </pre>
+ * (zipf-1.2 touches only 210k keys at that size: everything fits, 94.15 everywhere.) At equal key
+ * count W-TinyLFU beats LRU by 2.6 points on zipf-0.8 and 1 on the scans, ties on zipf-1.0 and
+ * loses 3.4 when the hot set moves (its sketch remembers the old hot keys). But a bounded Caffeine
+ * cache costs 83 bytes an entry beside the key and value (measured: heap of 1M entries after a full
+ * GC), half again our 168 bytes a key at this size; at the same memory it holds 252k keys where
+ * Nuthatch holds 377k, and then loses on every trace or ties (scan). Redis's sampled LRU is within
+ * 0.25 points of exact LRU on every trace, so a better approximation of LRU has nothing to win
+ * either. The hit ratio Nuthatch gains over redis-server comes from the key it stores more cheaply
+ * (377k keys against 352k in 64 MB). Caffeine's FrequencySketch alone (about 8 bytes a key) is not
+ * public API; a sketch of our own feeding admission into the sampled pool is the one idea left that
+ * might pay, on traces like zipf-0.8 and scan, and it is not built.
+ *
+ * <p><b>Small maxmemory.</b> used_memory counts the idle server's 3.62 MB of retained heap against
+ * maxmemory (redis-server: 0.87 MB). Below about 32 MB that constant outweighs the cheaper key:
+ * at 16 MB Nuthatch holds 75.6k keys against redis-server's 83.8k and its hit ratio is 0.2-0.4
+ * points lower (zipf-1.0 72.87 against 73.07, scan 43.78 against 44.14).
  *
  * <h2>What it must never do</h2>
  * Evict while the engine is not free (loading, or long work holding it), evict keys of a database

@@ -35,12 +35,8 @@ import io.nuthatch.server.type.MemoryLayout;
 final class MemoryInfo {
     /** Retained heap of an idle started server, measured as the class comment says (3.62 MB). */
     static final long STARTUP_BYTES = 3_620_000;
-    /**
-     * Heap of one idle connection: ClientSession, ReplyWriter, CommandContext, RequestDecoder and
-     * its argument arena, the Netty channel with its pipeline. Measured as the heap growth of 500
-     * connections that sent a PING, less the client side's own sockets: 4.0 to 6.4 KB.
-     */
-    static final long CLIENT_BYTES = 5_000;
+    /** Heap of one idle connection (see {@link ClientSession#CONNECTION_HEAP_BYTES}). */
+    static final long CLIENT_BYTES = ClientSession.CONNECTION_HEAP_BYTES;
 
     private final Engine engine;
     /** The clients' part, as the cron's last walk of the clients found it (Redis's clientsCron keeps it so too). */

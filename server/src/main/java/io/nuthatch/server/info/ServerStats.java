@@ -22,6 +22,8 @@ public final class ServerStats {
     public long rejectedConnections;
     public long expiredKeys;
     public long evictedKeys;
+    /** Connections closed by maxmemory-clients. */
+    public long evictedClients;
     public long keyspaceHits;
     public long keyspaceMisses;
     public long errorReplies;
@@ -108,6 +110,7 @@ public final class ServerStats {
         rejectedConnections = 0;
         expiredKeys = 0;
         evictedKeys = 0;
+        evictedClients = 0;
         keyspaceHits = 0;
         keyspaceMisses = 0;
         errorReplies = 0;

@@ -55,7 +55,7 @@ final class StatsInfo {
                 .add("expired_time_cap_reached_count", stats.expiredTimeCapReached)
                 .add("expire_cycle_cpu_milliseconds", stats.expireCycleNanos / 1_000_000)
                 .add("evicted_keys", stats.evictedKeys)
-                .add("evicted_clients", 0)
+                .add("evicted_clients", stats.evictedClients)
                 .add("total_eviction_exceeded_time", 0)
                 .add("current_eviction_exceeded_time", 0)
                 .add("keyspace_hits", stats.keyspaceHits)
