@@ -17,6 +17,7 @@ import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.scripting.LuaScripts;
 import io.nuthatch.server.transaction.WatchedKeys;
 import io.nuthatch.server.type.ValueType;
 
@@ -56,6 +57,7 @@ public final class Engine implements KeyspaceHooks {
     private final InfoReport info;
     private final BlockingKeys blocking;
     private final WatchedKeys watchedKeys;
+    private LuaScripts scripts;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -131,6 +133,14 @@ public final class Engine implements KeyspaceHooks {
     /** The keys clients WATCH, touched by every change this engine hears of. */
     public WatchedKeys watchedKeys() {
         return watchedKeys;
+    }
+
+    /** The Lua scripts of EVAL: cache and interpreter, made the first time a script runs. */
+    public LuaScripts scripts() {
+        if (scripts == null) {
+            scripts = new LuaScripts(this);
+        }
+        return scripts;
     }
 
     /** The INFO report; what the exporter reads. */
@@ -209,6 +219,14 @@ public final class Engine implements KeyspaceHooks {
         lastModifiedKey = null;
         commandTime = System.currentTimeMillis();
         client.lastInteractionMillis(commandTime);
+    }
+
+    /**
+     * A command run inside another (by EXEC or a script) starts: its changes count apart from the
+     * previous command's, even on the same key (SET k then DEL k are two changes, both propagated).
+     */
+    public void beginInnerCommand() {
+        lastModifiedKey = null;
     }
 
     public void endCommand() {

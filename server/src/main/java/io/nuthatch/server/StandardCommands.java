@@ -33,6 +33,7 @@ import io.nuthatch.server.command.string.CounterCommands;
 import io.nuthatch.server.command.string.StringCommands;
 import io.nuthatch.server.command.string.StringRangeCommands;
 import io.nuthatch.server.command.transaction.TransactionCommands;
+import io.nuthatch.server.command.scripting.ScriptingCommands;
 import io.nuthatch.server.command.zset.SortedSetCommands;
 
 /** The command families a server runs, assembled into one table. */
@@ -74,6 +75,7 @@ public final class StandardCommands {
                 StreamInfoCommands::register,
                 HyperLogLogCommands::register,
                 MemoryCommands::register,
-                TransactionCommands::register);
+                TransactionCommands::register,
+                ScriptingCommands::register);
     }
 }

@@ -186,6 +186,7 @@ public final class CommandDispatcher {
     public void runInUnit(CommandContext context, CommandSpec command, RequestArguments arguments) {
         CommandSpec outer = context.command();
         RequestArguments outerArguments = context.arguments();
+        engine.beginInnerCommand();
         call(context, command, arguments, context.reply().buffer().writerIndex());
         context.begin(outer, outerArguments);
     }
