@@ -11,9 +11,9 @@
 #   CLIENTS=50           redis-benchmark -c
 #   PIPELINES="1 16"     redis-benchmark -P values
 #   TESTS=ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,
-#         zadd,zrange_100,zpopmin,xadd,xrange_100
-#                        redis-benchmark's tests, and three of ours run as custom commands
-#                        (xadd, xrange_100, zrange_100: see custom_command below); lpop and rpop
+#         zadd,zrange_100,zpopmin,xadd,xrange_100,evalsha
+#                        redis-benchmark's tests, and four of ours run as custom commands
+#                        (xadd, xrange_100, zrange_100, evalsha: see custom_command below); lpop and rpop
 #                        first get an untimed LPUSH run of as many elements
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
 #   MAXMEMORY=0          maxmemory given to both servers
@@ -30,7 +30,7 @@ N=${N:-100000}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
-TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100}
+TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100,evalsha}
 WARMUP_N=${WARMUP_N:-100000}
 MAXMEMORY=${MAXMEMORY:-0}
 NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC -XX:+PerfDisableSharedMem"}
@@ -204,8 +204,12 @@ RESULTS=$WORK/results.tsv
 # The tests redis-benchmark has no -t name for, as the command each request sends. They use the
 # keys redis-benchmark's own tests fill (myzset by zadd) or one of their own (mystream), and are
 # seeded first when those hold too little (seed_custom), so that a range reads 100 elements.
+# evalsha runs a small script (a GET through redis.call) that seed_custom loads first.
+EVALSHA_SCRIPT="return redis.call('GET', KEYS[1])"
+EVALSHA_SHA=$(printf '%s' "$EVALSHA_SCRIPT" | sha1sum | cut -d' ' -f1)
 custom_command() {
     case $1 in
+        evalsha) CUSTOM=(EVALSHA "$EVALSHA_SHA" 1 key:__rand_int__) ;;
         xadd) CUSTOM=(XADD mystream '*' field __rand_int__) ;;
         xrange_100) CUSTOM=(XRANGE mystream - + COUNT 100) ;;
         zrange_100) CUSTOM=(ZRANGE myzset 0 99 WITHSCORES) ;;
@@ -223,6 +227,8 @@ count_of() {
 seed_custom() {
     local port=$1 test=$2
     case $test in
+        evalsha)
+            redis-cli -p "$port" SCRIPT LOAD "$EVALSHA_SCRIPT" >/dev/null ;;
         xrange_100)
             if (($(count_of "$port" xlen mystream) < 100)); then
                 redis-benchmark -p "$port" -n 1000 -c 10 -r 100000 XADD mystream '*' field __rand_int__ >/dev/null 2>&1 || true
