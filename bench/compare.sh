@@ -11,12 +11,16 @@
 #   CLIENTS=50           redis-benchmark -c
 #   PIPELINES="1 16"     redis-benchmark -P values
 #   TESTS=ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,
-#         zadd,zrange_100,zpopmin,xadd,xrange_100,evalsha
-#                        redis-benchmark's tests, and four of ours run as custom commands
-#                        (xadd, xrange_100, zrange_100, evalsha: see custom_command below); lpop and rpop
-#                        first get an untimed LPUSH run of as many elements
+#         zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10,evalsha
+#                        redis-benchmark's tests, and five of ours run as custom commands
+#                        (xadd, xrange_100, zrange_100, publish_10, evalsha: see custom_command
+#                        below); lpop and rpop first get an untimed LPUSH run of as many elements;
+#                        publish_10 publishes 100-byte messages to a channel 10 redis-cli
+#                        processes subscribe to (each server gets its own 10)
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
 #   MAXMEMORY=0          maxmemory given to both servers
+#   APPENDONLY=no        appendonly given to both servers (each logs into its own scratch dir)
+#   APPENDFSYNC=everysec appendfsync given to both servers
 #   NUTHATCH_JAVA_OPTS   JVM options (default: -Xms1g -Xmx1g and the launcher's collector, G1)
 #   EXTRA_JVM_PROPS      more JVM options, e.g. -Dnuthatch.execution=dedicated
 #   NUTHATCH_ARGS        extra server arguments for Nuthatch, e.g. "--io-threads 2"
@@ -30,9 +34,11 @@ N=${N:-100000}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
-TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100,evalsha}
+TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10,evalsha}
 WARMUP_N=${WARMUP_N:-100000}
 MAXMEMORY=${MAXMEMORY:-0}
+APPENDONLY=${APPENDONLY:-no}
+APPENDFSYNC=${APPENDFSYNC:-everysec}
 NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC -XX:+PerfDisableSharedMem"}
 EXTRA_JVM_PROPS=${EXTRA_JVM_PROPS:-}
 NUTHATCH_ARGS=${NUTHATCH_ARGS:-}
@@ -50,6 +56,7 @@ done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nuthatch-compare.XXXXXX")
 REDIS_PID=
 NUTHATCH_PID=
+SUBSCRIBER_PIDS=()
 
 stop_server() {
     local pid=$1
@@ -66,6 +73,10 @@ stop_server() {
 }
 
 cleanup() {
+    local pid
+    for pid in "${SUBSCRIBER_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
     stop_server "$REDIS_PID"
     stop_server "$NUTHATCH_PID"
     rm -rf "$WORK"
@@ -125,6 +136,7 @@ HEADER=(
     "redis: $redis_version"
     "client: $bench_version"
     "nuthatch: commit $git_commit, jar $(jar_date); JVM: ${NUTHATCH_JAVA_OPTS} ${EXTRA_JVM_PROPS}; args: ${NUTHATCH_ARGS:-(none)}"
+    "persistence (both): save \"\", appendonly $APPENDONLY, appendfsync $APPENDFSYNC, dir on $(df --output=fstype "$WORK" | tail -n 1)"
     "run: redis-benchmark -n $N -c $CLIENTS -d 100 -r 100000 -P {${PIPELINES// /,}}; median of $ROUNDS rounds; warm-up $WARMUP_N requests per test"
 )
 printf '%s\n' "${HEADER[@]}"
@@ -137,8 +149,8 @@ if [[ ! -f $JAR ]]; then
     [[ -f $JAR ]] || fail "build did not produce $JAR"
 fi
 
-# Persistence off, loopback only, the same memory settings for both.
-COMMON=(--save "" --appendonly no --bind 127.0.0.1 --protected-mode no
+# No snapshots, the same append-only log settings, loopback only, the same memory settings for both.
+COMMON=(--save "" --appendonly "$APPENDONLY" --appendfsync "$APPENDFSYNC" --bind 127.0.0.1 --protected-mode no
         --maxmemory "$MAXMEMORY" --maxmemory-policy noeviction --databases 16 --hz 10)
 
 REDIS_PORT=$(free_port)
@@ -149,7 +161,6 @@ REDIS_PID=$!
 wait_for_ping redis-server "$REDIS_PORT" "$REDIS_PID" || fail "redis-server exited at startup"
 
 NOTES=()
-# Directives a build without persistence may not know yet: dropped (with a note) if refused.
 start_nuthatch() {
     local -a args=("$@")
     for _ in 1 2 3; do
@@ -163,26 +174,8 @@ start_nuthatch() {
         fi
         wait "$NUTHATCH_PID" 2>/dev/null || true
         NUTHATCH_PID=
-        local refused
-        refused=$(sed -n 's/.*Bad directive or wrong number of arguments: \([a-z-]*\).*/\1/p' "$WORK/nuthatch.log" | head -n 1)
-        case $refused in
-            save | appendonly)
-                NOTES+=("note: nuthatch does not accept '$refused' in this build (no persistence yet): not passed to it")
-                echo "${NOTES[-1]}"
-                local -a kept=()
-                local i=0
-                while ((i < ${#args[@]})); do
-                    if [[ ${args[i]} == "--$refused" ]]; then
-                        i=$((i + 2))
-                    else
-                        kept+=("${args[i]}")
-                        i=$((i + 1))
-                    fi
-                done
-                args=("${kept[@]}")
-                ;;
-            *) return 1 ;;
-        esac
+        # Another process may have taken the free port first: try another, unless the log says why.
+        grep -q 'Address already in use' "$WORK/nuthatch.log" || return 1
     done
     return 1
 }
@@ -213,6 +206,7 @@ custom_command() {
         xadd) CUSTOM=(XADD mystream '*' field __rand_int__) ;;
         xrange_100) CUSTOM=(XRANGE mystream - + COUNT 100) ;;
         zrange_100) CUSTOM=(ZRANGE myzset 0 99 WITHSCORES) ;;
+        publish_10) CUSTOM=(PUBLISH bench-channel "$PUBLISH_MESSAGE") ;;
         *) return 1 ;;
     esac
 }
@@ -224,11 +218,31 @@ count_of() {
     [[ $answer =~ ^[0-9]+$ ]] && echo "$answer" || echo 0
 }
 
+PUBLISH_MESSAGE=$(printf 'm%.0s' $(seq 100))
+
+# The subscribers of publish_10: redis-cli processes that read every message (into /dev/null), started
+# once per server and kept until the script ends.
+subscribe_ten() {
+    local port=$1 have
+    have=$(redis-cli -p "$port" pubsub numsub bench-channel 2>/dev/null | tail -n 1)
+    [[ $have =~ ^[0-9]+$ ]] || have=0
+    while ((have < 10)); do
+        redis-cli -p "$port" subscribe bench-channel >/dev/null 2>&1 &
+        SUBSCRIBER_PIDS+=($!)
+        have=$((have + 1))
+    done
+    for _ in $(seq 100); do
+        [[ $(redis-cli -p "$port" pubsub numsub bench-channel 2>/dev/null | tail -n 1) == 10 ]] && return 0
+        sleep 0.05
+    done
+}
+
 seed_custom() {
     local port=$1 test=$2
     case $test in
         evalsha)
             redis-cli -p "$port" SCRIPT LOAD "$EVALSHA_SCRIPT" >/dev/null ;;
+        publish_10) subscribe_ten "$port" ;;
         xrange_100)
             if (($(count_of "$port" xlen mystream) < 100)); then
                 redis-benchmark -p "$port" -n 1000 -c 10 -r 100000 XADD mystream '*' field __rand_int__ >/dev/null 2>&1 || true

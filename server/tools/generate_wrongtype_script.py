@@ -2,7 +2,7 @@
 """Writes wrongtype.redis: every command of every data type run against a key of every other type,
 the replies (WRONGTYPE, or whatever Redis answers instead) compared with redis-server's.
 
-    python3 server/tools/generate_wrongtype_script.py --implemented string,list,set,zset,hash,stream \\
+    python3 server/tools/generate_wrongtype_script.py --implemented string,list,set,zset,hash,stream,sort \\
         > server/src/test/resources/differential/wrongtype.redis
 
 A case is one (key type, command family) pair: the key is created, then each command of the family
@@ -227,6 +227,11 @@ SORT = """
     SORT k
     SORT_RO k
     SORT k ALPHA
+    SORT k ALPHA DESC LIMIT 1 1
+    SORT k BY nosort ALPHA STORE d
+    LRANGE d 0 -1
+    SORT_RO k BY nosort STORE d
+    OBJECT ENCODING k
 """
 
 

@@ -1,17 +1,6 @@
 package io.nuthatch.bench;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.nuthatch.resp.RequestArguments;
-import io.nuthatch.server.Engine;
-import io.nuthatch.server.StandardCommands;
-import io.nuthatch.server.client.ClientSession;
-import io.nuthatch.server.command.CommandContext;
-import io.nuthatch.server.command.CommandDispatcher;
-import io.nuthatch.server.config.ServerConfig;
-import io.nuthatch.server.gate.ExecutionGate;
-import io.nuthatch.server.gate.GateWaiter;
-import io.nuthatch.server.log.ServerLog;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,8 +14,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+
+import static io.nuthatch.bench.InProcessClient.bytes;
 
 /**
  * HSET, HGET, SADD and SISMEMBER through the real dispatcher (gate, lookup, handler, reply into a
@@ -48,16 +38,7 @@ public class CollectionCommandBenchmark {
     @Param({"10", "1000000"})
     public int size;
 
-    private ExecutionGate gate;
-    private final GateWaiter waiter = new GateWaiter() {
-        @Override
-        protected void admit() {
-            throw new IllegalStateException("nothing holds the engine for long in this benchmark");
-        }
-    };
-    private CommandDispatcher dispatcher;
-    private CommandContext context;
-    private ByteBuf out;
+    private InProcessClient client;
     private RequestArguments[] hsets;
     private RequestArguments[] hgets;
     private RequestArguments[] sadds;
@@ -69,16 +50,7 @@ public class CollectionCommandBenchmark {
 
     @Setup
     public void setUp() {
-        ServerLog log = new ServerLog();
-        log.level(ServerLog.Level.WARNING);
-        Engine engine = new Engine(new ServerConfig(), StandardCommands.table(), log);
-        gate = engine.gate();
-        dispatcher = engine.dispatcher();
-        ClientSession session = new ClientSession(1, new CommandPathBenchmark.NoTransport(), System.currentTimeMillis());
-        engine.clients().add(session);
-        context = dispatcher.newContext(session);
-        out = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
-        session.reply().target(out);
+        client = new InProcessClient();
 
         // Commands are prepared for a power of two of the elements, so the cursor wraps with a mask.
         int prepared = Integer.highestOneBit(Math.min(size, 1 << 16));
@@ -100,10 +72,10 @@ public class CollectionCommandBenchmark {
             RequestArguments hset = RequestArguments.of(bytes("HSET"), hash, field, value);
             RequestArguments sadd = RequestArguments.of(bytes("SADD"), set, member);
             RequestArguments intsetSadd = RequestArguments.of(bytes("SADD"), intset, number);
-            run(hset);
-            run(sadd);
+            client.run(hset);
+            client.run(sadd);
             if (i < 10) {
-                run(intsetSadd);
+                client.run(intsetSadd);
             }
             if (i < prepared) {
                 hsets[i] = hset;
@@ -115,36 +87,17 @@ public class CollectionCommandBenchmark {
                         bytes(Integer.toString(i % 10 * 7)));
             }
         }
-        run(hgets[0]);
-        expectReply("$12\r\n");
-        run(sismembers[0]);
-        expectReply(":1\r\n");
-        run(intsetSismembers[1]);
-        expectReply(":1\r\n");
+        client.run(hgets[0]);
+        client.expectReply("$12\r\n");
+        client.run(sismembers[0]);
+        client.expectReply(":1\r\n");
+        client.run(intsetSismembers[1]);
+        client.expectReply(":1\r\n");
     }
 
     @TearDown
     public void tearDown() {
-        out.release();
-    }
-
-    private void run(RequestArguments arguments) {
-        out.clear();
-        if (!gate.enter(waiter)) {
-            throw new IllegalStateException("the gate did not let the command in");
-        }
-        try {
-            dispatcher.execute(context, arguments);
-        } finally {
-            gate.exit();
-        }
-    }
-
-    private void expectReply(String start) {
-        String reply = out.toString(StandardCharsets.ISO_8859_1);
-        if (!reply.startsWith(start)) {
-            throw new IllegalStateException("expected a reply starting " + start.trim() + ", got " + reply);
-        }
+        client.close();
     }
 
     private int next() {
@@ -156,43 +109,33 @@ public class CollectionCommandBenchmark {
     /** HSET of a field that is there, to a value as long: :0. */
     @Benchmark
     public int hsetExisting() {
-        run(hsets[next()]);
-        return out.writerIndex();
+        return client.run(hsets[next()]);
     }
 
     @Benchmark
     public int hget() {
-        run(hgets[next()]);
-        return out.writerIndex();
+        return client.run(hgets[next()]);
     }
 
     /** SADD of a member that is there (redis-benchmark's SADD with -r, once warm): :0. */
     @Benchmark
     public int saddExisting() {
-        run(sadds[next()]);
-        return out.writerIndex();
+        return client.run(sadds[next()]);
     }
 
     @Benchmark
     public int sismember() {
-        run(sismembers[next()]);
-        return out.writerIndex();
+        return client.run(sismembers[next()]);
     }
 
     /** SADD and SISMEMBER on an intset of ten members, whatever the size parameter. */
     @Benchmark
     public int intsetSaddExisting() {
-        run(intsetSadds[next()]);
-        return out.writerIndex();
+        return client.run(intsetSadds[next()]);
     }
 
     @Benchmark
     public int intsetSismember() {
-        run(intsetSismembers[next()]);
-        return out.writerIndex();
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
+        return client.run(intsetSismembers[next()]);
     }
 }

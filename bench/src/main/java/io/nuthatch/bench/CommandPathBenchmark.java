@@ -1,19 +1,9 @@
 package io.nuthatch.bench;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
-import io.nuthatch.server.StandardCommands;
-import io.nuthatch.server.client.ClientSession;
-import io.nuthatch.server.command.CommandContext;
-import io.nuthatch.server.command.CommandDispatcher;
-import io.nuthatch.server.config.ServerConfig;
-import io.nuthatch.server.gate.ExecutionGate;
-import io.nuthatch.server.gate.GateWaiter;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
-import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.propagation.WritePropagation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,9 +18,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
+import static io.nuthatch.bench.InProcessClient.bytes;
 
 /**
  * GET and SET through the real dispatcher, as a connection runs them but without a socket: entering
@@ -62,18 +52,9 @@ public class CommandPathBenchmark {
     public boolean propagated;
 
     private Engine engine;
-    private ExecutionGate gate;
-    private final GateWaiter waiter = new GateWaiter() {
-        @Override
-        protected void admit() {
-            throw new IllegalStateException("nothing holds the engine for long in this benchmark");
-        }
-    };
     /** What the listener read, so that the reading is not optimized away. */
     private long propagatedBytes;
-    private CommandDispatcher dispatcher;
-    private CommandContext context;
-    private ByteBuf out;
+    private InProcessClient client;
     private byte[][] keys;
     private RequestArguments[] gets;
     private RequestArguments[] sets;
@@ -84,11 +65,8 @@ public class CommandPathBenchmark {
 
     @Setup
     public void setUp() {
-        ServerLog log = new ServerLog();
-        log.level(ServerLog.Level.WARNING);
-        engine = new Engine(new ServerConfig(), StandardCommands.table(), log);
-        gate = engine.gate();
-        dispatcher = engine.dispatcher();
+        client = new InProcessClient();
+        engine = client.engine();
         if (propagated) {
             engine.propagation().addListener((WritePropagation.UnitListener) unit -> {
                 for (int record = 0; record < unit.recordCount(); record++) {
@@ -102,11 +80,6 @@ public class CommandPathBenchmark {
                 }
             });
         }
-        ClientSession session = new ClientSession(1, new NoTransport(), System.currentTimeMillis());
-        engine.clients().add(session);
-        context = dispatcher.newContext(session);
-        out = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
-        session.reply().target(out);
 
         byte[] get = bytes("GET");
         byte[] set = bytes("SET");
@@ -127,44 +100,25 @@ public class CommandPathBenchmark {
             getMisses[i] = RequestArguments.of(get, bytes(String.format("absent:%012d", i)));
             setsWithExpiry[i] = RequestArguments.of(set, keys[i], value, ex, hour);
             incrs[i] = RequestArguments.of(incr, bytes(String.format("counter:%08d", i)));
-            run(sets[i]);
-            run(incrs[i]);
+            client.run(sets[i]);
+            client.run(incrs[i]);
         }
         if (engine.keyspace().database(0).size() != 2 * KEYS) {
             throw new IllegalStateException("setup SETs did not store the keys");
         }
-        run(gets[0]);
-        expectReply("$100\r\n");
-        run(getMisses[0]);
-        expectReply("$-1\r\n");
-        run(sets[0]);
-        expectReply("+OK\r\n");
+        client.run(gets[0]);
+        client.expectReply("$100\r\n");
+        client.run(getMisses[0]);
+        client.expectReply("$-1\r\n");
+        client.run(sets[0]);
+        client.expectReply("+OK\r\n");
     }
 
     @TearDown
     public void tearDown() {
-        out.release();
+        client.close();
         if (propagated && propagatedBytes == 0) {
             throw new IllegalStateException("the listener saw no propagated write");
-        }
-    }
-
-    private void run(RequestArguments arguments) {
-        out.clear();
-        if (!gate.enter(waiter)) {
-            throw new IllegalStateException("the gate did not let the command in");
-        }
-        try {
-            dispatcher.execute(context, arguments);
-        } finally {
-            gate.exit();
-        }
-    }
-
-    private void expectReply(String start) {
-        String reply = out.toString(StandardCharsets.ISO_8859_1);
-        if (!reply.startsWith(start)) {
-            throw new IllegalStateException("expected a reply starting " + start.trim() + ", got " + reply);
         }
     }
 
@@ -177,22 +131,19 @@ public class CommandPathBenchmark {
     /** GET of an existing 100-byte value: $100 reply. */
     @Benchmark
     public int get() {
-        run(gets[next()]);
-        return out.writerIndex();
+        return client.run(gets[next()]);
     }
 
     /** GET of an absent key: $-1 reply. */
     @Benchmark
     public int getMiss() {
-        run(getMisses[next()]);
-        return out.writerIndex();
+        return client.run(getMisses[next()]);
     }
 
     /** SET over an existing key (the steady state of redis-benchmark -r): +OK. */
     @Benchmark
     public int setExisting() {
-        run(sets[next()]);
-        return out.writerIndex();
+        return client.run(sets[next()]);
     }
 
     /**
@@ -201,8 +152,7 @@ public class CommandPathBenchmark {
      */
     @Benchmark
     public int setWithExpiry() {
-        run(setsWithExpiry[next()]);
-        return out.writerIndex();
+        return client.run(setsWithExpiry[next()]);
     }
 
     /**
@@ -217,94 +167,12 @@ public class CommandPathBenchmark {
         if (entry != null) {
             database.delete(entry);
         }
-        run(sets[index]);
-        return out.writerIndex();
+        return client.run(sets[index]);
     }
 
     /** INCR of an existing counter (a rate limiter's steady state): :n reply. */
     @Benchmark
     public int incr() {
-        run(incrs[next()]);
-        return out.writerIndex();
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** A connection that is not there: the commands benchmarked never reach it. */
-    static final class NoTransport implements ClientSession.Transport {
-        @Override
-        public void closeAfterReply() {
-        }
-
-        @Override
-        public void closeNow() {
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:1";
-        }
-
-        @Override
-        public String localAddress() {
-            return "127.0.0.1:6379";
-        }
-
-        @Override
-        public long queryBufferBytes() {
-            return 0;
-        }
-
-        @Override
-        public long outputBufferBytes() {
-            return 0;
-        }
-
-        @Override
-        public Future<?> runLater(long delayMillis, Runnable task) {
-            throw new UnsupportedOperationException("no blocking command is benchmarked");
-        }
-
-        @Override
-        public long queryBufferFree() {
-            return 0;
-        }
-
-        @Override
-        public long replyBufferLength() {
-            return 0;
-        }
-
-        @Override
-        public long replyBufferSize() {
-            return 0;
-        }
-
-        @Override
-        public long replyBufferPeak() {
-            return 0;
-        }
-
-        @Override
-        public long outputListLength() {
-            return 0;
-        }
-
-        @Override
-        public long bufferMemory() {
-            return 0;
-        }
-
-        @Override
-        public int fileDescriptor() {
-            return -1;
-        }
-
-        @Override
-        public boolean isLocal() {
-            return true;
-        }
+        return client.run(incrs[next()]);
     }
 }

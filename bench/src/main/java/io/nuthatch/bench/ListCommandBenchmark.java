@@ -1,17 +1,6 @@
 package io.nuthatch.bench;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.nuthatch.resp.RequestArguments;
-import io.nuthatch.server.Engine;
-import io.nuthatch.server.StandardCommands;
-import io.nuthatch.server.client.ClientSession;
-import io.nuthatch.server.command.CommandContext;
-import io.nuthatch.server.command.CommandDispatcher;
-import io.nuthatch.server.config.ServerConfig;
-import io.nuthatch.server.gate.ExecutionGate;
-import io.nuthatch.server.gate.GateWaiter;
-import io.nuthatch.server.log.ServerLog;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,8 +14,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+
+import static io.nuthatch.bench.InProcessClient.bytes;
 
 /**
  * The list commands through the real dispatcher, as {@link CommandPathBenchmark} runs GET and SET:
@@ -56,17 +46,7 @@ public class ListCommandBenchmark {
     @Param({"100", "10000", "1000000"})
     public int size;
 
-    private Engine engine;
-    private ExecutionGate gate;
-    private final GateWaiter waiter = new GateWaiter() {
-        @Override
-        protected void admit() {
-            throw new IllegalStateException("nothing holds the engine for long in this benchmark");
-        }
-    };
-    private CommandDispatcher dispatcher;
-    private CommandContext context;
-    private ByteBuf out;
+    private InProcessClient client;
     private RequestArguments lpush;
     private RequestArguments rpop;
     private RequestArguments lrange;
@@ -74,16 +54,7 @@ public class ListCommandBenchmark {
 
     @Setup
     public void setUp() {
-        ServerLog log = new ServerLog();
-        log.level(ServerLog.Level.WARNING);
-        engine = new Engine(new ServerConfig(), StandardCommands.table(), log);
-        gate = engine.gate();
-        dispatcher = engine.dispatcher();
-        ClientSession session = new ClientSession(1, new CommandPathBenchmark.NoTransport(), System.currentTimeMillis());
-        engine.clients().add(session);
-        context = dispatcher.newContext(session);
-        out = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
-        session.reply().target(out);
+        client = new InProcessClient();
 
         byte[] key = bytes("mylist");
         byte[] value = bytes("x".repeat(100));
@@ -92,64 +63,34 @@ public class ListCommandBenchmark {
         lrange = RequestArguments.of(bytes("LRANGE"), key, bytes("0"), bytes("99"));
         lindex = RequestArguments.of(bytes("LINDEX"), key, bytes(Integer.toString(size / 2)));
         for (int i = 0; i < size; i++) {
-            run(lpush);
+            client.run(lpush);
         }
-        run(bytes("LLEN"), key);
-        expectReply(":" + size + "\r\n");
-        run(lrange);
-        expectReply("*" + Math.min(100, size) + "\r\n$100\r\n");
+        client.run(RequestArguments.of(bytes("LLEN"), key));
+        client.expectReply(":" + size + "\r\n");
+        client.run(lrange);
+        client.expectReply("*" + Math.min(100, size) + "\r\n$100\r\n");
     }
 
     @TearDown
     public void tearDown() {
-        run(bytes("LLEN"), bytes("mylist"));
-        expectReply(":" + size + "\r\n");
-        out.release();
-    }
-
-    private void run(byte[]... arguments) {
-        run(RequestArguments.of(arguments));
-    }
-
-    private void run(RequestArguments arguments) {
-        out.clear();
-        if (!gate.enter(waiter)) {
-            throw new IllegalStateException("the gate did not let the command in");
-        }
-        try {
-            dispatcher.execute(context, arguments);
-        } finally {
-            gate.exit();
-        }
-    }
-
-    private void expectReply(String start) {
-        String reply = out.toString(StandardCharsets.ISO_8859_1);
-        if (!reply.startsWith(start)) {
-            throw new IllegalStateException("expected a reply starting " + start.trim() + ", got " + reply);
-        }
+        client.run("LLEN", "mylist");
+        client.expectReply(":" + size + "\r\n");
+        client.close();
     }
 
     @Benchmark
     public int lpushRpop() {
-        run(lpush);
-        run(rpop);
-        return out.writerIndex();
+        client.run(lpush);
+        return client.run(rpop);
     }
 
     @Benchmark
     public int lrange100() {
-        run(lrange);
-        return out.writerIndex();
+        return client.run(lrange);
     }
 
     @Benchmark
     public int lindexMiddle() {
-        run(lindex);
-        return out.writerIndex();
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
+        return client.run(lindex);
     }
 }

@@ -1,17 +1,6 @@
 package io.nuthatch.bench;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.nuthatch.resp.RequestArguments;
-import io.nuthatch.server.Engine;
-import io.nuthatch.server.StandardCommands;
-import io.nuthatch.server.client.ClientSession;
-import io.nuthatch.server.command.CommandContext;
-import io.nuthatch.server.command.CommandDispatcher;
-import io.nuthatch.server.config.ServerConfig;
-import io.nuthatch.server.gate.ExecutionGate;
-import io.nuthatch.server.gate.GateWaiter;
-import io.nuthatch.server.log.ServerLog;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,8 +14,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+
+import static io.nuthatch.bench.InProcessClient.bytes;
 
 /**
  * The stream commands BullMQ's event log runs, through the real dispatcher as a connection runs
@@ -55,17 +45,7 @@ public class StreamCommandBenchmark {
     @Param({"1000", "10000", "100000", "1000000"})
     public int size;
 
-    private Engine engine;
-    private ExecutionGate gate;
-    private final GateWaiter waiter = new GateWaiter() {
-        @Override
-        protected void admit() {
-            throw new IllegalStateException("nothing holds the engine for long in this benchmark");
-        }
-    };
-    private CommandDispatcher dispatcher;
-    private CommandContext context;
-    private ByteBuf out;
+    private InProcessClient client;
     private RequestArguments add;
     private RequestArguments[] ranges;
     private RequestArguments[] reads;
@@ -74,20 +54,11 @@ public class StreamCommandBenchmark {
 
     @Setup
     public void setUp() {
-        ServerLog log = new ServerLog();
-        log.level(ServerLog.Level.WARNING);
-        engine = new Engine(new ServerConfig(), StandardCommands.table(), log);
-        gate = engine.gate();
-        dispatcher = engine.dispatcher();
-        ClientSession session = new ClientSession(1, new CommandPathBenchmark.NoTransport(), System.currentTimeMillis());
-        engine.clients().add(session);
-        context = dispatcher.newContext(session);
-        out = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
-        session.reply().target(out);
+        client = new InProcessClient();
 
         byte[] key = bytes("events");
         for (int i = 1; i <= size; i++) {
-            run(RequestArguments.of(bytes("XADD"), key, bytes(i + "-0"), bytes("event"), bytes("added"),
+            client.run(RequestArguments.of(bytes("XADD"), key, bytes(i + "-0"), bytes("event"), bytes("added"),
                     bytes("jobId"), bytes(Integer.toString(i))));
         }
         add = RequestArguments.of(bytes("XADD"), key, bytes("MAXLEN"), bytes("~"), bytes(Integer.toString(size)),
@@ -101,61 +72,34 @@ public class StreamCommandBenchmark {
             reads[i] = RequestArguments.of(bytes("XREAD"), bytes("COUNT"), bytes("10"), bytes("STREAMS"), key, id);
         }
         reverse = RequestArguments.of(bytes("XREVRANGE"), key, bytes("+"), bytes("-"), bytes("COUNT"), bytes("10"));
-        run(ranges[0]);
-        expectReply("*10\r\n");
-        run(add);
-        expectReply("$");
+        client.run(ranges[0]);
+        client.expectReply("*10\r\n");
+        client.run(add);
+        client.expectReply("$");
     }
 
     @TearDown
     public void tearDown() {
-        out.release();
-    }
-
-    private void run(RequestArguments arguments) {
-        out.clear();
-        if (!gate.enter(waiter)) {
-            throw new IllegalStateException("the gate did not let the command in");
-        }
-        try {
-            dispatcher.execute(context, arguments);
-        } finally {
-            gate.exit();
-        }
-    }
-
-    private void expectReply(String start) {
-        String reply = out.toString(StandardCharsets.ISO_8859_1);
-        if (!reply.startsWith(start)) {
-            throw new IllegalStateException("expected a reply starting " + start.trim() + ", got " + reply);
-        }
+        client.close();
     }
 
     @Benchmark
     public int xaddTrimmed() {
-        run(add);
-        return out.writerIndex();
+        return client.run(add);
     }
 
     @Benchmark
     public int xrangeTen() {
-        run(ranges[cursor++ & 1023]);
-        return out.writerIndex();
+        return client.run(ranges[cursor++ & 1023]);
     }
 
     @Benchmark
     public int xrevrangeTen() {
-        run(reverse);
-        return out.writerIndex();
+        return client.run(reverse);
     }
 
     @Benchmark
     public int xreadAfter() {
-        run(reads[cursor++ & 1023]);
-        return out.writerIndex();
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
+        return client.run(reads[cursor++ & 1023]);
     }
 }

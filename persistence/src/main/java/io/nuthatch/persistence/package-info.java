@@ -1,10 +1,18 @@
 /**
- * Persistence on disk: the append-only log (write, fsync policy, rewrite, load, truncated-tail
- * repair), snapshots in RocksDB, the manifest of what is current, and import of Redis/Valkey files.
+ * Persistence on disk: the manifest of what is current in {@code dir} ({@link
+ * io.nuthatch.persistence.Manifest}, replaced by atomic rename and a directory fsync), the names
+ * of the files ({@link io.nuthatch.persistence.DataDirectory}), and the append-only log
+ * ({@code log}: segments written in batches with a checksum line each, fsync policy, reading with
+ * torn-tail and damage detection, {@code --check-aof}).
  *
- * <p>Not built yet: the append-only log and snapshots are the subject of a later issue. The seam
- * they attach to exists in the server ({@code io.nuthatch.server.propagation.WritePropagation}).
- * This module must never depend on Netty or on the server: it sees values only as encoded bytes
- * through a narrow interface.
+ * <p>The RDB format's bytes (lengths, strings, LZF, listpacks, CRC-64) are in
+ * {@code io.nuthatch.persistence.rdb}; the server's value codec builds on them.
+ *
+ * <p>Snapshots in RocksDB, the log rewrite (new snapshot + new segment) and the import of
+ * Redis/Valkey files come next; the manifest already has the {@code snapshot} entry they fill.
+ *
+ * <p>This module must never depend on Netty or on the server: it sees records as byte ranges (the
+ * writer encodes the arguments it is given, the reader hands back RESP commands as bytes) and,
+ * with snapshots, values only as encoded bytes through a narrow interface.
  */
 package io.nuthatch.persistence;

@@ -1,23 +1,30 @@
 package io.nuthatch.server;
 
 import io.nuthatch.resp.ProtocolLimits;
+import io.nuthatch.server.acl.AclUsers;
 import io.nuthatch.server.blocking.BlockingKeys;
 import io.nuthatch.server.client.ClientRegistry;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandDispatcher;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.eviction.Eviction;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.InfoReport;
 import io.nuthatch.server.info.ServerStats;
+import io.nuthatch.server.introspection.Introspection;
 import io.nuthatch.server.keyspace.AccessFrequency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
+import io.nuthatch.server.persistence.Persistence;
 import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.scripting.LuaScripts;
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
+import io.nuthatch.server.pubsub.PubSub;
 import io.nuthatch.server.transaction.WatchedKeys;
 import io.nuthatch.server.type.ValueType;
 
@@ -40,6 +47,9 @@ public final class Engine implements KeyspaceHooks {
 
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXPIRED_EVENT = KeyspaceEvents.name("expired");
+    private static final byte[] KEYMISS_EVENT = KeyspaceEvents.name("keymiss");
+    private static final byte[] NEW_EVENT = KeyspaceEvents.name("new");
 
     private final ServerConfig config;
     private final ServerLog log;
@@ -56,8 +66,14 @@ public final class Engine implements KeyspaceHooks {
     private final long startedNanos = System.nanoTime();
     private final InfoReport info;
     private final BlockingKeys blocking;
+    private final Persistence persistence;
+    private final Eviction eviction;
     private final WatchedKeys watchedKeys;
     private LuaScripts scripts;
+    private final PubSub pubsub = new PubSub(this);
+    private final KeyspaceEvents keyspaceEvents;
+    private final Introspection introspection;
+    private final AclUsers acl;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -66,8 +82,6 @@ public final class Engine implements KeyspaceHooks {
     private byte[] lastModifiedKey;
     private long lastSaveMillis = startedMillis;
     private volatile boolean activeExpiryEnabled = true;
-    /** Whether maxmemory-policy is an LFU one: access clocks then hold frequencies (AccessFrequency). */
-    private volatile boolean lfuPolicy;
     private volatile Runnable shutdownAction = () -> { };
 
     public Engine(ServerConfig config, CommandTable commands, ServerLog log) {
@@ -80,13 +94,23 @@ public final class Engine implements KeyspaceHooks {
         this.watchedKeys = new WatchedKeys(keyspace);
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
+        this.persistence = new Persistence(this);
+        this.acl = new AclUsers(commands);
+        acl.requirepass(config.requirepass.value());
+        config.requirepass.onChange(() -> acl.requirepass(config.requirepass.value()));
+        gate.beforeRelease(persistence::beforeRelease);
+        this.keyspaceEvents = new KeyspaceEvents(pubsub, config.monitoring.notifyKeyspaceEvents);
+        this.introspection = new Introspection(config);
         protocolLimits.maxBulkLength(config.protoMaxBulkLen.value());
         protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value());
         config.protoMaxBulkLen.onChange(() -> protocolLimits.maxBulkLength(config.protoMaxBulkLen.value()));
         config.clientQueryBufferLimit.onChange(
                 () -> protocolLimits.queryBufferLimit(config.clientQueryBufferLimit.value()));
-        lfuPolicy = config.maxmemoryPolicy.value().endsWith("-lfu");
-        config.maxmemoryPolicy.onChange(() -> lfuPolicy = config.maxmemoryPolicy.value().endsWith("-lfu"));
+        this.eviction = new Eviction(this);
+        // An evicted key breaks its watchers' transactions, as Redis's eviction signals the key.
+        eviction.addListener(watchedKeys::keyModified);
+        eviction.addListener((database, entry) -> keyspaceEvents.notify(KeyspaceEvents.EVICTED, EventNames.EVICTED,
+                database.index(), entry.keyArray(), entry.keyOffset(), entry.keyLength()));
     }
 
     public ServerConfig config() {
@@ -130,6 +154,16 @@ public final class Engine implements KeyspaceHooks {
         return blocking;
     }
 
+    /** The append-only log, the load at startup, and what INFO persistence reports of them. */
+    public Persistence persistence() {
+        return persistence;
+    }
+
+    /** maxmemory: eviction, and the out-of-memory answer of denyoom commands. */
+    public Eviction eviction() {
+        return eviction;
+    }
+
     /** The keys clients WATCH, touched by every change this engine hears of. */
     public WatchedKeys watchedKeys() {
         return watchedKeys;
@@ -143,9 +177,24 @@ public final class Engine implements KeyspaceHooks {
         return scripts;
     }
 
+    /** Subscriptions, and the delivery of messages to clients other than the one running a command. */
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    /** Keyspace notifications: where commands, expiry and eviction report what happened to keys. */
+    public KeyspaceEvents keyspaceEvents() {
+        return keyspaceEvents;
+    }
+
     /** The INFO report; what the exporter reads. */
     public InfoReport info() {
         return info;
+    }
+
+    /** The slow log, the latency monitor and MONITOR's feed: what records commands as they run. */
+    public Introspection introspection() {
+        return introspection;
     }
 
     /** Who holds the engine, and in which state: every command runs after entering it. */
@@ -247,7 +296,12 @@ public final class Engine implements KeyspaceHooks {
 
     /** Whether the client must authenticate before running commands. */
     public boolean authenticationRequired(ClientSession client) {
-        return !client.isAuthenticated() && !config.requirepass.value().isEmpty();
+        return acl.authenticationRequired(client);
+    }
+
+    /** The users and their permissions. */
+    public AclUsers acl() {
+        return acl;
     }
 
     /**
@@ -267,33 +321,36 @@ public final class Engine implements KeyspaceHooks {
 
     @Override
     public boolean expiryDeletesKeys() {
-        return true;
+        // While loading, as in Redis: a key the log wrote with a time now past is still there for
+        // the records after it, and expires once the load is over.
+        return !persistence.isLoading();
     }
 
     @Override
-    public void accessed(KeyEntry entry) {
+    public void accessed(Database database, KeyEntry entry) {
         if (currentClient != null && currentClient.noTouch()) {
             return;
         }
-        touch(entry);
+        touch(database, entry);
     }
 
     /** Marks an entry as accessed whatever the client's NO-TOUCH mode: TOUCH exists to do that. */
-    public void touch(KeyEntry entry) {
-        if (lfuPolicy) {
-            int minutes = AccessFrequency.minutes(System.currentTimeMillis());
-            entry.accessClock(AccessFrequency.accessed(entry.accessClock(), minutes, random));
+    public void touch(Database database, KeyEntry entry) {
+        if (database.usesFrequencyClock()) {
+            int minutes = AccessFrequency.minutes(commandTime);
+            entry.accessClock(AccessFrequency.accessed(entry.accessClock(), minutes, eviction.lfuLogFactor(),
+                    eviction.lfuDecayMinutes(), random));
         } else {
             entry.accessClock(lruClock());
         }
     }
 
     @Override
-    public void stored(KeyEntry entry, boolean added) {
-        if (!lfuPolicy) {
+    public void stored(Database database, KeyEntry entry, boolean added) {
+        if (!database.usesFrequencyClock()) {
             entry.accessClock(lruClock());
         } else if (added) {
-            entry.accessClock(AccessFrequency.initial(AccessFrequency.minutes(System.currentTimeMillis())));
+            entry.accessClock(AccessFrequency.initial(AccessFrequency.minutes(commandTime)));
         }
     }
 
@@ -301,6 +358,8 @@ public final class Engine implements KeyspaceHooks {
     public void keyExpired(Database database, KeyEntry entry) {
         stats.expiredKeys++;
         watchedKeys.keyExpired(database, entry);
+        keyspaceEvents.notify(KeyspaceEvents.EXPIRED, EXPIRED_EVENT, database.index(),
+                entry.keyArray(), entry.keyOffset(), entry.keyLength());
         if (propagation.isActive()) {
             byte[] verb = config.lazyfreeLazyExpire.value() ? UNLINK : DEL;
             propagation.propagateDeletion(database.index(), verb, entry.keyArray(), entry.keyOffset(), entry.keyLength());
@@ -339,6 +398,17 @@ public final class Engine implements KeyspaceHooks {
     public void swapped(Database first, Database second) {
         blocking.swapped(first, second);
         watchedKeys.swapped(first, second);
+    }
+
+    @Override
+    public void keyMissed(Database database, byte[] key, int offset, int length) {
+        keyspaceEvents.notify(KeyspaceEvents.KEY_MISS, KEYMISS_EVENT, database.index(), key, offset, length);
+    }
+
+    @Override
+    public void keyCreated(Database database, KeyEntry entry) {
+        keyspaceEvents.notify(KeyspaceEvents.NEW, NEW_EVENT, database.index(), entry.keyArray(), entry.keyOffset(),
+                entry.keyLength());
     }
 
     @Override

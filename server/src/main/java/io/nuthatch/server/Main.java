@@ -1,11 +1,13 @@
 package io.nuthatch.server;
 
+import io.nuthatch.persistence.log.SegmentCheck;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.config.CommandLine;
 import io.nuthatch.server.config.ConfigDirective;
 import io.nuthatch.server.config.ConfigFileError;
 import io.nuthatch.server.config.ConfigLoader;
 import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.eviction.MemoryBudget;
 import io.nuthatch.server.config.SystemErrors;
 import io.nuthatch.server.log.ServerLog;
 import sun.misc.Signal;
@@ -41,6 +43,7 @@ public final class Main {
                    nuthatch-server - (read the configuration from standard input)
                    nuthatch-server -v or --version
                    nuthatch-server -h or --help
+                   nuthatch-server --check-aof [--fix] <file.segment.aof>
 
             The configuration file has redis.conf's grammar; each option is a directive of it,
             given as --name value, and overrides the file. Nuthatch is compatible with Redis %s.
@@ -90,6 +93,9 @@ public final class Main {
         List<String> arguments = new ArrayList<>();
         for (String arg : args) {
             arguments.add(new String(arg.getBytes(ServerConfig.nativeCharset()), StandardCharsets.ISO_8859_1));
+        }
+        if (!arguments.isEmpty() && arguments.get(0).equals("--check-aof")) {
+            return Startup.exit(checkAof(arguments.subList(1, arguments.size()), out, err));
         }
         CommandLine commandLine = CommandLine.parse(arguments, Path.of("").toAbsolutePath());
         switch (commandLine.action()) {
@@ -173,6 +179,17 @@ public final class Main {
         return new Startup(0, config, log);
     }
 
+    /** {@code --check-aof [--fix] FILE}: checks (and repairs) one log segment; see SegmentCheck. */
+    private static int checkAof(List<String> arguments, PrintStream out, PrintStream err) {
+        boolean fix = !arguments.isEmpty() && arguments.get(0).equals("--fix");
+        List<String> files = fix ? arguments.subList(1, arguments.size()) : arguments;
+        if (files.size() != 1) {
+            err.println("Usage: nuthatch-server --check-aof [--fix] <file.segment.aof>");
+            return 1;
+        }
+        return SegmentCheck.run(Path.of(files.get(0)).toAbsolutePath(), fix, out);
+    }
+
     private static int serve(ServerConfig config, ServerLog log) {
         PidFile pidFile = PidFile.create(config, log);
         Shutdown shutdown = new Shutdown(log, pidFile);
@@ -198,14 +215,17 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         pidFile.remove();
+        if (server.exitStatus() != 0) {
+            return server.exitStatus();
+        }
         log.warning("Nuthatch is now ready to exit, bye bye...");
         return 0;
     }
 
     /**
-     * Warns about a maxmemory that cannot be what was meant: below 1MB (as Redis warns), or none
-     * at all in a container with a memory limit, where the dataset would grow until the kernel
-     * kills the process instead of evicting keys.
+     * Warns about a maxmemory that cannot be what was meant: below 1MB (as Redis warns), more than
+     * the heap holds, none at all in a container with a memory limit, or a heap too large for the
+     * container (see {@link MemoryBudget}).
      */
     private static void checkMemory(ServerConfig config, ServerLog log) {
         long maxmemory = config.maxmemory.value();
@@ -213,37 +233,15 @@ public final class Main {
             log.warning("WARNING: You specified a maxmemory value that is less than 1MB (current value is "
                     + maxmemory + " bytes). Are you sure this is what you really want?");
         }
-        long limit = containerMemoryLimit();
-        if (maxmemory == 0 && limit > 0) {
-            long heap = Runtime.getRuntime().maxMemory();
-            log.warning("WARNING: maxmemory is 0 (no limit) but the container has a memory limit of " + limit
-                    + " bytes. The JVM heap (at most " + heap + " bytes here) plus maxmemory must fit in that limit,"
-                    + " or the kernel will kill the server when the dataset grows: set maxmemory (and"
-                    + " maxmemory-policy) so that the heap plus maxmemory stay below the limit.");
+        for (String warning : MemoryBudget.startupWarnings(maxmemory, Runtime.getRuntime().maxMemory(),
+                MemoryBudget.containerLimit())) {
+            log.warning(warning);
         }
-    }
-
-    private static long containerMemoryLimit() {
-        return containerMemoryLimit(Path.of("/sys/fs/cgroup/memory.max"),
-                Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
     }
 
     /** The memory limit of the process's cgroup (v2, else v1), or -1 when there is none. */
     static long containerMemoryLimit(Path version2, Path version1) {
-        for (Path file : List.of(version2, version1)) {
-            try {
-                String text = Files.readString(file).trim();
-                if (text.equals("max")) {
-                    return -1;
-                }
-                long limit = Long.parseLong(text);
-                // cgroup v1 reports "no limit" as a number near 2^63, rounded to pages.
-                return limit >= Long.MAX_VALUE / 2 ? -1 : limit;
-            } catch (IOException | RuntimeException unreadable) {
-                // not this cgroup version, or not in a cgroup
-            }
-        }
-        return -1;
+        return MemoryBudget.containerLimit(version2, version1);
     }
 
     /**
@@ -285,7 +283,7 @@ public final class Main {
             }
         }
         for (List<String> user : config.declaredUsers()) {
-            byReason.computeIfAbsent("ACL users are not implemented yet", reason -> new ArrayList<>())
+            byReason.computeIfAbsent("user directives are not applied yet; ACL SETUSER is", reason -> new ArrayList<>())
                     .add("user " + user.get(0));
         }
         byReason.forEach((reason, names) ->

@@ -1,10 +1,12 @@
 package io.nuthatch.server;
 
 import io.netty.util.ResourceLeakDetector;
+import io.nuthatch.exporter.PrometheusEndpoint;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ConfigException;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.gate.ExecutionGate;
+import io.nuthatch.server.introspection.ServerMetricsSource;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.network.NetworkServer;
 
@@ -37,6 +39,8 @@ public final class NuthatchServer implements AutoCloseable {
     private volatile int port;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile int exitStatus;
+    private volatile PrometheusEndpoint exporter;
 
     private NuthatchServer(Engine engine, ServerCron cron, NetworkServer network, int port) {
         this.engine = engine;
@@ -90,6 +94,11 @@ public final class NuthatchServer implements AutoCloseable {
         }
         NuthatchServer server = new NuthatchServer(engine, cron, network, port);
         engine.shutdownAction(server::close);
+        engine.persistence().startLoading(() -> {
+            server.exitStatus = 1;
+            engine.requestShutdown();
+        });
+        server.startExporter();
         config.loglevel.onChange(() -> log.level(ServerLog.Level.byName(config.loglevel.value())));
         config.port.onApply(() -> server.listenAgain("Unable to listen on this port. Check server logs."));
         config.bind.onApply(() -> server.listenAgain("Failed to bind to specified addresses."));
@@ -97,6 +106,33 @@ public final class NuthatchServer implements AutoCloseable {
                 + ", io-threads=" + config.ioThreads.value() + ".");
         log.notice("Ready to accept connections tcp");
         return server;
+    }
+
+    /**
+     * The built-in Prometheus exporter on exporter-port (0: none); on a free port too when the
+     * server listens on one, so that embedded servers and tests never collide on 9121.
+     */
+    private void startExporter() {
+        ServerConfig config = engine.config();
+        int exporterPort = config.exporter.exporterPort.intValue();
+        if (exporterPort == 0) {
+            return;
+        }
+        try {
+            exporter = PrometheusEndpoint.start(new ServerMetricsSource(engine, network, closed::get),
+                    config.exporter.exporterBind.value(), config.usesFreePort() ? 0 : exporterPort);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw new UncheckedIOException("Could not listen on exporter-port " + exporterPort + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        engine.log().notice("Prometheus exporter listening on port " + exporter.port() + " (/metrics, /health, /ready)");
+    }
+
+    /** The port of the Prometheus exporter, or -1 when it is off. */
+    public int exporterPort() {
+        PrometheusEndpoint endpoint = exporter;
+        return endpoint == null ? -1 : endpoint.port();
     }
 
     /** Makes the port directive say where a server on a free port listens (CONFIG GET port, CONFIG SET bind). */
@@ -157,6 +193,11 @@ public final class NuthatchServer implements AutoCloseable {
         return engine.gate();
     }
 
+    /** 0, or 1 once the server stopped because the dataset could not be loaded. */
+    public int exitStatus() {
+        return exitStatus;
+    }
+
     /** Waits until the server has stopped (SHUTDOWN, or {@link #close()} from another thread). */
     public boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
         return stopped.await(timeout, unit);
@@ -164,6 +205,23 @@ public final class NuthatchServer implements AutoCloseable {
 
     public void awaitStop() throws InterruptedException {
         stopped.await();
+    }
+
+    /** Writes and fsyncs the log's last batch once no connection runs commands any more. */
+    private void closePersistence() {
+        boolean held = false;
+        try {
+            held = engine.lock().tryLock(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            engine.persistence().close();
+        } finally {
+            if (held) {
+                engine.lock().unlock();
+            }
+        }
     }
 
     /** Stops accepting connections, closes the clients and stops the server's threads. */
@@ -177,8 +235,13 @@ public final class NuthatchServer implements AutoCloseable {
             cron.close();
             engine.gate().requestStop();
             network.close();
+            closePersistence();
             engine.gate().close();
         } finally {
+            PrometheusEndpoint endpoint = exporter;
+            if (endpoint != null) {
+                endpoint.close();
+            }
             stopped.countDown();
         }
     }

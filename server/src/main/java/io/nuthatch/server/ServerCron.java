@@ -70,6 +70,7 @@ final class ServerCron implements AutoCloseable {
                 int expired = expiryCycle.run(hz);
                 engine.stats().expiryCycleRan(expiryCycle.lastSampled(), expired, expiryCycle.lastHitTimeLimit(),
                         System.nanoTime() - started);
+                engine.introspection().latency("expire-cycle", (System.nanoTime() - started) / 1_000_000);
                 // A stream that expired wakes its XREADGROUP waiters, as Redis's beforeSleep serves them.
                 engine.blocking().serveReadyKeys();
             }

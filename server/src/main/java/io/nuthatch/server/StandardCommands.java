@@ -6,22 +6,28 @@ import io.nuthatch.server.command.hash.HashCommands;
 import io.nuthatch.server.command.hash.HashIterationCommands;
 import io.nuthatch.server.command.hyperloglog.HyperLogLogCommands;
 import io.nuthatch.server.command.key.ExpiryCommands;
+import io.nuthatch.server.command.key.DumpCommands;
 import io.nuthatch.server.command.key.KeyCommands;
 import io.nuthatch.server.command.key.ObjectCommands;
 import io.nuthatch.server.command.key.ScanCommands;
 import io.nuthatch.server.command.list.BlockingListCommands;
 import io.nuthatch.server.command.list.ListCommands;
 import io.nuthatch.server.command.list.ListMoveCommands;
+import io.nuthatch.server.command.pubsub.PubSubCommands;
+import io.nuthatch.server.command.server.AclCommands;
 import io.nuthatch.server.command.server.ClientCommands;
 import io.nuthatch.server.command.server.ConfigCommands;
 import io.nuthatch.server.command.server.ConnectionCommands;
 import io.nuthatch.server.command.server.InfoCommands;
 import io.nuthatch.server.command.server.IntrospectionCommands;
+import io.nuthatch.server.command.server.LatencyCommands;
 import io.nuthatch.server.command.server.MemoryCommands;
 import io.nuthatch.server.command.server.ServerCommands;
+import io.nuthatch.server.command.server.SlowlogCommands;
 import io.nuthatch.server.command.set.SetAlgebraCommands;
 import io.nuthatch.server.command.set.SetCommands;
 import io.nuthatch.server.command.set.SetRandomCommands;
+import io.nuthatch.server.command.sort.SortCommands;
 import io.nuthatch.server.command.stream.ClaimCommands;
 import io.nuthatch.server.command.stream.ConsumerGroupCommands;
 import io.nuthatch.server.command.stream.StreamCommands;
@@ -49,6 +55,7 @@ public final class StandardCommands {
                 IntrospectionCommands::register,
                 InfoCommands::register,
                 ConfigCommands::register,
+                AclCommands::register,
                 StringCommands::register,
                 CounterCommands::register,
                 StringRangeCommands::register,
@@ -58,6 +65,7 @@ public final class StandardCommands {
                 ScanCommands::register,
                 ExpiryCommands::register,
                 ObjectCommands::register,
+                DumpCommands::register,
                 ListCommands::register,
                 ListMoveCommands::register,
                 BlockingListCommands::register,
@@ -76,6 +84,11 @@ public final class StandardCommands {
                 HyperLogLogCommands::register,
                 MemoryCommands::register,
                 TransactionCommands::register,
+                PubSubCommands::register,
+                SortCommands::register,
+                MemoryCommands::register,
+                SlowlogCommands::register,
+                LatencyCommands::register,
                 ScriptingCommands::register);
     }
 }

@@ -1,5 +1,6 @@
 package io.nuthatch.server;
 
+import io.nuthatch.server.eviction.MemoryBudget;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +68,48 @@ class MainLauncherTest {
         assertTrue(command.indexOf("-XX:-UseG1GC") > command.indexOf("-XX:+UseG1GC"), command.toString());
         assertTrue(command.contains("-Xmx64m"), command.toString());
         assertFalse(command.contains("-XX:MaxRAMPercentage=75"), "JAVA_OPTS sized the heap: " + command);
+    }
+
+    @Test
+    void inAContainerTheHeapFitsTheLimitBesideTheJvmsOwnMemory() throws Exception {
+        long limit = 512L << 20;
+        long heap = heapOf(launch(Map.of("NUTHATCH_MEMORY_LIMIT", Long.toString(limit)), "--port", "1"));
+        assertTrue(heap + MemoryBudget.nonHeapBytes(heap) <= limit, heap + " bytes of heap");
+        assertEquals(MemoryBudget.heapForContainer(limit), heap, "the server's account of the formula");
+        long withMaxmemory = heapOf(launch(Map.of("NUTHATCH_MEMORY_LIMIT", Long.toString(limit)), "--port", "1",
+                "--maxmemory", "384mb"));
+        assertEquals(heap, withMaxmemory, "a maxmemory that does not fit leaves the heap at what the limit allows");
+    }
+
+    @Test
+    void aSmallMaxmemoryInALargeContainerGetsTheHeapItNeedsOnly() throws Exception {
+        long limit = 4L << 30;
+        long maxmemory = 100L << 20;
+        long heap = heapOf(launch(Map.of("NUTHATCH_MEMORY_LIMIT", Long.toString(limit)), "--port", "1",
+                "--maxmemory", "100mb"));
+        assertTrue(MemoryBudget.heapCeiling(heap) >= maxmemory, "the data fits: " + heap);
+        assertTrue(heap < 2 * maxmemory, "no more than it needs: " + heap);
+        Path config = Files.writeString(directory.resolve("redis.conf"), "port 1\nmaxmemory 100MB\n");
+        assertEquals(heap, heapOf(launch(Map.of("NUTHATCH_MEMORY_LIMIT", Long.toString(limit)), config.toString())),
+                "maxmemory read from the config file");
+    }
+
+    @Test
+    void withoutAContainerLimitTheJvmSizesItsHeapItself() throws Exception {
+        List<String> command = launch(Map.of("NUTHATCH_MEMORY_LIMIT", "max"), "--port", "1", "--maxmemory", "1gb");
+        assertTrue(command.stream().noneMatch(flag -> flag.startsWith("-Xmx")), command.toString());
+        command = launch(Map.of("NUTHATCH_MEMORY_LIMIT", "1073741824", "JAVA_OPTS", "-Xmx64m"), "--port", "1");
+        assertEquals(1, command.stream().filter(flag -> flag.startsWith("-Xmx")).count(), "JAVA_OPTS sized it");
+    }
+
+    /** The -Xmx the launcher gave, in bytes. */
+    private static long heapOf(List<String> command) {
+        for (String flag : command) {
+            if (flag.startsWith("-Xmx") && flag.endsWith("m")) {
+                return Long.parseLong(flag.substring(4, flag.length() - 1)) << 20;
+            }
+        }
+        throw new AssertionError("no -Xmx in " + command);
     }
 
     @Test

@@ -54,7 +54,8 @@ class MultiValueDirectivesTest {
     void everyDirectiveOfSeveralValuesHasItsCasesHere() {
         Set<String> several = new TreeSet<>();
         for (ConfigDirective directive : new ServerConfig().directives()) {
-            if (directive.takesMultipleArguments()) {
+            // Hidden ones are Nuthatch's own (maxmemory-policy-db), tested with their feature.
+            if (directive.takesMultipleArguments() && !directive.isHidden()) {
                 several.add(directive.name());
             }
         }

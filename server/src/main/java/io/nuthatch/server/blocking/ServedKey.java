@@ -68,6 +68,11 @@ public final class ServedKey {
         return engine.propagation().isActive();
     }
 
+    /** Publishes a keyspace event about {@code key} in the client's database (see KeyspaceEvents). */
+    public void notifyKeyspaceEvent(int type, byte[] event, byte[] eventKey) {
+        engine.keyspaceEvents().notify(type, event, database.index(), eventKey, 0, eventKey.length);
+    }
+
     /**
      * Propagates one record of what the waiter did, in the client's database, in the unit of this
      * serving: {@code propagate(LPOP, key())}. The arrays must stay unchanged until the waiter

@@ -8,7 +8,7 @@ import io.nuthatch.server.transaction.Transaction;
 /**
  * One line of CLIENT LIST and CLIENT INFO: Redis 7.0's fields in its order, then the lib-name and
  * lib-ver of Redis 7.2. Every figure comes from the connection; the ones for features this server
- * does not have yet (pub/sub, tracking) are what Redis shows for a client that uses none.
+ * does not have yet (tracking) are what Redis shows for a client that uses none.
  */
 public final class ClientInfoLine {
     private ClientInfoLine() {
@@ -18,7 +18,7 @@ public final class ClientInfoLine {
     public static void append(StringBuilder line, ClientSession client, CommandContext running) {
         ClientSession.Transport transport = client.transport();
         long now = System.currentTimeMillis();
-        long argvBytes = client == running.client() ? argumentBytes(running.arguments()) : 0;
+        long argvBytes = running != null && client == running.client() ? argumentBytes(running.arguments()) : 0;
         CommandSpec last = client.lastCommand();
         line.append("id=").append(client.id())
                 .append(" addr=").append(transport.remoteAddress())
@@ -29,7 +29,7 @@ public final class ClientInfoLine {
                 .append(" idle=").append(Math.max(0, now - client.lastInteractionMillis()) / 1000)
                 .append(" flags=").append(flags(client))
                 .append(" db=").append(client.database())
-                .append(" sub=0 psub=0 ssub=0 multi=").append(queuedCount(client))
+                .append(subscriptionCounts(client)).append(" multi=").append(queuedCount(client))
                 .append(" qbuf=").append(transport.queryBufferBytes())
                 .append(" qbuf-free=").append(transport.queryBufferFree())
                 .append(" argv-mem=").append(argvBytes)
@@ -49,9 +49,19 @@ public final class ClientInfoLine {
                 .append(" lib-ver=").append(client.libraryVersion());
     }
 
+    /** The line of {@code client} when no command of its own is running (a log line about it). */
+    public static String of(ClientSession client) {
+        StringBuilder line = new StringBuilder(256);
+        append(line, client, null);
+        return line.toString();
+    }
+
     /** Redis's flag letters, in its order; N when none applies. */
     private static String flags(ClientSession client) {
         StringBuilder flags = new StringBuilder(4);
+        if (client.subscriptions() != null) {
+            flags.append('P');
+        }
         Transaction transaction = client.transaction();
         if (transaction != null && transaction.isOpen()) {
             flags.append('x');
@@ -78,6 +88,15 @@ public final class ClientInfoLine {
     private static int queuedCount(ClientSession client) {
         Transaction transaction = client.transaction();
         return transaction != null && transaction.isOpen() ? transaction.queuedCount() : -1;
+    }
+
+    private static String subscriptionCounts(ClientSession client) {
+        Subscriptions subscriptions = client.subscriptions();
+        if (subscriptions == null) {
+            return " sub=0 psub=0 ssub=0";
+        }
+        return " sub=" + subscriptions.channels().size() + " psub=" + subscriptions.patterns().size()
+                + " ssub=" + subscriptions.shardCount();
     }
 
     private static long argumentBytes(RequestArguments arguments) {

@@ -1,5 +1,6 @@
 package io.nuthatch.server.client;
 
+import io.netty.buffer.ByteBuf;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.transaction.Transaction;
@@ -73,6 +74,26 @@ public final class ClientSession {
         boolean isLocal();
 
         /**
+         * Queues a message that is not a reply to this client's own command (a pub/sub message, an
+         * invalidation, a MONITOR line) after everything queued for it so far; the readable bytes of
+         * {@code message} are copied, the buffer is left as it was. Any thread, without the engine:
+         * the message is sent from the connection's own thread. It counts against the client's
+         * output buffer limit, and a client over its limit is closed. A transport with no peer
+         * (a benchmark's, a test's) has nobody to send it to.
+         */
+        default void deliver(ByteBuf message) {
+        }
+
+        /**
+         * Bytes queued for the client and not yet sent: delivered messages not yet handed to the
+         * socket, and everything the socket has not taken yet. What output buffer limits apply to.
+         * Any thread.
+         */
+        default long queuedOutputBytes() {
+            return 0;
+        }
+
+        /**
          * Whether the connection is still open, as far as this thread can tell: a socket that closed
          * is reported before the client is forgotten in a turn of its own. Any thread.
          */
@@ -103,6 +124,8 @@ public final class ClientSession {
     private CommandSpec lastCommand;
     private BlockedClient blocked;
     private Transaction transaction;
+    /** Null while the client is subscribed to nothing. */
+    private Subscriptions subscriptions;
 
     public ClientSession(long id, Transport transport, long nowMillis) {
         this.id = id;
@@ -258,6 +281,15 @@ public final class ClientSession {
 
     public void blocked(BlockedClient blocked) {
         this.blocked = blocked;
+    }
+
+    /** The client's subscriptions; null when it has none (then it is not a subscriber). */
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    public void subscriptions(Subscriptions subscriptions) {
+        this.subscriptions = subscriptions;
     }
 
     public long lastInteractionMillis() {

@@ -245,6 +245,20 @@ public final class CommandContext {
         return propagationSuppressed;
     }
 
+    /**
+     * Publishes a keyspace event about the key of argument {@code keyIndex}, in the selected
+     * database, when notify-keyspace-events asks for events of class {@code type}.
+     */
+    public void notifyKeyspaceEvent(int type, byte[] event, int keyIndex) {
+        engine.keyspaceEvents().notify(type, event, client.database(), arguments.array(keyIndex),
+                arguments.offset(keyIndex), arguments.length(keyIndex));
+    }
+
+    /** Publishes a keyspace event about {@code key} in database {@code database}. */
+    public void notifyKeyspaceEvent(int type, byte[] event, int database, byte[] key) {
+        engine.keyspaceEvents().notify(type, event, database, key, 0, key.length);
+    }
+
     /** An upper-case keyword as bytes, for comparing arguments with {@link #isKeyword}. */
     public static byte[] keyword(String upperCase) {
         return upperCase.getBytes(StandardCharsets.US_ASCII);

@@ -5,6 +5,7 @@ import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.command.pubsub.PubSubCommands;
 import io.nuthatch.server.command.transaction.TransactionCommands;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.ServerStats;
@@ -119,7 +120,23 @@ public final class CommandDispatcher {
         if (engine.authenticationRequired(client) && !command.has(CommandFlag.NO_AUTH)) {
             return Errors.NO_AUTH;
         }
+        CommandError denied = engine.acl().check(client, command, arguments);
+        if (denied != null) {
+            return denied;
+        }
+        // Redis's order: out of memory, disk errors, subscriber mode, then loading and busy.
         ExecutionGate.State state = gate.stateFor(Thread.currentThread());
+        if (state == ExecutionGate.State.FREE && engine.eviction().refusesForMemory(command)) {
+            return Errors.OOM;
+        }
+        CommandError diskError = engine.persistence().writeRejection(command);
+        if (diskError != null) {
+            return diskError;
+        }
+        if (client.subscriptions() != null && client.protocol() == 2
+                && !PubSubCommands.allowedInSubscriberMode(command)) {
+            return PubSubCommands.notAllowedInSubscriberMode(command);
+        }
         if (state != ExecutionGate.State.FREE) {
             CommandError rejection = stateRejection(state, command);
             if (rejection != null) {
@@ -169,6 +186,9 @@ public final class CommandDispatcher {
                 command.stats().recordLatency(nanos);
             }
             stats.commandsProcessed++;
+            if (!context.client().isBlocked()) {
+                engine.introspection().commandDone(context.client(), command, arguments, nanos);
+            }
             if (engine.dirty() != dirtyBefore) {
                 propagate(context, arguments);
             }
@@ -220,7 +240,9 @@ public final class CommandDispatcher {
         } else {
             StringBuilder quoted = new StringBuilder();
             for (int i = 1; i < arguments.count() && quoted.length() < 128; i++) {
-                quoted.append('\'').append(cString(arguments, i, 128 - quoted.length())).append("' ");
+                // The room left is measured before the opening quote, as Redis's sdscatprintf does.
+                int room = 128 - quoted.length();
+                quoted.append('\'').append(cString(arguments, i, room)).append("' ");
             }
             message = "ERR unknown command '" + cString(arguments, 0, 128) + "', with args beginning with: " + quoted;
         }

@@ -1,5 +1,7 @@
 package io.nuthatch.server.config;
 
+import java.util.List;
+
 /** maxmemory and eviction, lazy freeing, and Redis's allocator knobs. */
 public final class MemoryManagementDirectives {
     private static final long INT_MAX = Integer.MAX_VALUE;
@@ -9,6 +11,7 @@ public final class MemoryManagementDirectives {
 
     public final MemoryDirective maxmemory;
     public final EnumDirective maxmemoryPolicy;
+    public final DatabasePolicyDirective maxmemoryPolicyDb;
     public final IntegerDirective maxmemorySamples;
     public final IntegerDirective maxmemoryEvictionTenacity;
     public final IntegerDirective lfuLogFactor;
@@ -26,22 +29,19 @@ public final class MemoryManagementDirectives {
     public final IntegerDirective activeDefragCycleMax;
     public final IntegerDirective activeDefragMaxScanFields;
 
-    MemoryManagementDirectives(DirectiveRegistry registry) {
-        maxmemory = registry.add(new MemoryDirective("maxmemory", 0, 0, -1L).unsigned())
-                .withoutEffect(NoEffect.EVICTION);
+    MemoryManagementDirectives(DirectiveRegistry registry, IntegerDirective databases) {
+        maxmemory = registry.add(new MemoryDirective("maxmemory", 0, 0, -1L).unsigned());
+        List<String> policies = List.of("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+                "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
         maxmemoryPolicy = registry.add(new EnumDirective("maxmemory-policy", "noeviction",
-                "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
-                "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction")).withoutEffect(NoEffect.EVICTION);
-        maxmemorySamples = registry.add(new IntegerDirective("maxmemory-samples", 5, 1, INT_MAX))
-                .withoutEffect(NoEffect.EVICTION);
-        maxmemoryEvictionTenacity = registry.add(new IntegerDirective("maxmemory-eviction-tenacity", 10, 0, 100))
-                .withoutEffect(NoEffect.EVICTION);
-        lfuLogFactor = registry.add(new IntegerDirective("lfu-log-factor", 10, 0, INT_MAX))
-                .withoutEffect(NoEffect.EVICTION);
-        lfuDecayTime = registry.add(new IntegerDirective("lfu-decay-time", 1, 0, INT_MAX))
-                .withoutEffect(NoEffect.EVICTION);
-        lazyfreeLazyEviction = registry.add(new BooleanDirective("lazyfree-lazy-eviction", false))
-                .withoutEffect(LAZY_FREE);
+                policies.toArray(String[]::new)));
+        // Not Redis's: hidden from CONFIG GET's patterns, so that CONFIG GET * lists what Redis lists.
+        maxmemoryPolicyDb = registry.add(new DatabasePolicyDirective(databases, policies)).hidden();
+        maxmemorySamples = registry.add(new IntegerDirective("maxmemory-samples", 5, 1, INT_MAX));
+        maxmemoryEvictionTenacity = registry.add(new IntegerDirective("maxmemory-eviction-tenacity", 10, 0, 100));
+        lfuLogFactor = registry.add(new IntegerDirective("lfu-log-factor", 10, 0, INT_MAX));
+        lfuDecayTime = registry.add(new IntegerDirective("lfu-decay-time", 1, 0, INT_MAX));
+        lazyfreeLazyEviction = registry.add(new BooleanDirective("lazyfree-lazy-eviction", false));
         lazyfreeLazyExpire = registry.add(new BooleanDirective("lazyfree-lazy-expire", false));
         lazyfreeLazyServerDel = registry.add(new BooleanDirective("lazyfree-lazy-server-del", false))
                 .withoutEffect(LAZY_FREE);

@@ -12,15 +12,12 @@ public final class MonitoringDirectives {
 
     MonitoringDirectives(DirectiveRegistry registry) {
         String none = NoEffect.NOT_YET;
-        slowlogLogSlowerThan = registry.add(new IntegerDirective("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE))
-                .withoutEffect(none);
-        slowlogMaxLen = registry.add(new IntegerDirective("slowlog-max-len", 128, 0, Long.MAX_VALUE))
-                .withoutEffect(none);
-        latencyMonitorThreshold = registry.add(new IntegerDirective("latency-monitor-threshold", 0, 0, Long.MAX_VALUE))
-                .withoutEffect(none);
+        slowlogLogSlowerThan = registry.add(new IntegerDirective("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE));
+        slowlogMaxLen = registry.add(new IntegerDirective("slowlog-max-len", 128, 0, Long.MAX_VALUE));
+        latencyMonitorThreshold = registry.add(new IntegerDirective("latency-monitor-threshold", 0, 0, Long.MAX_VALUE));
         latencyTracking = registry.add(new BooleanDirective("latency-tracking", true));
         latencyTrackingInfoPercentiles = registry.add(new PercentileListDirective());
-        notifyKeyspaceEvents = registry.add(new NotifyKeyspaceEventsDirective()).withoutEffect(none);
+        notifyKeyspaceEvents = registry.add(new NotifyKeyspaceEventsDirective());
         busyReplyThreshold = registry.add(new IntegerDirective("busy-reply-threshold", 5000, 0, Long.MAX_VALUE))
                 .alias("lua-time-limit").withoutEffect(none);
     }

@@ -49,8 +49,7 @@ public final class NetworkDirectives {
                 Long.MAX_VALUE));
         clientQueryBufferLimit = registry.add(new MemoryDirective("client-query-buffer-limit", 1024L * 1024 * 1024,
                 1024 * 1024, Long.MAX_VALUE).unsigned());
-        clientOutputBufferLimit = registry.add(new ClientOutputBufferLimitDirective())
-                .withoutEffect(NoEffect.NOT_YET);
+        clientOutputBufferLimit = registry.add(new ClientOutputBufferLimitDirective());
         maxmemoryClients = registry.add(new MemoryDirective("maxmemory-clients", 0, -100, Long.MAX_VALUE).percent())
                 .withoutEffect(NoEffect.EVICTION);
         trackingTableMaxKeys = registry.add(new IntegerDirective("tracking-table-max-keys", 1000000, 0, Long.MAX_VALUE)

@@ -46,29 +46,26 @@ public final class PersistenceDirectives {
                 .withoutEffect(NoEffect.REPLICATION);
         rdbSaveIncrementalFsync = registry.add(new BooleanDirective("rdb-save-incremental-fsync", true))
                 .withoutEffect(NoEffect.PERSISTENCE);
-        appendonly = registry.add(new BooleanDirective("appendonly", false)).withoutEffect(NoEffect.PERSISTENCE);
+        appendonly = registry.add(new BooleanDirective("appendonly", false));
         appendfilename = registry.add(new StringDirective("appendfilename", "appendonly.aof")
                 .validatedBy(name -> name.isEmpty() ? "appendfilename can't be empty"
                         : isBaseName(name) ? null : "appendfilename can't be a path, just a filename"))
-                .immutable().withoutEffect(NoEffect.PERSISTENCE);
+                .immutable();
         appenddirname = registry.add(new StringDirective("appenddirname", "appendonlydir")
                 .validatedBy(name -> name.isEmpty() ? "appenddirname can't be empty"
                         : isBaseName(name) ? null : "appenddirname can't be a path, just a dirname"))
-                .immutable().withoutEffect(NoEffect.PERSISTENCE);
-        appendfsync = registry.add(new EnumDirective("appendfsync", "everysec", "everysec", "always", "no"))
-                .withoutEffect(NoEffect.PERSISTENCE);
+                .immutable();
+        appendfsync = registry.add(new EnumDirective("appendfsync", "everysec", "everysec", "always", "no"));
         noAppendfsyncOnRewrite = registry.add(new BooleanDirective("no-appendfsync-on-rewrite", false))
                 .withoutEffect(NoEffect.PERSISTENCE);
         autoAofRewritePercentage = registry.add(new IntegerDirective("auto-aof-rewrite-percentage", 100, 0, INT_MAX))
                 .withoutEffect(NoEffect.PERSISTENCE);
         autoAofRewriteMinSize = registry.add(new MemoryDirective("auto-aof-rewrite-min-size", 64L * 1024 * 1024, 0,
                 Long.MAX_VALUE)).withoutEffect(NoEffect.PERSISTENCE);
-        aofLoadTruncated = registry.add(new BooleanDirective("aof-load-truncated", true))
-                .withoutEffect(NoEffect.PERSISTENCE);
+        aofLoadTruncated = registry.add(new BooleanDirective("aof-load-truncated", true));
         aofUseRdbPreamble = registry.add(new BooleanDirective("aof-use-rdb-preamble", true))
                 .withoutEffect(NoEffect.PERSISTENCE);
-        aofTimestampEnabled = registry.add(new BooleanDirective("aof-timestamp-enabled", false))
-                .withoutEffect(NoEffect.PERSISTENCE);
+        aofTimestampEnabled = registry.add(new BooleanDirective("aof-timestamp-enabled", false));
         aofDisableAutoGc = registry.add(new BooleanDirective("aof-disable-auto-gc", false))
                 .withoutEffect(NoEffect.PERSISTENCE);
         aofRewriteIncrementalFsync = registry.add(new BooleanDirective("aof-rewrite-incremental-fsync", true))

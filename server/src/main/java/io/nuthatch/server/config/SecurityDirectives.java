@@ -1,6 +1,5 @@
 package io.nuthatch.server.config;
 
-
 /** Authentication and ACL. rename-command is a file-only directive: {@link ServerConfig#renameCommand}. */
 public final class SecurityDirectives {
     public final StringDirective requirepass;

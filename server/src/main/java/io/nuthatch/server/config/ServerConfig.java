@@ -26,12 +26,13 @@ public final class ServerConfig {
     public final NetworkDirectives network = new NetworkDirectives(registry);
     public final SecurityDirectives security = new SecurityDirectives(registry);
     public final PersistenceDirectives persistence = new PersistenceDirectives(registry);
-    public final MemoryManagementDirectives memory = new MemoryManagementDirectives(registry);
+    public final MemoryManagementDirectives memory = new MemoryManagementDirectives(registry, general.databases);
     public final MonitoringDirectives monitoring = new MonitoringDirectives(registry);
     public final EncodingDirectives encoding = new EncodingDirectives(registry);
     public final ReplicationDirectives replication = new ReplicationDirectives(registry);
     public final ClusterDirectives cluster = new ClusterDirectives(registry);
     public final TlsDirectives tls = new TlsDirectives(registry);
+    public final ExporterDirectives exporter = new ExporterDirectives(registry);
 
     // ------------------------------------------------------------------ the directives read most
     public final IntegerDirective port = network.port;

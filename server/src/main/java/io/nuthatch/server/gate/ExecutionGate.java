@@ -118,6 +118,7 @@ public final class ExecutionGate implements AutoCloseable {
     private final ArrayDeque<GateWaiter> freeWaiters = new ArrayDeque<>();
     private volatile boolean windowWaitersPresent;
     private volatile boolean windowOpen;
+    private volatile Runnable beforeRelease = () -> { };
     private volatile int windowTicket;
     private int lastTicket;
     private final AtomicInteger guestsOutstanding = new AtomicInteger();
@@ -286,8 +287,18 @@ public final class ExecutionGate implements AutoCloseable {
         }
     }
 
+    /**
+     * Work every holder does last, with the engine still held, before letting it go: what must be
+     * done before the replies of the turn may leave (the append-only log writes its batch here).
+     * It must be quick and must not throw.
+     */
+    public void beforeRelease(Runnable hook) {
+        this.beforeRelease = hook;
+    }
+
     /** Gives the engine back after {@link #enter} or {@link #tryEnterFree}. */
     public void exit() {
+        beforeRelease.run();
         GateWaiter admitted = guest;
         if (admitted != null) {
             guest = null;
@@ -412,6 +423,7 @@ public final class ExecutionGate implements AutoCloseable {
     /** Frees the gate and admits everyone queued, in the order they came. */
     private void end() {
         exclusiveReads.runWaiting();
+        beforeRelease.run();
         List<GateWaiter> admitted = new ArrayList<>();
         synchronized (queueLock) {
             state = State.FREE;

@@ -1,7 +1,6 @@
 package io.nuthatch.server.info;
 
 
-import io.nuthatch.exporter.MetricsSource;
 import io.nuthatch.server.Engine;
 
 import java.security.SecureRandom;
@@ -28,7 +27,7 @@ import java.util.function.Consumer;
  * redis_exporter reads, and Nuthatch's own (nuthatch_version, jvm_heap_*), come at the end of their
  * section, after every field Redis 7.0 prints there.
  */
-public final class InfoReport implements MetricsSource {
+public final class InfoReport {
     /** How long a snapshot waits for the engine while long work holds it (an exporter scrape waits). */
     static final long SNAPSHOT_WAIT_MILLIS = 500;
 
@@ -166,15 +165,10 @@ public final class InfoReport implements MetricsSource {
         return snapshot;
     }
 
-    @Override
-    public Map<String, Map<String, String>> infoSections() {
-        return snapshot();
-    }
-
     /**
      * The periodic part, run by the server's cron under the engine lock: samples the instantaneous
-     * rates every 100 ms (at hz 10, every run; Redis's run_with_period(100)) and follows the peak
-     * of used_memory once a second.
+     * rates every 100 ms (at hz 10, every run; Redis's run_with_period(100)), and follows the peak
+     * of used_memory and the clients' memory eviction counts every run.
      */
     public void cronTick() {
         engine.stats().commandThread(Thread.currentThread());
@@ -184,15 +178,24 @@ public final class InfoReport implements MetricsSource {
                 || cronLoops % (InstantaneousMetrics.PERIOD_MILLIS / periodMillis) == 0) {
             stats.sample();
         }
-        if (cronLoops % hz == 0) {
-            memory.usedMemory();
-        }
+        // Every run: this also refreshes the clients' part eviction reads.
+        memory.usedMemory();
         cronLoops++;
     }
 
     /** used_memory: the estimate maxmemory is meant to bound (see {@link MemoryInfo}). Under the lock. */
     public long usedMemory() {
         return memory.usedMemory();
+    }
+
+    /** The memory account as MEMORY STATS and MEMORY DOCTOR read it. Under the lock. */
+    public MemoryFigures memoryFigures() {
+        return memory.figures();
+    }
+
+    /** used_memory as eviction compares it with maxmemory, before every command (see {@link MemoryInfo}). */
+    public long usedMemoryForEviction() {
+        return memory.usedMemoryForEviction();
     }
 
     /** The port the server listens on, when it differs from the port directive (a free port). */

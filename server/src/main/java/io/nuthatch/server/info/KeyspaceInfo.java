@@ -7,7 +7,8 @@ import io.nuthatch.server.keyspace.KeyEntry;
 import java.util.SplittableRandom;
 
 /**
- * INFO keyspace: one line per database that holds keys, "db0:keys=N,expires=M,avg_ttl=T".
+ * INFO keyspace: one line per database that holds keys, "db0:keys=N,expires=M,avg_ttl=T", then
+ * one per database with an eviction policy of its own, "maxmemory_policy_db1:noeviction".
  *
  * <p>avg_ttl, in milliseconds, is an estimate in Redis too: its expiry cycle folds the TTLs of the
  * keys it samples into a moving average. Here INFO samples up to {@link #TTL_SAMPLES} keys with an
@@ -34,6 +35,14 @@ final class KeyspaceInfo {
             }
             out.add("db" + i, "keys=" + database.size() + ",expires=" + database.expiringCount()
                     + ",avg_ttl=" + averageTtl(database, now));
+        }
+        // The databases with an eviction policy of their own (maxmemory-policy-db), on lines of
+        // their own: a fourth field on a db line would make redis_exporter drop that line.
+        for (int i = 0; i < engine.keyspace().count(); i++) {
+            String policy = engine.config().memory.maxmemoryPolicyDb.policyOf(i);
+            if (policy != null) {
+                out.add("maxmemory_policy_db" + i, policy);
+            }
         }
     }
 

@@ -69,6 +69,37 @@ public final class LatencyHistogram {
         }
     }
 
+    /**
+     * LATENCY HISTOGRAM's buckets, as Redis reads its histogram with a logarithmic iterator from
+     * 1024 ns by powers of two: for each level, the highest value of the level's bucket in whole
+     * microseconds and the count of values up to that bucket, a level reported only when the
+     * count grew; the last level is the first past the highest value recorded.
+     */
+    public void forEachPowerOfTwoLevel(BucketVisitor visitor) {
+        long previous = 0;
+        for (long level = 1024; previous < totalCount; level *= 2) {
+            long cumulated;
+            long micros;
+            if (level > MAX_VALUE) {
+                // Past the tracked range (a command of 0.54 s or more) only 2^30 ns is left; Redis
+                // 7.0.15 prints that level as 1073741 µs, the level less one.
+                cumulated = totalCount;
+                micros = (level - 1) / 1000;
+            } else {
+                int last = index(level);
+                cumulated = 0;
+                for (int i = 0; i <= last; i++) {
+                    cumulated += counts[i];
+                }
+                micros = (valueOf(last) + bucketWidth(last) - 1) / 1000;
+            }
+            if (cumulated > previous) {
+                visitor.bucket(micros, cumulated);
+            }
+            previous = cumulated;
+        }
+    }
+
     /** Receives the buckets of {@link #forEachBucket}. */
     @FunctionalInterface
     public interface BucketVisitor {

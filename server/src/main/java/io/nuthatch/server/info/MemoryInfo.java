@@ -44,6 +44,8 @@ final class MemoryInfo {
 
     private final Engine engine;
     private long peak;
+    /** The clients' part as {@link #measure} last found it, which eviction reads without walking the clients. */
+    private long lastClientBytes;
 
     MemoryInfo(Engine engine) {
         this.engine = engine;
@@ -70,7 +72,17 @@ final class MemoryInfo {
         for (ClientSession client : engine.clients().all()) {
             clients += CLIENT_BYTES + client.transport().queryBufferBytes() + client.transport().outputBufferBytes();
         }
+        lastClientBytes = clients;
         return new Figures(keyspace.datasetMemory(), keyspace.indexMemory(), draining, clients);
+    }
+
+    /**
+     * used_memory as maxmemory bounds it, cheap enough to read before every command: the keyspace
+     * as it is now, the clients as the cron last measured them (a walk of every client per command
+     * would cost more than the command).
+     */
+    long usedMemoryForEviction() {
+        return STARTUP_BYTES + engine.keyspace().usedMemory() + lastClientBytes;
     }
 
     private static long slotBytes(int slots) {
@@ -82,6 +94,17 @@ final class MemoryInfo {
         long used = measure().used();
         peak = Math.max(peak, used);
         return used;
+    }
+
+    /** The account as one set of figures (MEMORY STATS, MEMORY DOCTOR); also raises the peak. */
+    MemoryFigures figures() {
+        Figures figures = measure();
+        long used = figures.used();
+        peak = Math.max(peak, used);
+        long rss = ProcessMetrics.residentBytes();
+        long[] heap = ProcessMetrics.heap();
+        return new MemoryFigures(used, peak, STARTUP_BYTES, figures.clients(), figures.dataset(), rss, heap[0],
+                Math.min(heap[2], rss), Math.min(heap[2] + ProcessMetrics.nonHeapCommitted(), rss), heap[1]);
     }
 
     void write(InfoFields out) {
@@ -121,7 +144,7 @@ final class MemoryInfo {
                 .add("used_memory_functions", 0)
                 .addBytesWithHuman("used_memory_scripts", 0)
                 .addBytesWithHuman("maxmemory", maxmemory)
-                .add("maxmemory_policy", engine.config().maxmemoryPolicy.value())
+                .add("maxmemory_policy", policyOfTheAskingClient())
                 .addRatio("allocator_frag_ratio", ratio(active, allocated))
                 .add("allocator_frag_bytes", active - allocated)
                 .addRatio("allocator_rss_ratio", ratio(resident, active))
@@ -152,6 +175,17 @@ final class MemoryInfo {
                 .add("jvm_heap_used", heap[0])
                 .add("jvm_heap_max", heap[1])
                 .add("jvm_heap_committed", heap[2]);
+    }
+
+    /**
+     * The policy of the database the client asking selected (its maxmemory-policy-db override, else
+     * maxmemory-policy): what BullMQ reads at start-up to check that its keys cannot be evicted.
+     * maxmemory-policy when no client asks (the exporter).
+     */
+    private String policyOfTheAskingClient() {
+        ClientSession client = engine.currentClient();
+        return client == null ? engine.config().maxmemoryPolicy.value()
+                : engine.eviction().policyOf(client.database()).configName();
     }
 
     private static double ratio(long numerator, long denominator) {

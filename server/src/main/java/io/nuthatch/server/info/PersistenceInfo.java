@@ -4,12 +4,12 @@ import io.nuthatch.server.Engine;
 
 
 /**
- * INFO persistence. Snapshots and the append-only log do not exist yet, so this is what Redis
- * prints with persistence off and no save ever done: nothing loading, no fork, statuses "ok",
- * durations -1. rdb_changes_since_last_save and rdb_last_save_time are real (the engine's dirty
- * counter and the start time, which Redis also reports as the last save until one happens).
- * When the append-only log is on, Redis adds aof_current_size and the other aof_* figures; the
- * persistence work adds them here with it.
+ * INFO persistence. Snapshots do not exist yet, so their fields are what Redis prints with no save
+ * ever done: no fork, statuses "ok", durations -1. rdb_changes_since_last_save and
+ * rdb_last_save_time are real (the engine's dirty counter and the start time, which Redis also
+ * reports as the last save until one happens). loading, aof_enabled, aof_last_write_status and,
+ * while the log is on or the dataset loads, the aof_* and loading_* fields Redis adds come from
+ * {@link io.nuthatch.server.persistence.Persistence}.
  */
 final class PersistenceInfo {
     private final Engine engine;
@@ -19,7 +19,7 @@ final class PersistenceInfo {
     }
 
     void write(InfoFields out) {
-        out.add("loading", 0)
+        out.add("loading", engine.persistence().isLoading() ? 1 : 0)
                 .add("async_loading", 0)
                 .add("current_cow_peak", 0)
                 .add("current_cow_size", 0)
@@ -37,7 +37,7 @@ final class PersistenceInfo {
                 .add("rdb_last_cow_size", 0)
                 .add("rdb_last_load_keys_expired", 0)
                 .add("rdb_last_load_keys_loaded", 0)
-                .add("aof_enabled", 0)
+                .add("aof_enabled", engine.persistence().aofEnabled() ? 1 : 0)
                 .add("aof_rewrite_in_progress", 0)
                 .add("aof_rewrite_scheduled", 0)
                 .add("aof_last_rewrite_time_sec", -1)
@@ -45,9 +45,10 @@ final class PersistenceInfo {
                 .add("aof_last_bgrewrite_status", "ok")
                 .add("aof_rewrites", 0)
                 .add("aof_rewrites_consecutive_failures", 0)
-                .add("aof_last_write_status", "ok")
+                .add("aof_last_write_status", engine.persistence().aofLastWriteStatus())
                 .add("aof_last_cow_size", 0)
                 .add("module_fork_in_progress", 0)
                 .add("module_fork_last_cow_size", 0);
+        engine.persistence().writeLogAndLoadingFields(out);
     }
 }

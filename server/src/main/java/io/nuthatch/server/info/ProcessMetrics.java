@@ -1,5 +1,7 @@
 package io.nuthatch.server.info;
 
+import io.nuthatch.server.eviction.MemoryBudget;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -38,6 +40,13 @@ final class ProcessMetrics {
 
     /** Physical memory of the machine (Redis's total_system_memory), 0 when unknown. */
     static long totalSystemMemory() {
+        long physical = physicalMemory();
+        // In a container, the memory the server may use is the cgroup's limit, not the host's.
+        long limit = MemoryBudget.containerLimit();
+        return limit > 0 && (physical <= 0 || limit < physical) ? limit : physical;
+    }
+
+    private static long physicalMemory() {
         long kilobytes = procField(MEMINFO, "MemTotal:");
         if (kilobytes >= 0) {
             return kilobytes * 1024;

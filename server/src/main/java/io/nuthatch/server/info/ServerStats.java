@@ -35,6 +35,8 @@ public final class ServerStats {
     /** Time spent decoding and running read batches (eventloop_duration_sum). */
     public final LongAdder readBatchNanos = new LongAdder();
     public final LongAdder queryBufferLimitDisconnections = new LongAdder();
+    /** Clients closed for their output buffer limit: counted by the thread that delivered to them. */
+    public final LongAdder outputBufferLimitDisconnections = new LongAdder();
     /** Failed AUTH / HELLO AUTH (acl_access_denied_auth). */
     public long aclDeniedAuth;
     /** Running share of expired keys among those the active expiry cycle samples (0..1). */
@@ -116,6 +118,7 @@ public final class ServerStats {
         writesProcessed.reset();
         readBatchNanos.reset();
         queryBufferLimitDisconnections.reset();
+        outputBufferLimitDisconnections.reset();
         aclDeniedAuth = 0;
         expiredStaleShare = 0;
         expiredTimeCapReached = 0;

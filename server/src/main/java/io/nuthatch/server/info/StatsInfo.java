@@ -3,6 +3,7 @@ package io.nuthatch.server.info;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.info.InstantaneousMetrics.Metric;
+import io.nuthatch.server.pubsub.PubSub;
 
 /**
  * INFO stats: the server-wide counters of {@link ServerStats} and the instantaneous rates, with
@@ -54,9 +55,9 @@ final class StatsInfo {
                 .add("current_eviction_exceeded_time", 0)
                 .add("keyspace_hits", stats.keyspaceHits)
                 .add("keyspace_misses", stats.keyspaceMisses)
-                .add("pubsub_channels", 0)
-                .add("pubsub_patterns", 0)
-                .add("pubsubshard_channels", 0)
+                .add("pubsub_channels", engine.pubsub().count(PubSub.Kind.CHANNEL))
+                .add("pubsub_patterns", engine.pubsub().count(PubSub.Kind.PATTERN))
+                .add("pubsubshard_channels", engine.pubsub().count(PubSub.Kind.SHARD))
                 .add("latest_fork_usec", 0)
                 .add("total_forks", 0)
                 .add("migrate_cached_sockets", 0)
@@ -83,15 +84,15 @@ final class StatsInfo {
                 .add("expired_subkeys", 0)
                 .add("evicted_scripts", 0)
                 .add("client_query_buffer_limit_disconnections", stats.queryBufferLimitDisconnections.sum())
-                .add("client_output_buffer_limit_disconnections", 0)
+                .add("client_output_buffer_limit_disconnections", stats.outputBufferLimitDisconnections.sum())
                 .add("eventloop_cycles", stats.readsProcessed.sum())
                 .add("eventloop_duration_sum", stats.readBatchNanos.sum() / 1000)
                 .add("eventloop_duration_cmd_sum", commandMicros())
                 .add("instantaneous_eventloop_cycles_per_sec", instantaneous.value(Metric.EVENT_LOOP_CYCLES))
                 .add("instantaneous_eventloop_duration_usec", instantaneous.value(Metric.EVENT_LOOP_DURATION))
                 .add("acl_access_denied_auth", stats.aclDeniedAuth)
-                .add("acl_access_denied_cmd", 0)
-                .add("acl_access_denied_key", 0)
+                .add("acl_access_denied_cmd", engine.acl().deniedCommands())
+                .add("acl_access_denied_key", engine.acl().deniedKeys())
                 .add("acl_access_denied_channel", 0);
     }
 

@@ -36,21 +36,37 @@ public final class AccessFrequency {
         return nowMinutes << 8 | INITIAL_COUNTER;
     }
 
-    /** The counter once the minutes elapsed since its last decrement are taken off (OBJECT FREQ). */
+    /** The counter with the default lfu-decay-time applied. */
     public static int counter(int clock, int nowMinutes) {
+        return counter(clock, nowMinutes, DECAY_MINUTES);
+    }
+
+    /**
+     * The counter once one is taken off for every {@code decayMinutes} (lfu-decay-time) elapsed
+     * since its last decrement (OBJECT FREQ, and what eviction compares); 0 minutes: no decay.
+     */
+    public static int counter(int clock, int nowMinutes, int decayMinutes) {
         int counter = clock & MAX_COUNTER;
+        if (decayMinutes <= 0) {
+            return counter;
+        }
         int last = (clock >>> 8) & MINUTES_MASK;
         int elapsed = nowMinutes >= last ? nowMinutes - last : MINUTES_MASK - last + nowMinutes;
-        int periods = elapsed / DECAY_MINUTES;
+        int periods = elapsed / decayMinutes;
         return periods >= counter ? 0 : counter - periods;
     }
 
-    /** The clock after an access now: decayed, then perhaps incremented. */
+    /** The clock after an access now, with the default lfu-log-factor and lfu-decay-time. */
     public static int accessed(int clock, int nowMinutes, RandomGenerator random) {
-        int counter = counter(clock, nowMinutes);
+        return accessed(clock, nowMinutes, LOG_FACTOR, DECAY_MINUTES, random);
+    }
+
+    /** The clock after an access now: decayed, then perhaps incremented (lfu-log-factor {@code logFactor}). */
+    public static int accessed(int clock, int nowMinutes, int logFactor, int decayMinutes, RandomGenerator random) {
+        int counter = counter(clock, nowMinutes, decayMinutes);
         if (counter < MAX_COUNTER) {
             int base = Math.max(0, counter - INITIAL_COUNTER);
-            if (random.nextDouble() < 1.0 / (base * LOG_FACTOR + 1)) {
+            if (random.nextDouble() < 1.0 / ((double) base * logFactor + 1)) {
                 counter++;
             }
         }

@@ -51,6 +51,8 @@ public final class Database {
     /** The entry {@link #writableString} opened and {@link #changed} has not closed, and its memory then. */
     private KeyEntry openEntry;
     private long openEntryMemory;
+    /** Whether access clocks here hold LFU frequencies (the database's eviction policy is an LFU one). */
+    private boolean frequencyClock;
 
     Database(int index, Keyspace keyspace, KeyspaceHooks hooks) {
         this.index = index;
@@ -87,6 +89,16 @@ public final class Database {
         return table.bucketBytes() + MemoryLayout.referenceArray(expiring.capacity());
     }
 
+    /** Memory of the key table's bucket arrays (MEMORY STATS's overhead.hashtable.main). */
+    public long tableMemory() {
+        return table.bucketBytes();
+    }
+
+    /** Memory of the expiry index (MEMORY STATS's overhead.hashtable.expires). */
+    public long expiryIndexMemory() {
+        return MemoryLayout.referenceArray(expiring.capacity());
+    }
+
     /** Bucket slots of the array a resize in progress is draining, 0 when none. */
     public int drainingTableSlots() {
         return table.drainingCapacity();
@@ -94,6 +106,20 @@ public final class Database {
 
     KeyTable table() {
         return table;
+    }
+
+    /**
+     * Whether the access clocks of this database's keys hold LFU frequencies ({@link AccessFrequency})
+     * rather than LRU seconds: set from the database's eviction policy. Clocks written under the
+     * other kind are read as this kind until the keys are next used, as in Redis after a policy
+     * change.
+     */
+    public boolean usesFrequencyClock() {
+        return frequencyClock;
+    }
+
+    public void useFrequencyClock(boolean frequency) {
+        this.frequencyClock = frequency;
     }
 
     // ---------------------------------------------------------------- lookups
@@ -112,11 +138,21 @@ public final class Database {
         byte[] array = arguments.array(argumentIndex);
         int offset = arguments.offset(argumentIndex);
         int length = arguments.length(argumentIndex);
-        return afterFind(table.find(array, offset, length, KeyHashing.hash(array, offset, length)), flags);
+        return afterFind(table.find(array, offset, length, KeyHashing.hash(array, offset, length)), flags,
+                array, offset, length);
     }
 
     public KeyEntry lookup(byte[] key, int flags) {
-        return afterFind(table.find(key, 0, key.length, KeyHashing.hash(key)), flags);
+        return afterFind(table.find(key, 0, key.length, KeyHashing.hash(key)), flags, key, 0, key.length);
+    }
+
+    /**
+     * Looks up the key held in {@code length} bytes of {@code array} from {@code offset} (a key
+     * built in a reused buffer).
+     */
+    public KeyEntry lookup(byte[] array, int offset, int length, int flags) {
+        return afterFind(table.find(array, offset, length, KeyHashing.hash(array, offset, length)), flags,
+                array, offset, length);
     }
 
     /** Finds a key as it is stored, expired or not, with no side effect at all. */
@@ -124,19 +160,20 @@ public final class Database {
         return table.find(key, 0, key.length, KeyHashing.hash(key));
     }
 
-    private KeyEntry afterFind(KeyEntry entry, int flags) {
+    private KeyEntry afterFind(KeyEntry entry, int flags, byte[] key, int offset, int length) {
         if (entry != null && isExpired(entry) && expireNow(entry)) {
             entry = null;
         }
         if (entry != null) {
             if ((flags & NO_TOUCH) == 0) {
-                hooks.accessed(entry);
+                hooks.accessed(this, entry);
             }
             if ((flags & (NO_STATS | FOR_WRITE)) == 0) {
                 hooks.lookedUp(true);
             }
         } else if ((flags & (NO_STATS | FOR_WRITE)) == 0) {
             hooks.lookedUp(false);
+            hooks.keyMissed(this, key, offset, length);
         }
         return entry;
     }
@@ -204,7 +241,7 @@ public final class Database {
         byte[] data = EntryData.forString(entry, length);
         System.arraycopy(value, offset, data, data.length - length, length);
         KeyEntry live = rebuild(entry, data, null, formBits, expiry == KEEP_EXPIRY ? entry.expiresAt() : expiry);
-        hooks.stored(live, false);
+        hooks.stored(this, live, false);
         afterChange(live);
         return live;
     }
@@ -228,7 +265,7 @@ public final class Database {
         data = EntryData.forString(entry, length);
         NumericStrings.writeDecimal(number, data, data.length - length);
         KeyEntry live = rebuild(entry, data, null, KeyEntry.WHOLE, entry.expiresAt());
-        hooks.stored(live, false);
+        hooks.stored(this, live, false);
         afterChange(live);
         return live;
     }
@@ -256,6 +293,23 @@ public final class Database {
     }
 
     /**
+     * Loading (a snapshot, an imported file): adds a key known to be absent holding a value object
+     * or, when {@code value} is null, the string {@code string}, with an absolute expiry time or
+     * {@link KeyEntry#NO_EXPIRY}. A string of 32 KB or more keeps its array, as SET's does.
+     */
+    public KeyEntry load(byte[] key, StoredValue value, byte[] string, long expiresAt) {
+        if (value == null && string.length >= RequestArguments.LARGE_ARGUMENT) {
+            value = StringValue.wrap(string);
+        }
+        if (value != null) {
+            return insert(EntryData.newData(key, 0, key.length, 0), value, KeyEntry.WHOLE, expiresAt);
+        }
+        byte[] data = EntryData.newData(key, 0, key.length, string.length);
+        System.arraycopy(string, 0, data, data.length - string.length, string.length);
+        return insert(data, null, KeyEntry.WHOLE, expiresAt);
+    }
+
+    /**
      * Adds the key of argument {@code keyIndex}, known to be absent, holding a value object (the
      * first HSET, LPUSH, SADD ... of a key); the key is copied once, into the entry's array.
      */
@@ -269,7 +323,7 @@ public final class Database {
         beforeChange(entry);
         byte[] data = entry.value() == null ? EntryData.keyOnly(entry.data) : entry.data;
         KeyEntry live = rebuild(entry, data, value, KeyEntry.WHOLE, expiry == KEEP_EXPIRY ? entry.expiresAt() : expiry);
-        hooks.stored(live, false);
+        hooks.stored(this, live, false);
         afterChange(live);
         return live;
     }
@@ -356,6 +410,20 @@ public final class Database {
         hooks.keyModified(this, entry);
     }
 
+    /**
+     * Closes an opening of {@link #writableValue} whose change altered the value's layout and not
+     * its contents, as SORT converts a listpack sorted set to a skiplist the way Redis's does: the
+     * memory total follows, but nothing is signalled (no WATCH, no dirty count, nothing propagated),
+     * since Redis signals nothing either.
+     */
+    public void relaidOut(KeyEntry entry) {
+        if (entry != openEntry) {
+            throw new IllegalStateException("a value was relaid out without being opened for writing");
+        }
+        openEntry = null;
+        usedMemory += entry.memoryUsage() - openEntryMemory;
+    }
+
     // ---------------------------------------------------------------- expiry
 
     /**
@@ -403,6 +471,26 @@ public final class Database {
     }
 
     /**
+     * Deletes a key to free memory (eviction). Unlike {@link #delete}, nothing hears of it as a
+     * command's change (no dirty count): the eviction that calls it tells the rest of the server.
+     *
+     * @return the memory the key took, which leaves the total
+     */
+    public long evict(KeyEntry entry) {
+        long bytes = entry.memoryUsage();
+        remove(entry);
+        return bytes;
+    }
+
+    /**
+     * The entry now stored under the key of {@code earlier}, an entry seen before (it may have been
+     * replaced or deleted since); null when the key is absent. No side effect at all.
+     */
+    public KeyEntry current(KeyEntry earlier) {
+        return table.find(earlier.data, earlier.keyOffset(), earlier.keyLength(), KeyTable.hashOf(earlier));
+    }
+
+    /**
      * Gives a key's value, expiry and access clock to another name in this database (RENAME), and
      * deletes the old name. The new name, argument {@code keyIndex}, must be absent.
      *
@@ -432,6 +520,7 @@ public final class Database {
             target.expiring.add(expiringEntry);
         }
         target.usedMemory += entry.memoryUsage();
+        hooks.keyCreated(target, entry);
         hooks.keyModified(target, entry);
         if (entry.value() != null) {
             hooks.keyAdded(target, entry);
@@ -523,7 +612,8 @@ public final class Database {
             entry = new ValueEntry(data, value, meta);
         }
         table.insert(entry, hash);
-        hooks.stored(entry, true);
+        hooks.keyCreated(this, entry);
+        hooks.stored(this, entry, true);
         usedMemory += entry.memoryUsage();
         hooks.keyModified(this, entry);
         if (value != null) {

@@ -19,16 +19,16 @@ public interface KeyspaceHooks {
     /** Whether expired keys may be deleted now (not while loading data, for instance). */
     boolean expiryDeletesKeys();
 
-    /** Marks an entry as read or written, for LRU/LFU eviction. */
-    void accessed(KeyEntry entry);
+    /** Marks an entry of the database as read or written, for LRU/LFU eviction. */
+    void accessed(Database database, KeyEntry entry);
 
     /**
      * A command stored a new value under the entry: {@code added} when the key is new, else the
      * value replaced another. Redis gives a new value a fresh LRU clock, or under an LFU policy the
      * initial counter for a new key and the old counter for a replaced value.
      */
-    default void stored(KeyEntry entry, boolean added) {
-        accessed(entry);
+    default void stored(Database database, KeyEntry entry, boolean added) {
+        accessed(database, entry);
     }
 
     /**
@@ -48,6 +48,14 @@ public interface KeyspaceHooks {
 
     /** A read lookup found its key (true) or not (false), for keyspace_hits and keyspace_misses. */
     void lookedUp(boolean hit);
+
+    /** A read lookup counted as a miss did not find the key (bytes offset to offset + length): keymiss events. */
+    default void keyMissed(Database database, byte[] key, int offset, int length) {
+    }
+
+    /** A key that did not exist now does (Redis's dbAdd, where "new" events come from), before the command's own. */
+    default void keyCreated(Database database, KeyEntry entry) {
+    }
 
     // ---------------------------------------------------------------- what blocked clients wait for
 

@@ -13,8 +13,10 @@ import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.resp.RequestDecoder;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.BlockedClient;
+import io.nuthatch.server.client.ClientInfoLine;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandContext;
+import io.nuthatch.server.config.ClientOutputBufferLimitDirective;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.gate.GateWaiter;
 import io.nuthatch.server.propagation.WritePropagation;
@@ -59,6 +61,11 @@ import java.util.concurrent.TimeUnit;
  * of a batch are held until the log is durable through the newest unit delivered when the batch's
  * last command ran; meanwhile the connection decodes nothing more, as a parked client does.
  *
+ * <p><b>Messages from other clients</b> (pub/sub, invalidations) arrive from whichever thread
+ * produced them through {@link #deliver} into an {@link Outbox}; this connection moves them into its
+ * output on its own thread: at the start of each turn, so that they come before the replies of
+ * commands that ran after them, and in a drain task, so that an idle subscriber gets them at once.
+ *
  * <p>CLIENT LIST reads the figures of other connections from the thread running CLIENT LIST: they
  * are read without synchronization, so they may be a moment stale, never invalid.
  */
@@ -84,6 +91,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private final Runnable durableTurn = this::durable;
     private final Runnable durableStep = this::durableOnExecutionThread;
     private final RepliesAwaitingDurability durability;
+    private final Outbox outbox = new Outbox();
+    private final Runnable drainTurn = this::drainOutbox;
+    private final Runnable drainStep = this::drainOnExecutionThread;
     private ChannelHandlerContext channel;
     private ClientSession session;
     private CommandContext context;
@@ -134,6 +144,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
 
     private void durableOnExecutionThread() {
         execution.execute(this, durableTurn);
+    }
+
+    private void drainOnExecutionThread() {
+        execution.execute(this, drainTurn);
     }
 
     private void durableFromAnyThread() {
@@ -283,6 +297,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
                 return false;
             }
         }
+        if (outbox.bytes() > 0) {
+            takeOutbox();
+        }
         if (wakeups != null && !wakeups.isEmpty() && gate.state() == ExecutionGate.State.FREE) {
             prepareOutput();
             for (Runnable wakeup; (wakeup = wakeups.poll()) != null; ) {
@@ -313,6 +330,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private void forget() {
         forgetPending = false;
         session.disconnected();
+        engine.pubsub().clientClosed(session);
         engine.clients().remove(session);
     }
 
@@ -357,6 +375,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             // Killed by another client while this batch waited for the engine.
             return false;
         }
+        durability.commandStarting();
         engine.dispatcher().execute(context, arguments);
         durability.commandRan();
         decoder.authenticationRequired(engine.authenticationRequired(session));
@@ -491,6 +510,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     void release() {
         released = true;
         wakeups = null;
+        outbox.close();
         if (pending != null) {
             pending.release();
             pending = null;
@@ -522,6 +542,58 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         wakeups.add(task);
         serve();
         flush();
+    }
+
+    // ---------------------------------------------------------------- messages from other clients
+
+    /** Moves the messages delivered so far to the end of the output; on this connection's thread. */
+    private void takeOutbox() {
+        ByteBuf taken = outbox.take();
+        if (taken == null) {
+            return;
+        }
+        if (output == null) {
+            output = taken;
+        } else {
+            output.writeBytes(taken);
+            taken.release();
+        }
+    }
+
+    /** Sends what was delivered while the connection had nothing else to do. */
+    private void drainOutbox() {
+        if (released) {
+            return;
+        }
+        takeOutbox();
+        flush();
+    }
+
+    @Override
+    public void deliver(ByteBuf message) {
+        if (released || channel == null || session == null || session.isClosing()) {
+            return;
+        }
+        if (outbox.add(channel.alloc(), message)) {
+            onOwnThread(drainStep);
+        }
+        ClientOutputBufferLimitDirective.ClientClass clientClass = session.subscriptions() != null
+                ? ClientOutputBufferLimitDirective.ClientClass.PUBSUB
+                : ClientOutputBufferLimitDirective.ClientClass.NORMAL;
+        ClientOutputBufferLimitDirective.Limit limit = engine.config().network.clientOutputBufferLimit.limit(clientClass);
+        if (outbox.overLimit(limit, queuedOutputBytes(), System.currentTimeMillis())) {
+            // The producer holds the engine, so the client's line is read consistently.
+            engine.log().warning("Client " + ClientInfoLine.of(session)
+                    + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+            engine.stats().outputBufferLimitDisconnections.increment();
+            outbox.close();
+            session.closeNow();
+        }
+    }
+
+    @Override
+    public long queuedOutputBytes() {
+        return outbox.bytes() + outputBufferBytes();
     }
 
     // ---------------------------------------------------------------- transport

@@ -17,6 +17,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.nuthatch.server.Engine;
 
 import java.io.IOException;
@@ -132,6 +134,25 @@ public final class NetworkServer implements AutoCloseable {
     /** The port listened on, or -1 when not listening. */
     public int port() {
         return boundPort;
+    }
+
+    /**
+     * Whether every event loop ran a task within the timeout: the exporter's /health. A loop stuck
+     * in a command does not answer; one whose client waits for long work on the gate does.
+     */
+    public boolean eventLoopsRespond(long timeoutMillis) {
+        List<Future<?>> pings = new ArrayList<>();
+        for (EventExecutor loop : workerGroup) {
+            pings.add(loop.submit(() -> { }));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (Future<?> ping : pings) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !ping.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stops accepting connections; clients stay connected. */

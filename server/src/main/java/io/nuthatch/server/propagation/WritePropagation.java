@@ -91,6 +91,7 @@ public final class WritePropagation {
     private long lastOffset;
 
     private volatile boolean awaitingDurability;
+    private volatile boolean readsAwaitWrites = true;
     private volatile long durableOffset;
     private final List<Waiting> waiting = new ArrayList<>();
 
@@ -338,6 +339,19 @@ public final class WritePropagation {
      */
     public boolean awaitsDurability() {
         return awaitingDurability;
+    }
+
+    /**
+     * Whether a reply waits for units other clients delivered before it (a read showing their
+     * writes), not only for the units its own command delivered. True by default and under
+     * appendfsync always; everysec and no turn it off.
+     */
+    public boolean readsAwaitWrites() {
+        return readsAwaitWrites;
+    }
+
+    public void readsAwaitWrites(boolean await) {
+        readsAwaitWrites = await;
     }
 
     /** Turns the wait on or off; turning it off releases every connection waiting. */

@@ -92,6 +92,72 @@ public final class DoubleStrings {
         return value(bytes, start, end, kind);
     }
 
+    /**
+     * The strtod of SORT's numeric scores: {@link #parseLenient}, and also refused when strtod
+     * reports a range error. glibc reports one for an overflow (not for "inf" written out), for a
+     * result that underflowed to zero, and for a subnormal result that is not exact: every decimal
+     * subnormal is taken as inexact (an exact one needs hundreds of digits), and a hexadecimal one
+     * is exact when the text's own value is the result (a cold path: it allocates).
+     *
+     * @throws NumberFormatException ({@link #NOT_A_DOUBLE}) for NaN, trailing characters or a
+     *     range error
+     */
+    public static double parseLenientInRange(byte[] bytes, int offset, int length) {
+        double value = parseLenient(bytes, offset, length);
+        int limit = offset + length;
+        int start = offset;
+        while (start < limit && isSpace(bytes[start])) {
+            start++;
+        }
+        long scanned = scan(bytes, start, limit);
+        int end = (int) scanned;
+        int kind = (int) (scanned >>> KIND_SHIFT);
+        boolean rangeError;
+        if (Double.isInfinite(value)) {
+            rangeError = kind != INFINITY;
+        } else if (value == 0) {
+            rangeError = end > start && hasNonZeroDigit(bytes, start, end);
+        } else if (Math.abs(value) < Double.MIN_NORMAL) {
+            rangeError = kind != HEXADECIMAL || !isExactHexadecimal(bytes, start, end, value);
+        } else {
+            rangeError = false;
+        }
+        if (rangeError) {
+            throw NOT_A_DOUBLE;
+        }
+        return value;
+    }
+
+    /** Whether a hexadecimal text's significant bits all survive in the subnormal {@code value}. */
+    private static boolean isExactHexadecimal(byte[] bytes, int start, int end, double value) {
+        String text = new String(bytes, start, end - start, StandardCharsets.US_ASCII);
+        java.math.BigDecimal exact = hexadecimalValue(text);
+        return exact != null && exact.compareTo(new java.math.BigDecimal(value)) == 0;
+    }
+
+    /** The exact value of a hexadecimal floating-point text, or null when it cannot be read. */
+    private static java.math.BigDecimal hexadecimalValue(String text) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        boolean negative = lower.startsWith("-");
+        String body = lower.replaceFirst("^[+-]", "").substring(2);
+        int p = body.indexOf('p');
+        long exponent = p < 0 ? 0 : Long.parseLong(body.substring(p + 1).replace("+", ""));
+        String digits = p < 0 ? body : body.substring(0, p);
+        int point = digits.indexOf('.');
+        if (point >= 0) {
+            exponent -= 4L * (digits.length() - point - 1);
+            digits = digits.substring(0, point) + digits.substring(point + 1);
+        }
+        if (digits.isEmpty() || Math.abs(exponent) > 100_000) {
+            return null;
+        }
+        java.math.BigDecimal magnitude = new java.math.BigDecimal(new java.math.BigInteger(digits, 16));
+        java.math.BigDecimal two = java.math.BigDecimal.valueOf(2);
+        magnitude = exponent >= 0 ? magnitude.multiply(two.pow((int) exponent))
+                : magnitude.divide(two.pow((int) -exponent));
+        return negative ? magnitude.negate() : magnitude;
+    }
+
     private static double fail() {
         throw NOT_A_DOUBLE;
     }

@@ -18,7 +18,7 @@ import java.util.random.RandomGenerator;
  * (ascending order), or a table position; read them with {@link #integerAt} (intset) or
  * {@link #memberAt} (table). They stay valid until the next change.
  */
-public final class SetValue implements StoredValue {
+public final class SetValue implements StoredValue, MemberCollection {
     public static final String INTSET = "intset";
     public static final String HASHTABLE = "hashtable";
     public static final int NONE = -1;
@@ -219,6 +219,11 @@ public final class SetValue implements StoredValue {
         return ((MemberTable) members).next(position);
     }
 
+    /** The bytes each member of an intset takes (2, 4 or 8): what Redis's intset header records. */
+    public int intsetWidth() {
+        return IntSet.width(members);
+    }
+
     /** The integer at a position of an intset. */
     public long integerAt(int position) {
         return IntSet.get(members, position);
@@ -254,6 +259,38 @@ public final class SetValue implements StoredValue {
      */
     public long scan(long cursor, Consumer<byte[]> visitor) {
         return ((MemberTable) members).scan(cursor, visitor);
+    }
+
+    // ---------------------------------------------------------------- read as a member collection
+
+    @Override
+    public int memberCount() {
+        return size();
+    }
+
+    @Override
+    public boolean containsMember(byte[] member, int offset, int length) {
+        return contains(member, offset, length);
+    }
+
+    /** Every member in the set's order; an intset's integers are written as text into one reused buffer. */
+    @Override
+    public void forEachMember(MemberVisitor visitor) {
+        if (members instanceof MemberTable table) {
+            for (int position = table.first(); position != NONE; position = table.next(position)) {
+                byte[] member = table.elementAt(position);
+                visitor.member(member, 0, member.length);
+            }
+            return;
+        }
+        Object ints = members;
+        byte[] digits = new byte[20];
+        for (int i = 0; i < IntSet.size(ints); i++) {
+            long value = IntSet.get(ints, i);
+            int length = NumericStrings.decimalLength(value);
+            NumericStrings.writeDecimal(value, digits, 0);
+            visitor.member(digits, 0, length);
+        }
     }
 
     // ---------------------------------------------------------------- memory and copies

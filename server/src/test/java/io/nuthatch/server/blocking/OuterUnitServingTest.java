@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.client.DetachedTransport;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.propagation.WritePropagation;
 import io.nuthatch.server.testing.AppendOnlyLogUnits;
@@ -19,8 +20,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +52,7 @@ class OuterUnitServingTest {
         try (RawConnection connection = nuthatch.connect()) {
             connection.call("FLUSHALL");
         }
-        ClientSession session = new ClientSession(-1, new DetachedTransport(), System.currentTimeMillis());
+        ClientSession session = new ClientSession(-1, new DetachedTransport("127.0.0.1:0"), System.currentTimeMillis());
         replies = Unpooled.buffer();
         session.reply().target(replies);
         transaction = engine.dispatcher().newContext(session);
@@ -149,81 +148,5 @@ class OuterUnitServingTest {
 
     private static String text(byte[] reply) {
         return new String(reply, StandardCharsets.ISO_8859_1);
-    }
-
-    /** The transport of a client that has no connection: it is never parked, so nothing runs later. */
-    private static final class DetachedTransport implements ClientSession.Transport {
-        @Override
-        public void closeAfterReply() {
-        }
-
-        @Override
-        public void closeNow() {
-        }
-
-        @Override
-        public Future<?> runLater(long delayMillis, Runnable task) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:0";
-        }
-
-        @Override
-        public String localAddress() {
-            return "127.0.0.1:0";
-        }
-
-        @Override
-        public long queryBufferBytes() {
-            return 0;
-        }
-
-        @Override
-        public long outputBufferBytes() {
-            return 0;
-        }
-
-        @Override
-        public long queryBufferFree() {
-            return 0;
-        }
-
-        @Override
-        public long replyBufferLength() {
-            return 0;
-        }
-
-        @Override
-        public long replyBufferSize() {
-            return 0;
-        }
-
-        @Override
-        public long replyBufferPeak() {
-            return 0;
-        }
-
-        @Override
-        public long outputListLength() {
-            return 0;
-        }
-
-        @Override
-        public long bufferMemory() {
-            return 0;
-        }
-
-        @Override
-        public int fileDescriptor() {
-            return -1;
-        }
-
-        @Override
-        public boolean isLocal() {
-            return true;
-        }
     }
 }

@@ -15,8 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * says it holds ({@link KeyspaceWalk#heldBytes()}), then again once the walk has given them.
  */
 class KeyspaceWalkMemoryTest {
-    private static final int KEYS = 100_000;
-    private static final int CHANGED = 50_000;
+    // Large enough that what the suite's other servers in this JVM free or allocate meanwhile
+    // (their crons, their expiring keys) stays well inside the 5% the figures are held to: at 50k
+    // changed keys the full suite measured 5.7% less than held.
+    private static final int KEYS = 400_000;
+    private static final int CHANGED = 200_000;
     private static final int VALUE = 100;
 
     @Test

@@ -131,7 +131,7 @@ class MemoryAccountingCalibrationTest {
         }
 
         @Override
-        public void accessed(KeyEntry entry) {
+        public void accessed(Database database, KeyEntry entry) {
         }
 
         @Override

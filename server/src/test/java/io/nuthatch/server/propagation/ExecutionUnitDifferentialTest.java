@@ -1,6 +1,7 @@
 package io.nuthatch.server.propagation;
 
 import io.nuthatch.server.NuthatchServer;
+import io.nuthatch.server.testing.AppendOnlyLogUnits;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisServerProcess;
 import io.nuthatch.server.testing.ReferencePair;
@@ -40,25 +41,11 @@ class ExecutionUnitDifferentialTest {
     private static RawConnection redisConnection;
     private static NuthatchServer nuthatch;
     private static RawConnection nuthatchConnection;
-    private static final List<List<String>> nuthatchUnits = new ArrayList<>();
+    private static final List<String> nuthatchUnits = new ArrayList<>();
     private static final WritePropagation.UnitListener RECORDER = unit -> {
-        List<String> records = new ArrayList<>();
-        for (int record = 0; record < unit.recordCount(); record++) {
-            StringBuilder line = new StringBuilder().append(unit.database(record));
-            for (int argument = 0; argument < unit.argumentCount(record); argument++) {
-                line.append(' ').append(new String(unit.array(record, argument), unit.argumentOffset(record, argument),
-                        unit.argumentLength(record, argument), StandardCharsets.ISO_8859_1));
-            }
-            records.add(normalized(line.toString()));
-        }
+        List<String> units = AppendOnlyLogUnits.of(unit, ExecutionUnitDifferentialTest::normalized);
         synchronized (nuthatchUnits) {
-            if (unit.isWrapped()) {
-                nuthatchUnits.add(List.of("MULTI " + records + " EXEC"));
-            } else {
-                for (String record : records) {
-                    nuthatchUnits.add(List.of(record));
-                }
-            }
+            nuthatchUnits.addAll(units);
         }
     };
 
@@ -110,14 +97,15 @@ class ExecutionUnitDifferentialTest {
                 both(step.split(" "));
             }
         }
-        List<List<String>> expected = new ArrayList<>(readRedisUnits().subList(redisBefore, readRedisUnits().size()));
-        List<List<String>> actual;
+        List<String> redisUnits = readRedisUnits();
+        List<String> expected = new ArrayList<>(redisUnits.subList(redisBefore, redisUnits.size()));
+        List<String> actual;
         synchronized (nuthatchUnits) {
             actual = new ArrayList<>(nuthatchUnits.subList(nuthatchBefore, nuthatchUnits.size()));
         }
         if (!ordered) {
-            expected.sort((a, b) -> a.toString().compareTo(b.toString()));
-            actual.sort((a, b) -> a.toString().compareTo(b.toString()));
+            expected.sort(null);
+            actual.sort(null);
         }
         assertTrue(!expected.isEmpty(), "redis-server propagated nothing: the case shows nothing");
         assertEquals(expected, actual, String.join("; ", steps));
@@ -230,53 +218,8 @@ class ExecutionUnitDifferentialTest {
     // ---------------------------------------------------------------- redis-server's log, read back
 
     /** The units of redis-server's incremental log so far. */
-    private static List<List<String>> readRedisUnits() throws IOException {
-        byte[] log = Files.readAllBytes(redisLog);
-        List<List<String>> units = new ArrayList<>();
-        List<String> transaction = null;
-        int database = 0;
-        int[] position = {0};
-        while (position[0] < log.length) {
-            List<String> command = readCommand(log, position);
-            String name = command.get(0).toUpperCase();
-            if (name.equals("SELECT")) {
-                database = Integer.parseInt(command.get(1));
-            } else if (name.equals("MULTI")) {
-                transaction = new ArrayList<>();
-            } else if (name.equals("EXEC")) {
-                units.add(List.of("MULTI " + transaction + " EXEC"));
-                transaction = null;
-            } else {
-                String record = normalized(database + " " + String.join(" ", command));
-                if (transaction != null) {
-                    transaction.add(record);
-                } else {
-                    units.add(List.of(record));
-                }
-            }
-        }
-        return units;
-    }
-
-    private static List<String> readCommand(byte[] log, int[] position) {
-        int count = Integer.parseInt(readLine(log, position).substring(1));
-        List<String> arguments = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int length = Integer.parseInt(readLine(log, position).substring(1));
-            arguments.add(new String(log, position[0], length, StandardCharsets.ISO_8859_1));
-            position[0] += length + 2;
-        }
-        return arguments;
-    }
-
-    private static String readLine(byte[] log, int[] position) {
-        int start = position[0];
-        int end = start;
-        while (log[end] != '\r') {
-            end++;
-        }
-        position[0] = end + 2;
-        return new String(log, start, end - start, StandardCharsets.US_ASCII);
+    private static List<String> readRedisUnits() throws IOException {
+        return AppendOnlyLogUnits.read(redisLog, ExecutionUnitDifferentialTest::normalized);
     }
 
     /** A record with every Unix time in milliseconds within a day of now shown as "<time>". */

@@ -57,7 +57,8 @@ class ListSequencePropertyTest {
                 command("BRPOPLPUSH", key(), key(), "0.01"),
                 command("BLMOVE", key(), key(), end, end, "0.01"),
                 command("BLMPOP", "0.01", "1", key(), end));
-        return Arbitraries.frequencyOf(Tuple.of(20, list), Tuple.of(3, keyCommand()), Tuple.of(1, encodingThreshold()))
+        return Arbitraries.frequencyOf(Tuple.of(20, list), Tuple.of(2, OperationArbitraries.sort(false, true)),
+                Tuple.of(3, keyCommand()), Tuple.of(1, encodingThreshold()))
                 .list().ofMinSize(1).ofMaxSize(50);
     }
 }

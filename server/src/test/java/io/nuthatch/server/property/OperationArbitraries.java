@@ -129,4 +129,42 @@ final class OperationArbitraries {
                 command("SET", key(), value()),
                 command("DBSIZE"));
     }
+
+    /**
+     * SORT and SORT_RO in the forms whose reply Redis fixes. Over a list, every form, compared
+     * exactly: ties included, since the list's order and Redis's sorts decide them. Over a set or a
+     * sorted set, whose elements Redis reads in its hash table's order, only the forms where that
+     * order cannot show: numeric sorts (equal scores fall back to the elements' bytes), ALPHA
+     * stored (compared as whole byte strings), ALPHA replied compared unordered (strcoll stops at a
+     * NUL, so "a" and "a\0b" are equals that the hash order places), BY nosort stored (a set is then
+     * sorted) or, for a sorted set, replied in its own order. BY and GET patterns name the
+     * sequence's keys ("k*" of element 1 is k1), hash fields and missing keys.
+     */
+    static Arbitrary<Operation> sort(boolean sortedSet, boolean list) {
+        Arbitrary<String> name = Arbitraries.of("SORT", "SORT_RO");
+        Arbitrary<List<String>> limit = Arbitraries.oneOf(Arbitraries.just(List.of()),
+                Combinators.combine(index(), count()).as((offset, count) -> List.of("LIMIT", offset, count)));
+        Arbitrary<List<String>> order = Arbitraries.of(List.of(), List.of("ASC"), List.of("DESC"));
+        Arbitrary<List<String>> gets = Arbitraries.of("#", "k*", "k*->a", "nostar", "*")
+                .map(pattern -> List.of("GET", pattern)).list().ofMaxSize(2)
+                .map(pairs -> pairs.stream().flatMap(List::stream).toList());
+        Arbitrary<List<String>> numericBy = Arbitraries.of(List.of(), List.of("BY", "k*"), List.of("BY", "k*->a"),
+                List.of("BY", "none_*"), List.of("BY", "*"));
+        Arbitrary<List<String>> alpha = Arbitraries.of(List.of(), List.of("ALPHA"));
+        if (list) {
+            Arbitrary<List<String>> by = Arbitraries.oneOf(numericBy, Arbitraries.just(List.of("BY", "nosort")));
+            return Arbitraries.oneOf(
+                    command(name, key(), by, limit, gets, order, alpha),
+                    command("SORT", key(), by, limit, gets, order, alpha, "STORE", key()));
+        }
+        Arbitrary<Operation> nosort = sortedSet
+                ? command("SORT", key(), "BY", "nosort", limit, order, gets)
+                : command(Operation.Comparison.UNORDERED, "SORT", key(), "BY", "nosort", gets);
+        return Arbitraries.oneOf(
+                command(name, key(), numericBy, limit, gets, order),
+                command(Operation.Comparison.UNORDERED, name, key(), "ALPHA", gets, order),
+                command("SORT", key(), "ALPHA", limit, order, gets, "STORE", key()),
+                command("SORT", key(), "BY", "nosort", limit, order, "STORE", key()),
+                nosort);
+    }
 }

@@ -98,8 +98,16 @@ final class SequenceRun {
         });
     }
 
+    /**
+     * The connection kept to a server, opened again when the server closed it: other test classes
+     * share the servers, and one that kills clients (CLIENT KILL, a timeout) may close it.
+     */
     private static synchronized RawConnection connection(int port) throws IOException {
         RawConnection connection = CONNECTIONS.get(port);
+        if (connection != null && connection.awaitArrival(1) == RawConnection.Arrival.CLOSED) {
+            connection.close();
+            connection = null;
+        }
         if (connection == null) {
             connection = new RawConnection(port);
             CONNECTIONS.put(port, connection);

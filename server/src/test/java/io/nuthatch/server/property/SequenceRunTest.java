@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,5 +31,12 @@ class SequenceRunTest {
                 // Nuthatch does not have every command of Redis 7.0 (cluster, modules).
                 new Operation(List.of("COMMAND", "COUNT"), Operation.Comparison.SHAPE))));
         assertTrue(failure.getMessage().contains("COMMAND COUNT"), failure.getMessage());
+    }
+
+    @Test
+    void everyTypeIsComparedWithNuthatchNotASecondRedis() {
+        for (String typeCommand : List.of("get", "lpush", "hset", "sadd", "zadd", "xadd", "pfadd", "sort")) {
+            assertEquals("nuthatch", SequenceRun.candidateName(typeCommand), typeCommand);
+        }
     }
 }

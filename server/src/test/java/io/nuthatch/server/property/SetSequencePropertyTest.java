@@ -52,7 +52,8 @@ class SetSequencePropertyTest {
                 command(SHAPE, "SRANDMEMBER", key()),
                 command(SHAPE, "SRANDMEMBER", key(), count()),
                 command(UNORDERED, "SPOP", key(), "1000"));
-        return Arbitraries.frequencyOf(Tuple.of(20, set), Tuple.of(3, keyCommand()), Tuple.of(1, encodingThreshold()))
+        return Arbitraries.frequencyOf(Tuple.of(20, set), Tuple.of(2, OperationArbitraries.sort(false, false)),
+                Tuple.of(3, keyCommand()), Tuple.of(1, encodingThreshold()))
                 .list().ofMinSize(1).ofMaxSize(50);
     }
 }

@@ -77,7 +77,8 @@ class SortedSetSequencePropertyTest {
                 command(Arbitraries.of("ZUNION", "ZINTER", "ZDIFF"), "2", key(), key(), "WITHSCORES"),
                 command("ZINTERCARD", "2", key(), key()),
                 command("ZRANGESTORE", key(), key(), index(), index()));
-        return Arbitraries.frequencyOf(Tuple.of(20, sortedSet), Tuple.of(3, keyCommand()),
+        return Arbitraries.frequencyOf(Tuple.of(20, sortedSet), Tuple.of(2, OperationArbitraries.sort(true, false)),
+                Tuple.of(3, keyCommand()),
                 Tuple.of(1, encodingThreshold())).list().ofMinSize(1).ofMaxSize(50);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Execution units in one comparable form, read from redis-server's incremental append-only file
@@ -21,13 +22,18 @@ public final class AppendOnlyLogUnits {
 
     /** The units of redis-server's incremental log so far. */
     public static List<String> read(Path log) throws IOException {
-        byte[] bytes = Files.readAllBytes(log);
+        return read(log, UnaryOperator.identity());
+    }
+
+    /**
+     * The units of redis-server's incremental log so far, each record passed through
+     * {@code normalizer} (which hides what differs from run to run, such as times).
+     */
+    public static List<String> read(Path log, UnaryOperator<String> normalizer) throws IOException {
         List<String> units = new ArrayList<>();
         List<String> transaction = null;
         int database = 0;
-        int[] position = {0};
-        while (position[0] < bytes.length) {
-            List<String> command = readCommand(bytes, position);
+        for (List<String> command : commands(Files.readAllBytes(log))) {
             String name = command.get(0).toUpperCase();
             if (name.equals("SELECT")) {
                 database = Integer.parseInt(command.get(1));
@@ -37,7 +43,7 @@ public final class AppendOnlyLogUnits {
                 units.add("MULTI " + transaction + " EXEC");
                 transaction = null;
             } else {
-                String record = database + " " + String.join(" ", command);
+                String record = normalizer.apply(database + " " + String.join(" ", command));
                 if (transaction != null) {
                     transaction.add(record);
                 } else {
@@ -48,8 +54,23 @@ public final class AppendOnlyLogUnits {
         return units;
     }
 
+    /** Every command of a log in RESP, in order, as its arguments. */
+    public static List<List<String>> commands(byte[] log) {
+        List<List<String>> commands = new ArrayList<>();
+        int[] position = {0};
+        while (position[0] < log.length) {
+            commands.add(readCommand(log, position));
+        }
+        return commands;
+    }
+
     /** A unit Nuthatch propagated, in the same form (several units when it is not wrapped). */
     public static List<String> of(PropagatedUnit unit) {
+        return of(unit, UnaryOperator.identity());
+    }
+
+    /** A unit Nuthatch propagated, each record passed through {@code normalizer}. */
+    public static List<String> of(PropagatedUnit unit, UnaryOperator<String> normalizer) {
         List<String> records = new ArrayList<>();
         for (int record = 0; record < unit.recordCount(); record++) {
             StringBuilder line = new StringBuilder().append(unit.database(record));
@@ -57,7 +78,7 @@ public final class AppendOnlyLogUnits {
                 line.append(' ').append(new String(unit.array(record, argument), unit.argumentOffset(record, argument),
                         unit.argumentLength(record, argument), StandardCharsets.ISO_8859_1));
             }
-            records.add(line.toString());
+            records.add(normalizer.apply(line.toString()));
         }
         return unit.isWrapped() ? List.of("MULTI " + records + " EXEC") : records;
     }

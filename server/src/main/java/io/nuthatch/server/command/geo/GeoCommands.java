@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.geo;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
@@ -121,6 +123,10 @@ public final class GeoCommands {
             }
         }
         c.reply().integer(changedCount ? added + updated : added);
+        if (added > 0 || updated > 0) {
+            // A geo set is a sorted set: GEOADD reports itself as ZADD does.
+            c.notifyKeyspaceEvent(KeyspaceEvents.ZSET, EventNames.ZADD, 1);
+        }
         if ((added > 0 || updated > 0) && c.isPropagating()) {
             var record = c.rewrite().word(ZADD);
             for (int i = 1; i < first; i++) {

@@ -1,5 +1,6 @@
 package io.nuthatch.server.command.geo;
 
+import io.nuthatch.server.pubsub.EventNames;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
@@ -209,7 +210,7 @@ public final class GeoSearchCommands {
         }
         if (set == null) {
             if (storeIndex >= 0) {
-                c.reply().integer(SortedSetAccess.store(c, storeIndex, null));
+                c.reply().integer(SortedSetAccess.store(c, storeIndex, null, storeEvent(kind)));
             } else {
                 c.reply().arrayHeader(0);
             }
@@ -231,7 +232,8 @@ public final class GeoSearchCommands {
         }
         double perUnit = shape.conversion();
         if (storeIndex >= 0) {
-            c.reply().integer(SortedSetAccess.store(c, storeIndex, GeoStore.result(c, found, returned, storeDistance, perUnit)));
+            c.reply().integer(SortedSetAccess.store(c, storeIndex,
+                    GeoStore.result(c, found, returned, storeDistance, perUnit), storeEvent(kind)));
             return;
         }
         ReplyWriter reply = c.reply();
@@ -256,4 +258,10 @@ public final class GeoSearchCommands {
             }
         }
     }
+
+    /** GEOSEARCHSTORE reports itself by its name; GEORADIUS and GEORADIUSBYMEMBER with STORE as one. */
+    private static byte[] storeEvent(int kind) {
+        return (kind & SEARCH_STORE) != 0 ? EventNames.GEOSEARCHSTORE : EventNames.GEORADIUSSTORE;
+    }
+
 }

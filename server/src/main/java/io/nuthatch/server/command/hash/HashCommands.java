@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.hash;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
@@ -101,11 +103,13 @@ public final class HashCommands {
             int added = setPairs(hash, arguments, maxEntries, maxValue);
             hash.trimToSize();
             database.add(arguments, 1, hash);
+            c.notifyKeyspaceEvent(KeyspaceEvents.HASH, EventNames.HSET, 1);
             return added;
         }
         database.writableValue(entry);
         int added = setPairs(hash, arguments, maxEntries, maxValue);
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.HASH, EventNames.HSET, 1);
         return added;
     }
 
@@ -131,6 +135,7 @@ public final class HashCommands {
             return;
         }
         setOne(c, database, entry, hash, arguments.array(3), arguments.offset(3), arguments.length(3));
+        c.notifyKeyspaceEvent(KeyspaceEvents.HASH, EventNames.HSET, 1);
         c.reply().integer(1);
     }
 
@@ -266,8 +271,10 @@ public final class HashCommands {
         }
         if (deleted > 0) {
             database.changed(entry);
+            c.notifyKeyspaceEvent(KeyspaceEvents.HASH, EventNames.HDEL, 1);
             if (hash.isEmpty()) {
                 database.delete(entry);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, 1);
             }
         }
         c.reply().integer(deleted);
@@ -299,6 +306,7 @@ public final class HashCommands {
         }
         byte[] digits = NumericStrings.toBytes(result);
         setOne(c, database, entry, hash, digits, 0, digits.length);
+        c.notifyKeyspaceEvent(KeyspaceEvents.HASH, EventNames.HINCRBY, 1);
         c.reply().integer(result);
     }
 
@@ -338,6 +346,7 @@ public final class HashCommands {
         }
         byte[] text = sum.toHumanBytes();
         setOne(c, database, entry, hash, text, 0, text.length);
+        c.notifyKeyspaceEvent(KeyspaceEvents.HASH, EventNames.HINCRBYFLOAT, 1);
         c.reply().bulk(text);
         if (c.isPropagating()) {
             c.rewrite().word(HSET).argument(1).argument(2).bytes(text).end();

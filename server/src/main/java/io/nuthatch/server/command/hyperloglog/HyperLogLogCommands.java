@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.hyperloglog;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
@@ -80,6 +82,7 @@ public final class HyperLogLogCommands {
             buffer.invalidateCache();
             database.setString(null, c.arguments(), 1, buffer.array(), 0, buffer.length(), StringForm.RAW,
                     KeyEntry.NO_EXPIRY);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.PFADD, 1);
             c.reply().integer(1);
             return;
         }
@@ -88,6 +91,9 @@ public final class HyperLogLogCommands {
         boolean updated = HyperLogLog.encoding(entry.stringArray(), entry.stringOffset()) == HyperLogLog.DENSE
                 ? addToDense(c, database, entry, count)
                 : addToSparse(c, database, entry, buffer, count, sparseMax);
+        if (updated) {
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.PFADD, 1);
+        }
         c.reply().integer(updated ? 1 : 0);
     }
 
@@ -229,6 +235,8 @@ public final class HyperLogLogCommands {
         buffer.setFromUnion(sparseMaxBytes(c));
         buffer.invalidateCache();
         store(c, database, entry, buffer);
+        // PFMERGE reports itself as an addition, as in Redis.
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.PFADD, 1);
         c.reply().ok();
     }
 }

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.key;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
@@ -95,6 +97,7 @@ public final class ExpiryCommands {
         }
         if (when <= c.now() && c.engine().expiryDeletesKeys()) {
             database.delete(entry);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, 1);
             if (c.isPropagating()) {
                 c.rewrite().word(c.config().lazyfreeLazyExpire.value() ? UNLINK : DEL).argument(1).end();
             }
@@ -102,6 +105,7 @@ public final class ExpiryCommands {
             return;
         }
         database.setExpiry(entry, when);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.EXPIRE, 1);
         if (c.isPropagating() && (base != 0 || seconds)) {
             propagateAbsolute(c, when);
         }
@@ -199,6 +203,10 @@ public final class ExpiryCommands {
     static void persist(CommandContext c) {
         Database database = c.database();
         KeyEntry entry = database.lookupWrite(c.arguments(), 1);
-        c.reply().integer(entry != null && database.persist(entry) ? 1 : 0);
+        boolean persisted = entry != null && database.persist(entry);
+        if (persisted) {
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.PERSIST, 1);
+        }
+        c.reply().integer(persisted ? 1 : 0);
     }
 }

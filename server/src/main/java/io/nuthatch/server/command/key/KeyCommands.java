@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.key;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
@@ -118,6 +120,7 @@ public final class KeyCommands {
             KeyEntry entry = database.lookup(arguments, i, Database.FOR_WRITE | Database.NO_TOUCH);
             if (entry != null) {
                 database.delete(entry);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, i);
                 deleted++;
             }
         }
@@ -137,7 +140,7 @@ public final class KeyCommands {
         for (int i = 1; i < arguments.count(); i++) {
             KeyEntry entry = database.lookup(arguments, i, Database.NO_TOUCH);
             if (entry != null) {
-                c.engine().touch(entry);
+                c.engine().touch(database, entry);
                 touched++;
             }
         }
@@ -186,6 +189,8 @@ public final class KeyCommands {
             database.delete(target);
         }
         database.rename(source, c.arguments(), 2);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.RENAME_FROM, 1);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.RENAME_TO, 2);
         reply(c, onlyIfAbsent, true);
     }
 
@@ -216,6 +221,9 @@ public final class KeyCommands {
             return;
         }
         database.moveTo(source, target);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.MOVE_FROM, 1);
+        c.engine().keyspaceEvents().notify(KeyspaceEvents.GENERIC, EventNames.MOVE_TO, targetIndex,
+                c.arguments().array(1), c.arguments().offset(1), c.arguments().length(1));
         c.reply().integer(1);
     }
 
@@ -253,6 +261,8 @@ public final class KeyCommands {
             target.delete(existing);
         }
         database.copyTo(source, target, c.arguments(), 2);
+        c.engine().keyspaceEvents().notify(KeyspaceEvents.GENERIC, EventNames.COPY_TO, targetIndex,
+                c.arguments().array(2), c.arguments().offset(2), c.arguments().length(2));
         c.reply().integer(1);
     }
 

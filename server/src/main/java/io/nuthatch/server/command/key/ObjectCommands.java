@@ -4,6 +4,7 @@ import io.nuthatch.server.Engine;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
+import io.nuthatch.server.eviction.EvictionPolicy;
 import io.nuthatch.server.keyspace.AccessFrequency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
@@ -81,16 +82,17 @@ public final class ObjectCommands {
     static void refcount(CommandContext c) {
         KeyEntry entry = lookup(c);
         if (entry != null) {
-            c.reply().integer(isSharedInteger(c.engine(), entry) ? SHARED_REFCOUNT : 1);
+            c.reply().integer(isSharedInteger(c.engine(), c.database(), entry) ? SHARED_REFCOUNT : 1);
         }
     }
 
-    private static boolean isSharedInteger(Engine engine, KeyEntry entry) {
+    private static boolean isSharedInteger(Engine engine, Database database, KeyEntry entry) {
         if (!entry.isIntegerEncoded() || entry.isCopy()) {
             return false;
         }
-        String policy = engine.config().maxmemoryPolicy.value();
-        if (engine.config().maxmemory.value() != 0 && (policy.endsWith("-lru") || policy.endsWith("-lfu"))) {
+        EvictionPolicy.Choice choice = engine.eviction().policyOf(database.index()).choice();
+        if (engine.config().maxmemory.value() != 0
+                && (choice == EvictionPolicy.Choice.LEAST_RECENT || choice == EvictionPolicy.Choice.LEAST_FREQUENT)) {
             return false;
         }
         long number = entry.parseLong();
@@ -103,7 +105,7 @@ public final class ObjectCommands {
         if (entry == null) {
             return;
         }
-        if (isLfu(c.engine())) {
+        if (c.database().usesFrequencyClock()) {
             throw IDLE_TIME_NOT_TRACKED;
         }
         int now = c.engine().lruClock();
@@ -116,14 +118,11 @@ public final class ObjectCommands {
         if (entry == null) {
             return;
         }
-        if (!isLfu(c.engine())) {
+        if (!c.database().usesFrequencyClock()) {
             throw FREQUENCY_NOT_TRACKED;
         }
-        c.reply().integer(AccessFrequency.counter(entry.accessClock(), AccessFrequency.minutes(c.now())));
-    }
-
-    private static boolean isLfu(Engine engine) {
-        return engine.config().maxmemoryPolicy.value().endsWith("-lfu");
+        c.reply().integer(AccessFrequency.counter(entry.accessClock(), AccessFrequency.minutes(c.now()),
+                c.engine().eviction().lfuDecayMinutes()));
     }
 
     static void help(CommandContext c) {

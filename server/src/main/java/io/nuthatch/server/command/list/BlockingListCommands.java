@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.list;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.blocking.BlockingTimeout;
 import io.nuthatch.server.blocking.KeyWaiter;
@@ -84,6 +86,7 @@ public final class BlockingListCommands {
             database.writableValue(entry);
             ListCommands.removeEnd(list, head);
             ListCommands.closeChange(database, entry, list);
+            ListCommands.notifyChange(c, head ? EventNames.LPOP : EventNames.RPOP, i, list);
             if (c.isPropagating()) {
                 c.rewrite().word(head ? ListMoveCommands.LPOP : ListMoveCommands.RPOP).argument(i).end();
             }
@@ -145,6 +148,10 @@ public final class BlockingListCommands {
             }
             ListCommands.closeChange(database, entry, list);
             byte[] key = served.key();
+            served.notifyKeyspaceEvent(KeyspaceEvents.LIST, head ? EventNames.LPOP : EventNames.RPOP, key);
+            if (list.isEmpty()) {
+                served.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, key);
+            }
             byte[] verb = head ? ListMoveCommands.LPOP : ListMoveCommands.RPOP;
             if (served.isPropagating()) {
                 if (count == -1) {
@@ -251,6 +258,11 @@ public final class BlockingListCommands {
                     served.config().encoding.listMaxListpackSize.intValue());
             if (created != null) {
                 database.add(destination, created);
+            }
+            served.notifyKeyspaceEvent(KeyspaceEvents.LIST, toHead ? EventNames.LPUSH : EventNames.RPUSH, destination);
+            served.notifyKeyspaceEvent(KeyspaceEvents.LIST, fromHead ? EventNames.LPOP : EventNames.RPOP, served.key());
+            if (list.isEmpty()) {
+                served.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, served.key());
             }
             if (served.isPropagating()) {
                 if (rpoplpush) {

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.list;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
@@ -115,6 +117,14 @@ public final class ListCommands {
         }
     }
 
+    /** The events of a change: the command's own, then "del" when the change emptied the list. */
+    static void notifyChange(CommandContext c, byte[] event, int keyIndex, ListValue list) {
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, event, keyIndex);
+        if (list.isEmpty()) {
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, keyIndex);
+        }
+    }
+
     // ---------------------------------------------------------------- pushes
 
     static void lpush(CommandContext c) {
@@ -146,6 +156,7 @@ public final class ListCommands {
             ListValue list = newList(c);
             pushAll(list, arguments, head);
             database.add(arguments, 1, list);
+            c.notifyKeyspaceEvent(KeyspaceEvents.LIST, head ? EventNames.LPUSH : EventNames.RPUSH, 1);
             c.reply().integer(list.size());
             return;
         }
@@ -153,6 +164,7 @@ public final class ListCommands {
         ListValue list = (ListValue) database.writableValue(entry);
         pushAll(list, arguments, head);
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, head ? EventNames.LPUSH : EventNames.RPUSH, 1);
         c.reply().integer(list.size());
     }
 
@@ -216,6 +228,7 @@ public final class ListCommands {
             removeEnd(list, head);
         }
         closeChange(database, entry, list);
+        notifyChange(c, head ? EventNames.LPOP : EventNames.RPOP, 1, list);
     }
 
     /** A count that must not be negative: "value is out of range, must be positive", for text as well. */
@@ -307,6 +320,7 @@ public final class ListCommands {
         database.writableValue(entry);
         list.replace(position, arguments.array(3), arguments.offset(3), arguments.length(3));
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, EventNames.LSET, 1);
         c.reply().ok();
     }
 
@@ -344,6 +358,7 @@ public final class ListCommands {
             list.insertBefore(position, arguments.array(4), arguments.offset(4), arguments.length(4));
         }
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, EventNames.LINSERT, 1);
         c.reply().integer(list.size());
     }
 
@@ -395,6 +410,7 @@ public final class ListCommands {
         }
         if (opened) {
             closeChange(database, entry, list);
+            notifyChange(c, EventNames.LREM, 1, list);
         }
         c.reply().integer(removed);
     }
@@ -438,6 +454,8 @@ public final class ListCommands {
             list.removeTail(fromTail);
             closeChange(database, entry, list);
         }
+        // Redis reports a trim of an existing list even when it removed nothing.
+        notifyChange(c, EventNames.LTRIM, 1, list);
         c.reply().ok();
     }
 

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.list;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
@@ -91,6 +93,9 @@ public final class ListMoveCommands {
         if (created != null) {
             database.add(arguments, 2, created);
         }
+        // As Redis: the push into the destination is reported first, then the pop from the source.
+        c.notifyKeyspaceEvent(KeyspaceEvents.LIST, toHead ? EventNames.LPUSH : EventNames.RPUSH, 2);
+        ListCommands.notifyChange(c, fromHead ? EventNames.LPOP : EventNames.RPOP, 1, from);
         return true;
     }
 
@@ -216,6 +221,7 @@ public final class ListMoveCommands {
                 ListCommands.removeEnd(list, head);
             }
             ListCommands.closeChange(database, entry, list);
+            ListCommands.notifyChange(c, head ? EventNames.LPOP : EventNames.RPOP, i, list);
             if (c.isPropagating()) {
                 c.rewrite().word(head ? LPOP : RPOP).argument(i).number(popped).end();
             }

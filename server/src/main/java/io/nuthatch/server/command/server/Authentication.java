@@ -3,12 +3,9 @@ package io.nuthatch.server.command.server;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-
 /**
- * Checks credentials for AUTH and HELLO AUTH. There is one user so far, "default", whose password
- * is requirepass; with no requirepass it accepts any password, as Redis's nopass default user does.
+ * Checks credentials for AUTH and HELLO AUTH against the users of the ACL (the default user's
+ * password is requirepass; with none it is nopass and accepts any password, as in Redis).
  */
 final class Authentication {
     static final CommandError WRONG_PASSWORD =
@@ -19,17 +16,10 @@ final class Authentication {
 
     /** Authenticates the client or throws WRONGPASS. */
     static void authenticate(CommandContext c, String user, String password) {
-        String required = c.engine().config().requirepass.value();
-        boolean accepted = user.equals("default") && (required.isEmpty() || constantTimeEquals(required, password));
-        if (!accepted) {
+        if (!c.engine().acl().accepts(user, password)) {
             c.engine().stats().aclDeniedAuth++;
             throw WRONG_PASSWORD;
         }
         c.client().authenticated(user);
-    }
-
-    /** Compares secrets in time that does not depend on where they differ. */
-    private static boolean constantTimeEquals(String expected, String given) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.ISO_8859_1), given.getBytes(StandardCharsets.ISO_8859_1));
     }
 }

@@ -317,7 +317,7 @@ public final class ClientCommands {
 
     /** Every client is a normal one until this server has replicas and pub/sub. */
     private static ClientType typeOf(ClientSession client) {
-        return ClientType.NORMAL;
+        return client.subscriptions() != null ? ClientType.PUBSUB : ClientType.NORMAL;
     }
 
     static void noEvict(CommandContext c) {

@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ConnectionCommands {
     private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PONG_WORD = "pong".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY = new byte[0];
     private static final byte[] RESET = "+RESET\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] AUTH = CommandContext.keyword("AUTH");
@@ -56,7 +58,7 @@ public final class ConnectionCommands {
         String password;
         if (c.argumentCount() == 2) {
             // As Redis: the one-argument form with no password configured is more likely a mistake than intended.
-            if (c.engine().config().requirepass.value().isEmpty()) {
+            if (c.engine().acl().defaultUser().isNopass()) {
                 throw AUTH_WITHOUT_PASSWORD;
             }
             user = "default";
@@ -79,6 +81,7 @@ public final class ConnectionCommands {
         client.database(0);
         c.reply().protocol(2);
         client.deauthenticate();
+        c.engine().pubsub().clientClosed(client);
         client.name("");
         client.noEvict(false);
         client.noTouch(false);
@@ -92,7 +95,16 @@ public final class ConnectionCommands {
         if (c.argumentCount() > 2) {
             throw Errors.wrongArity(c.command().name());
         }
-        if (c.argumentCount() == 1) {
+        if (c.client().subscriptions() != null && c.client().protocol() == 2) {
+            // A RESP2 subscriber reads every reply as a message: PING answers in that shape.
+            c.reply().arrayHeader(2);
+            c.reply().bulk(PONG_WORD);
+            if (c.argumentCount() == 1) {
+                c.reply().bulk(EMPTY);
+            } else {
+                c.reply().bulk(c.arguments().array(1), c.arguments().offset(1), c.arguments().length(1));
+            }
+        } else if (c.argumentCount() == 1) {
             c.reply().raw(PONG);
         } else {
             c.reply().bulk(c.arguments().array(1), c.arguments().offset(1), c.arguments().length(1));

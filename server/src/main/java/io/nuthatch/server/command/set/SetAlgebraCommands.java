@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.set;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
@@ -98,7 +100,7 @@ public final class SetAlgebraCommands {
     static void sinterstore(CommandContext c) {
         SetValue[] sets = sets(c, 2, c.argumentCount(), true);
         SetValue result = anyMissing(sets) ? null : intersection(sets, SetCommands.maxIntsetEntries(c));
-        store(c, result);
+        store(c, result, EventNames.SINTERSTORE);
     }
 
     /** SINTERCARD numkeys key [key ...] [LIMIT limit] */
@@ -221,7 +223,7 @@ public final class SetAlgebraCommands {
     }
 
     static void sunionstore(CommandContext c) {
-        store(c, union(sets(c, 2, c.argumentCount(), true), SetCommands.maxIntsetEntries(c)));
+        store(c, union(sets(c, 2, c.argumentCount(), true), SetCommands.maxIntsetEntries(c)), EventNames.SUNIONSTORE);
     }
 
     static void sdiff(CommandContext c) {
@@ -229,7 +231,8 @@ public final class SetAlgebraCommands {
     }
 
     static void sdiffstore(CommandContext c) {
-        store(c, difference(sets(c, 2, c.argumentCount(), true), SetCommands.maxIntsetEntries(c)));
+        store(c, difference(sets(c, 2, c.argumentCount(), true), SetCommands.maxIntsetEntries(c)),
+                EventNames.SDIFFSTORE);
     }
 
     private static SetValue union(SetValue[] sets, long maxIntset) {
@@ -316,18 +319,20 @@ public final class SetAlgebraCommands {
      * included, or deletes the destination when the result is empty or null (no result: a source
      * was missing); replies the result's size.
      */
-    private static void store(CommandContext c, SetValue result) {
+    private static void store(CommandContext c, SetValue result, byte[] event) {
         Database database = c.database();
         RequestArguments arguments = c.arguments();
         if (result == null || result.isEmpty()) {
             KeyEntry destination = database.lookupWrite(arguments, 1);
             if (destination != null) {
                 database.delete(destination);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, 1);
             }
             c.reply().integer(0);
             return;
         }
         database.set(c.copyArgument(1), result, false);
+        c.notifyKeyspaceEvent(KeyspaceEvents.SET, event, 1);
         c.reply().integer(result.size());
     }
 }

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.set;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
@@ -84,6 +86,7 @@ public final class SetCommands {
                 }
             }
             database.add(arguments, 1, set);
+            c.notifyKeyspaceEvent(KeyspaceEvents.SET, EventNames.SADD, 1);
         } else {
             database.writableValue(entry);
             for (int i = 2; i < arguments.count(); i++) {
@@ -93,6 +96,7 @@ public final class SetCommands {
             }
             if (added > 0) {
                 database.changed(entry);
+                c.notifyKeyspaceEvent(KeyspaceEvents.SET, EventNames.SADD, 1);
             }
         }
         c.reply().integer(added);
@@ -117,8 +121,10 @@ public final class SetCommands {
         }
         if (removed > 0) {
             database.changed(entry);
+            c.notifyKeyspaceEvent(KeyspaceEvents.SET, EventNames.SREM, 1);
             if (set.isEmpty()) {
                 database.delete(entry);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, 1);
             }
         }
         c.reply().integer(removed);
@@ -193,18 +199,22 @@ public final class SetCommands {
         database.writableValue(source);
         from.remove(member, offset, length);
         database.changed(source);
+        c.notifyKeyspaceEvent(KeyspaceEvents.SET, EventNames.SREM, 1);
         if (from.isEmpty()) {
             database.delete(source);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, 1);
         }
         long maxIntset = maxIntsetEntries(c);
         if (to == null) {
             to = SetValue.forFirstMember(member, offset, length);
             to.add(member, offset, length, maxIntset);
             database.add(arguments, 2, to);
+            c.notifyKeyspaceEvent(KeyspaceEvents.SET, EventNames.SADD, 2);
         } else {
             database.writableValue(destination);
             if (to.add(member, offset, length, maxIntset)) {
                 database.changed(destination);
+                c.notifyKeyspaceEvent(KeyspaceEvents.SET, EventNames.SADD, 2);
             }
         }
         c.reply().integer(1);

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.set;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
@@ -144,8 +146,10 @@ public final class SetRandomCommands {
         byte[] member = set.copyOfMemberAt(position);
         set.removeAt(position);
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.SET, EventNames.SPOP, 1);
         if (set.isEmpty()) {
             database.delete(entry);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, 1);
         }
         c.reply().bulk(member);
         if (c.isPropagating()) {
@@ -173,6 +177,8 @@ public final class SetRandomCommands {
                 SetCommands.replyMember(reply, set, position);
             }
             database.delete(entry);
+            c.notifyKeyspaceEvent(KeyspaceEvents.SET, EventNames.SPOP, 1);
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, 1);
             if (c.isPropagating()) {
                 c.rewrite().word(DEL).argument(1).end();
             }
@@ -196,5 +202,6 @@ public final class SetRandomCommands {
             }
         }
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.SET, EventNames.SPOP, 1);
     }
 }

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.stream;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
@@ -189,7 +191,10 @@ public final class ClaimCommands {
     private static Consumer consumerFor(CommandContext c, ConsumerGroup group, long now) {
         Consumer consumer = group.consumer(c.arguments().array(3), c.arguments().offset(3), c.arguments().length(3));
         if (consumer == null) {
-            return group.createConsumer(c.arguments().array(3), c.arguments().offset(3), c.arguments().length(3), now);
+            consumer = group.createConsumer(c.arguments().array(3), c.arguments().offset(3), c.arguments().length(3),
+                    now);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XGROUP_CREATECONSUMER, 1);
+            return consumer;
         }
         consumer.seen(now);
         return consumer;

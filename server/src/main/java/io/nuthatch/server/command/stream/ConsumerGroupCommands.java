@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.stream;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
@@ -164,6 +166,7 @@ public final class ConsumerGroupCommands {
         } else {
             database.add(c.arguments(), 2, target);
         }
+        c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XGROUP_CREATE, 2);
         c.reply().ok();
     }
 
@@ -181,6 +184,7 @@ public final class ConsumerGroupCommands {
         database.writableValue(entry);
         group.setLastId(id.ms, id.seq, entriesRead);
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XGROUP_SETID, 2);
         c.reply().ok();
     }
 
@@ -193,6 +197,7 @@ public final class ConsumerGroupCommands {
         database.writableValue(entry);
         stream.groups().destroy(group);
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XGROUP_DESTROY, 2);
         StreamWaits.signal(c, entry);
         c.reply().integer(1);
     }
@@ -208,6 +213,7 @@ public final class ConsumerGroupCommands {
         database.writableValue(entry);
         group.createConsumer(name, offset, length, c.now());
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XGROUP_CREATECONSUMER, 2);
         c.reply().integer(1);
     }
 
@@ -220,6 +226,7 @@ public final class ConsumerGroupCommands {
         database.writableValue(entry);
         int pending = group.deleteConsumer(consumer);
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XGROUP_DELCONSUMER, 2);
         c.reply().integer(pending);
     }
 

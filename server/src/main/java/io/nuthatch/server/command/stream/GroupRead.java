@@ -38,6 +38,9 @@ final class GroupRead {
 
         /** Records {@code XGROUP CREATECONSUMER} for a consumer a NOACK read created. */
         void consumerCreated(byte[] name);
+
+        /** Publishes the keyspace event of a consumer the read created (xgroup-createconsumer). */
+        void notifyConsumerCreated();
     }
 
     /**
@@ -50,6 +53,7 @@ final class GroupRead {
         Consumer consumer = group.consumer(consumerName, nameOffset, nameLength);
         if (consumer == null) {
             consumer = group.createConsumer(consumerName, nameOffset, nameLength, now);
+            target.notifyConsumerCreated();
             if (noAck && target.isPropagating()) {
                 target.consumerCreated(consumer.name());
             }

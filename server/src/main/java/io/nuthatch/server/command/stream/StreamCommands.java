@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.stream;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
@@ -128,13 +130,17 @@ public final class StreamCommands {
         long maxBytes = c.config().encoding.streamNodeMaxBytes.value();
         long maxEntries = c.config().encoding.streamNodeMaxEntries.value();
         target.append(id.ms, id.seq, fields, maxBytes, maxEntries, SCRATCH);
-        options.trim(target, false);
+        long trimmed = options.trim(target, false);
         if (stream != null) {
             database.changed(entry);
             // A new stream's readers hear of it from the keyspace; an existing one's from here.
             StreamWaits.signal(c, entry);
         } else {
             database.add(c.arguments(), 1, target);
+        }
+        c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XADD, 1);
+        if (trimmed > 0) {
+            c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XTRIM, 1);
         }
         StreamReplies.id(c.reply(), id);
         if (c.isPropagating() && (!options.idGiven || !options.sequenceGiven || options.approximate)) {
@@ -242,6 +248,7 @@ public final class StreamCommands {
         }
         if (deleted > 0) {
             database.changed(entry);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XDEL, 1);
         }
         c.reply().integer(deleted);
     }
@@ -260,6 +267,7 @@ public final class StreamCommands {
         database.writableValue(entry);
         long removed = options.trim(stream, false);
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XTRIM, 1);
         c.reply().integer(removed);
         if (c.isPropagating() && options.approximate) {
             PropagatedText.reset();
@@ -318,6 +326,7 @@ public final class StreamCommands {
         database.writableValue(entry);
         stream.setLastId(id.ms, id.seq, entriesAdded, maxDeleted.ms, maxDeleted.seq);
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XSETID, 1);
         c.reply().ok();
     }
 

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.stream;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.server.blocking.BlockingTimeout;
 import io.nuthatch.server.command.CommandContext;
@@ -324,6 +326,11 @@ public final class StreamReadCommands {
         public void consumerCreated(byte[] name) {
             GroupPropagation.consumerCreated(c, keyArgument, groupArgument, name);
             recorded = true;
+        }
+
+        @Override
+        public void notifyConsumerCreated() {
+            c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XGROUP_CREATECONSUMER, keyArgument);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.stream;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.nuthatch.resp.ReplyWriter;
@@ -191,6 +193,11 @@ final class StreamWaits {
 
         private static byte[] bytes(String text) {
             return text.getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public void notifyConsumerCreated() {
+            key.notifyKeyspaceEvent(KeyspaceEvents.STREAM, EventNames.XGROUP_CREATECONSUMER, key.key());
         }
 
         private static byte[] id(long ms, long seq) {

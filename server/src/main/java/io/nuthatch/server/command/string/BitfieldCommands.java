@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.string;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
@@ -180,6 +182,9 @@ public final class BitfieldCommands {
             for (int i = 1; i < changes; i++) {
                 c.markDirty();
             }
+        }
+        if (changes > 0) {
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.SETBIT, 1);
         }
     }
 

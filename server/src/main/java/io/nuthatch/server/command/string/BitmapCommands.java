@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.string;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
@@ -62,6 +64,7 @@ public final class BitmapCommands {
             byte[] bytes = new byte[needed];
             Bitmaps.set(bytes, offset, bit == 1);
             database.setString(null, c.arguments(), 1, bytes, 0, needed, StringForm.RAW, KeyEntry.NO_EXPIRY);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.SETBIT, 1);
             c.reply().integer(0);
             return;
         }
@@ -70,6 +73,7 @@ public final class BitmapCommands {
         boolean old = Bitmaps.set(entry.stringArray(), entry.stringOffset(), offset, bit == 1);
         if (entry.stringLength() != lengthBefore || old != (bit == 1)) {
             database.changed(entry);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.SETBIT, 1);
         }
         c.reply().integer(old ? 1 : 0);
     }
@@ -202,6 +206,7 @@ public final class BitmapCommands {
             KeyEntry destination = database.lookupWrite(arguments, 2);
             if (destination != null) {
                 database.delete(destination);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, 2);
             }
             c.reply().integer(0);
             return;
@@ -227,6 +232,7 @@ public final class BitmapCommands {
         // Redis stores the result without trying a compact encoding: OBJECT ENCODING says "raw".
         KeyEntry destination = database.lookup(arguments, 2, Database.FOR_WRITE | Database.NO_TOUCH);
         database.setString(destination, arguments, 2, result, 0, longest, StringForm.RAW, KeyEntry.NO_EXPIRY);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.SET, 2);
         c.reply().integer(longest);
     }
 

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.string;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
@@ -70,6 +72,7 @@ public final class CounterCommands {
             throw Errors.INCREMENT_OVERFLOW;
         }
         database.setInteger(entry, c.arguments(), 1, result);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.INCRBY, 1);
         c.reply().integer(result);
     }
 
@@ -94,6 +97,7 @@ public final class CounterCommands {
         byte[] text = sum.toHumanBytes();
         database.setString(entry, c.arguments(), 1, text, 0, text.length, StringForm.NEVER_INTEGER,
                 Database.KEEP_EXPIRY);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.INCRBYFLOAT, 1);
         c.reply().bulk(text);
         if (c.isPropagating()) {
             c.rewrite().word(SET).argument(1).bytes(text).word(KEEPTTL).end();

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.string;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
@@ -173,6 +175,7 @@ public final class StringCommands {
         }
         replyValue(c, entry);
         database.delete(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, 1);
         if (c.isPropagating()) {
             c.rewrite().word(DEL).argument(1).end();
         }
@@ -210,17 +213,20 @@ public final class StringCommands {
             if (absolute && expiresAt <= c.now()) {
                 // A time already past deletes the key now, and replicas are told so directly.
                 database.delete(entry);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, 1);
                 if (c.isPropagating()) {
                     boolean lazy = c.config().lazyfreeLazyExpire.value();
                     c.rewrite().word(lazy ? UNLINK : DEL).argument(1).end();
                 }
             } else {
                 database.setExpiry(entry, expiresAt);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.EXPIRE, 1);
                 if (c.isPropagating()) {
                     c.rewrite().word(PEXPIREAT).argument(1).number(expiresAt).end();
                 }
             }
         } else if (persist && database.persist(entry)) {
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.PERSIST, 1);
             if (c.isPropagating()) {
                 c.rewrite().word(PERSIST).argument(1).end();
             }
@@ -271,6 +277,7 @@ public final class StringCommands {
         for (int i = 1; i < c.argumentCount(); i += 2) {
             KeyEntry entry = database.lookup(c.arguments(), i, Database.FOR_WRITE | Database.NO_TOUCH);
             database.setString(entry, c.arguments(), i, i + 1, KeyEntry.NO_EXPIRY);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.SET, i);
         }
     }
 
@@ -294,6 +301,10 @@ public final class StringCommands {
             expiry = Database.KEEP_EXPIRY;
         }
         c.database().setString(entry, c.arguments(), 1, valueIndex, expiry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.SET, 1);
+        if (expiresAt != KeyEntry.NO_EXPIRY) {
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.EXPIRE, 1);
+        }
         if (expiresAt != KeyEntry.NO_EXPIRY && c.isPropagating()) {
             c.rewrite().word(SET).argument(1).argument(valueIndex).word(PXAT).number(expiresAt).end();
         }

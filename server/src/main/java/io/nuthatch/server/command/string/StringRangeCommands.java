@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.string;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
@@ -61,6 +63,7 @@ public final class StringRangeCommands {
         if (entry == null) {
             // A new key holds the argument as SET would store it: no "raw" encoding forced.
             database.setString(null, c.arguments(), 1, 2, KeyEntry.NO_EXPIRY);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.APPEND, 1);
             c.reply().integer(c.arguments().length(2));
             return;
         }
@@ -71,6 +74,7 @@ public final class StringRangeCommands {
         System.arraycopy(c.arguments().array(2), c.arguments().offset(2), entry.stringArray(),
                 entry.stringOffset() + length, added);
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.APPEND, 1);
         c.reply().integer(entry.stringLength());
     }
 
@@ -131,6 +135,7 @@ public final class StringRangeCommands {
             byte[] bytes = new byte[(int) offset + written];
             System.arraycopy(source, sourceOffset, bytes, (int) offset, written);
             database.setString(null, c.arguments(), 1, bytes, 0, bytes.length, StringForm.RAW, KeyEntry.NO_EXPIRY);
+            c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.SETRANGE, 1);
             c.reply().integer(bytes.length);
             return;
         }
@@ -143,6 +148,7 @@ public final class StringRangeCommands {
         database.writableString(entry, (int) Math.max(length, offset + written));
         System.arraycopy(source, sourceOffset, entry.stringArray(), entry.stringOffset() + (int) offset, written);
         database.changed(entry);
+        c.notifyKeyspaceEvent(KeyspaceEvents.STRING, EventNames.SETRANGE, 1);
         c.reply().integer(entry.stringLength());
     }
 

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.zset;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.Database;
@@ -72,6 +74,14 @@ public final class SortedSetAccess {
         }
     }
 
+    /** The events of a change: the command's own, then "del" when the change emptied the set. */
+    static void notifyChange(CommandContext c, byte[] event, int keyIndex, SortedSet set) {
+        c.notifyKeyspaceEvent(KeyspaceEvents.ZSET, event, keyIndex);
+        if (set.isEmpty()) {
+            c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, keyIndex);
+        }
+    }
+
     /**
      * Stores a result under the key of argument {@code destinationIndex}, replacing whatever was
      * there (its expiry too), or deletes the key when the result is empty; as ZRANGESTORE,
@@ -79,16 +89,18 @@ public final class SortedSetAccess {
      *
      * @return the result's size
      */
-    public static int store(CommandContext c, int destinationIndex, SortedSet result) {
+    public static int store(CommandContext c, int destinationIndex, SortedSet result, byte[] event) {
         Database database = c.database();
         if (result == null || result.isEmpty()) {
             KeyEntry existing = database.lookupWrite(c.arguments(), destinationIndex);
             if (existing != null) {
                 database.delete(existing);
+                c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, destinationIndex);
             }
             return 0;
         }
         database.set(c.copyArgument(destinationIndex), result, false);
+        c.notifyKeyspaceEvent(KeyspaceEvents.ZSET, event, destinationIndex);
         return result.size();
     }
 }

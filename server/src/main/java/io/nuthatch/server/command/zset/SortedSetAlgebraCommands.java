@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.zset;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
@@ -190,7 +192,9 @@ public final class SortedSetAlgebraCommands {
         }
         if (store) {
             result.packIfFits(SortedSetAccess.maxEntries(c), SortedSetAccess.maxValue(c));
-            c.reply().integer(SortedSetAccess.store(c, 1, result));
+            byte[] event = operation == UNION ? EventNames.ZUNIONSTORE
+                    : operation == INTER ? EventNames.ZINTERSTORE : EventNames.ZDIFFSTORE;
+            c.reply().integer(SortedSetAccess.store(c, 1, result, event));
             return;
         }
         ElementReply reply = ElementReply.to(c.reply(), withScores);

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.zset;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.server.blocking.BlockingTimeout;
 import io.nuthatch.server.blocking.KeyWaiter;
@@ -54,6 +56,7 @@ public final class SortedSetBlockingCommands {
             reply.arrayHeader(3);
             reply.bulk(c.arguments().array(keyIndex), c.arguments().offset(keyIndex), c.arguments().length(keyIndex));
             SortedSetPopCommands.popInto(database, entry, set, highest, 1, ElementReply.withScoresTo(reply, false));
+            SortedSetAccess.notifyChange(c, highest ? EventNames.ZPOPMAX : EventNames.ZPOPMIN, keyIndex, set);
             if (c.isPropagating()) {
                 c.rewrite().word(highest ? SortedSetPopCommands.ZPOPMAX : SortedSetPopCommands.ZPOPMIN)
                         .argument(keyIndex).end();
@@ -124,6 +127,10 @@ public final class SortedSetBlockingCommands {
             }
             SortedSetAccess.changed(database, entry, set);
             byte[] name = key.key();
+            key.notifyKeyspaceEvent(KeyspaceEvents.ZSET, highest ? EventNames.ZPOPMAX : EventNames.ZPOPMIN, name);
+            if (set.isEmpty()) {
+                key.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, EventNames.DEL, name);
+            }
             if (key.isPropagating()) {
                 byte[] verb = highest ? SortedSetPopCommands.ZPOPMAX : SortedSetPopCommands.ZPOPMIN;
                 if (count == -1) {

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.zset;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.DoubleFormat;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
@@ -167,6 +169,9 @@ public final class SortedSetCommands {
                 processed += outcome == SortedSet.SKIPPED ? 0 : 1;
             }
             database.add(arguments, 1, set);
+            if (added + updated > 0) {
+                c.notifyKeyspaceEvent(KeyspaceEvents.ZSET, incr ? EventNames.ZINCR : EventNames.ZADD, 1);
+            }
             reply(c, incr, changedCount, incremented, added, updated, processed);
             return;
         }
@@ -202,6 +207,9 @@ public final class SortedSetCommands {
         }
         if (opened) {
             database.changed(entry);
+        }
+        if (added + updated > 0) {
+            c.notifyKeyspaceEvent(KeyspaceEvents.ZSET, incr ? EventNames.ZINCR : EventNames.ZADD, 1);
         }
         reply(c, incr, changedCount, incremented, added, updated, processed);
     }
@@ -251,6 +259,7 @@ public final class SortedSetCommands {
         }
         if (opened) {
             SortedSetAccess.changed(database, entry, set);
+            SortedSetAccess.notifyChange(c, EventNames.ZREM, 1, set);
         }
         c.reply().integer(removed);
     }

@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.zset;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
@@ -76,6 +78,7 @@ public final class SortedSetPopCommands {
         int popped = (int) Math.min(count == -1 ? 1 : count, set.size());
         elements.header(popped);
         popInto(database, entry, set, highest, popped, elements);
+        SortedSetAccess.notifyChange(c, highest ? EventNames.ZPOPMAX : EventNames.ZPOPMIN, 1, set);
     }
 
     /** Pops {@code count} members (the set holds at least that many), writing each, and closes the change. */
@@ -158,6 +161,7 @@ public final class SortedSetPopCommands {
         ElementReply elements = ElementReply.withScoresTo(reply, true);
         elements.header(popped);
         popInto(c.database(), entry, set, highest, popped, elements);
+        SortedSetAccess.notifyChange(c, highest ? EventNames.ZPOPMAX : EventNames.ZPOPMIN, keyIndex, set);
         if (c.isPropagating()) {
             c.rewrite().word(highest ? ZPOPMAX : ZPOPMIN).argument(keyIndex).number(popped).end();
         }

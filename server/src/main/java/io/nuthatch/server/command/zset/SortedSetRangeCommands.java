@@ -1,5 +1,7 @@
 package io.nuthatch.server.command.zset;
 
+import io.nuthatch.server.pubsub.EventNames;
+import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
@@ -161,7 +163,7 @@ public final class SortedSetRangeCommands {
             if (set != null) {
                 emit(set, kind, start, end, scores, members, reverse, offset, limit, builder, null);
             }
-            c.reply().integer(SortedSetAccess.store(c, 1, builder.result()));
+            c.reply().integer(SortedSetAccess.store(c, 1, builder.result(), EventNames.ZRANGESTORE));
             return;
         }
         ElementReply reply = ElementReply.to(c.reply(), withScores);
@@ -275,6 +277,8 @@ public final class SortedSetRangeCommands {
         int removed = kind == BY_RANK ? set.removeRanks((int) start, (int) end)
                 : kind == BY_SCORE ? set.remove(scores) : set.remove(members);
         SortedSetAccess.changed(database, entry, set);
+        SortedSetAccess.notifyChange(c, kind == BY_RANK ? EventNames.ZREMRANGEBYRANK
+                : kind == BY_SCORE ? EventNames.ZREMRANGEBYSCORE : EventNames.ZREMRANGEBYLEX, 1, set);
         c.reply().integer(removed);
     }
 }

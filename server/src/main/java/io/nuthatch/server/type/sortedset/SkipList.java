@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The list knows nothing of members' uniqueness: {@link MemberTable} finds a member's node, and
  * {@link SortedSet} keeps the two in step. The per-level scratch arrays of a search are per
- * thread, not per list, so a large set does not carry them.
+ * thread, not per list, so a large set does not carry them; every operation clears the nodes it
+ * left there (see {@link #release}).
  */
 final class SkipList {
     static final int MAX_LEVEL = 32;
@@ -45,6 +46,16 @@ final class SkipList {
         final int[] rank = new int[MAX_LEVEL];
     }
 
+    /**
+     * Clears the first {@code levels} nodes a search left in the thread's path. A node links to
+     * its neighbours, so one node left there would keep its whole list reachable: a set deleted
+     * or converted would stay on the heap, uncounted, until the thread's next skiplist operation
+     * (the calibration test saw a whole 100,000-member set held that way).
+     */
+    private static void release(SkipListNode[] update, int levels) {
+        Arrays.fill(update, 0, levels, null);
+    }
+
     int length() {
         return length;
     }
@@ -64,24 +75,38 @@ final class SkipList {
     // ---------------------------------------------------------------- links
 
     private static SkipListNode forward(SkipListNode node, int level) {
-        return level == 0 ? node.next : ((TallSkipListNode) node).forward[level - 1];
+        if (level == 0) {
+            return node.next;
+        }
+        TwoLevelSkipListNode upper = (TwoLevelSkipListNode) node;
+        return level == 1 ? upper.second : ((TallSkipListNode) upper).forward[level - 2];
     }
 
     private static void setForward(SkipListNode node, int level, SkipListNode target) {
         if (level == 0) {
             node.next = target;
+        } else if (level == 1) {
+            ((TwoLevelSkipListNode) node).second = target;
         } else {
-            ((TallSkipListNode) node).forward[level - 1] = target;
+            ((TallSkipListNode) node).forward[level - 2] = target;
         }
     }
 
     /** The span of a link; the bottom level's is always 1. */
     private static int span(SkipListNode node, int level) {
-        return level == 0 ? 1 : ((TallSkipListNode) node).span[level - 1];
+        if (level == 0) {
+            return 1;
+        }
+        TwoLevelSkipListNode upper = (TwoLevelSkipListNode) node;
+        return level == 1 ? upper.secondSpan : ((TallSkipListNode) upper).span[level - 2];
     }
 
     private static void setSpan(SkipListNode node, int level, int span) {
-        ((TallSkipListNode) node).span[level - 1] = span;
+        if (level == 1) {
+            ((TwoLevelSkipListNode) node).secondSpan = span;
+        } else {
+            ((TallSkipListNode) node).span[level - 2] = span;
+        }
     }
 
     /** Whether {@code node} comes before the element (score, member) in the order of the list. */
@@ -96,7 +121,11 @@ final class SkipList {
     static SkipListNode newNode(byte[] member, int hash, double score) {
         // Two random bits per level: each level is kept with probability 1/4.
         int levels = Math.min(MAX_LEVEL, 1 + (Long.numberOfTrailingZeros(ThreadLocalRandom.current().nextLong()) >>> 1));
-        return levels == 1 ? new SkipListNode(member, hash, score) : new TallSkipListNode(member, hash, score, levels);
+        return switch (levels) {
+            case 1 -> new SkipListNode(member, hash, score);
+            case 2 -> new TwoLevelSkipListNode(member, hash, score);
+            default -> new TallSkipListNode(member, hash, score, levels);
+        };
     }
 
     /** Links a node in at the place its score and member give it; the member must not be in the list. */
@@ -147,6 +176,7 @@ final class SkipList {
             tail = node;
         }
         length++;
+        release(update, level);
     }
 
     /** Unlinks a node of this list. */
@@ -167,7 +197,9 @@ final class SkipList {
             }
             update[i] = x;
         }
+        int levels = level;
         unlink(node, update);
+        release(update, levels);
     }
 
     /** Unlinks {@code node}, whose predecessors per level are in {@code update}. */
@@ -187,7 +219,7 @@ final class SkipList {
         } else {
             tail = node.backward;
         }
-        while (level > 1 && header.forward[level - 2] == null) {
+        while (level > 1 && forward(header, level - 1) == null) {
             level--;
         }
         length--;
@@ -330,6 +362,7 @@ final class SkipList {
     /** Deletes the nodes of a score range, taking each out of {@code members} too; returns how many. */
     int deleteRange(ScoreRange range, MemberTable members) {
         SkipListNode[] update = PATHS.get().update;
+        int levels = level;
         SkipListNode x = header;
         for (int i = level - 1; i >= 0; i--) {
             SkipListNode next;
@@ -346,6 +379,7 @@ final class SkipList {
             deleted++;
             x = following;
         }
+        release(update, levels);
         return deleted;
     }
 
@@ -354,6 +388,7 @@ final class SkipList {
             return 0;
         }
         SkipListNode[] update = PATHS.get().update;
+        int levels = level;
         SkipListNode x = header;
         for (int i = level - 1; i >= 0; i--) {
             SkipListNode next;
@@ -370,12 +405,14 @@ final class SkipList {
             deleted++;
             x = following;
         }
+        release(update, levels);
         return deleted;
     }
 
     /** Deletes the nodes of 1-based ranks {@code start} to {@code end}; returns how many. */
     int deleteRanks(int start, int end, MemberTable members) {
         SkipListNode[] update = PATHS.get().update;
+        int levels = level;
         int traversed = 0;
         SkipListNode x = header;
         for (int i = level - 1; i >= 0; i--) {
@@ -396,6 +433,7 @@ final class SkipList {
             traversed++;
             x = following;
         }
+        release(update, levels);
         return deleted;
     }
 

@@ -257,6 +257,16 @@ public final class SortedSet implements StoredValue {
         return updated == current ? UNCHANGED : UPDATED;
     }
 
+    /**
+     * Converts a listpack to the skiplist encoding for good, as Redis's SORT does to every sorted
+     * set it sorts (OBJECT ENCODING then says "skiplist"); nothing for a skiplist.
+     */
+    public void unpack() {
+        if (packed != null) {
+            convertToSkipList();
+        }
+    }
+
     /** Moves the elements of the listpack into a skiplist and a member table, for good. */
     private void convertToSkipList() {
         Listpack source = packed;

@@ -287,6 +287,24 @@ public final class StreamValue implements StoredValue {
         return found;
     }
 
+    /** {@link StreamBuilder}: a node it finished, appended whole. */
+    void addLoadedNode(StreamNode node) {
+        addNode(node);
+    }
+
+    /** {@link StreamBuilder}: the counters of the serialized form. */
+    void loaded(long length, long lastMs, long lastSeq, long firstMs, long firstSeq, long maxDeletedMs,
+            long maxDeletedSeq, long entriesAdded) {
+        this.length = length;
+        this.lastMs = lastMs;
+        this.lastSeq = lastSeq;
+        this.firstMs = firstMs;
+        this.firstSeq = firstSeq;
+        this.maxDeletedMs = maxDeletedMs;
+        this.maxDeletedSeq = maxDeletedSeq;
+        this.entriesAdded = entriesAdded;
+    }
+
     private void addNode(StreamNode node) {
         if (head + nodeCount == nodes.length) {
             if (head > 0 && nodeCount < nodes.length / 2) {

@@ -2,6 +2,7 @@ package io.nuthatch.server.command.stream;
 
 import io.nuthatch.server.NuthatchServer;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.testing.AppendOnlyLogUnits;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisServerProcess;
 import io.nuthatch.server.testing.ReferencePair;
@@ -244,12 +245,9 @@ class StreamPropagationTest {
     // ---------------------------------------------------------------- redis-server's log, read back
 
     private static List<String> readRedisUnits() throws IOException {
-        byte[] log = Files.readAllBytes(redisLog);
         List<String> units = new ArrayList<>();
         List<String> transaction = null;
-        int[] position = {0};
-        while (position[0] < log.length) {
-            List<String> command = readCommand(log, position);
+        for (List<String> command : AppendOnlyLogUnits.commands(Files.readAllBytes(redisLog))) {
             String name = command.get(0).toUpperCase();
             if (name.equals("SELECT") || name.equals("FLUSHALL") || name.equals("CONFIG")) {
                 continue;
@@ -269,27 +267,6 @@ class StreamPropagationTest {
             }
         }
         return units;
-    }
-
-    private static List<String> readCommand(byte[] log, int[] position) {
-        int count = Integer.parseInt(readLine(log, position).substring(1));
-        List<String> arguments = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int length = Integer.parseInt(readLine(log, position).substring(1));
-            arguments.add(new String(log, position[0], length, StandardCharsets.ISO_8859_1));
-            position[0] += length + 2;
-        }
-        return arguments;
-    }
-
-    private static String readLine(byte[] log, int[] position) {
-        int start = position[0];
-        int end = start;
-        while (log[end] != '\r') {
-            end++;
-        }
-        position[0] = end + 2;
-        return new String(log, start, end - start, StandardCharsets.US_ASCII);
     }
 
     /** A record with every Unix time in milliseconds within a day of now shown as "<time>". */

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SET throughput at maxmemory, where every write evicts, in redis-server and in Nuthatch side by side.
+#
+# Starts both servers on free loopback ports with the same maxmemory and policy, fills each past
+# maxmemory (so that evictions have begun), then runs the same redis-benchmark SET load against
+# each: random keys from a space far larger than what fits, 100-byte values, pipelined. Prints the
+# requests per second of each, evicted_keys, used_memory against maxmemory, and the ratio (the
+# issue's target: Nuthatch >= 0.8x redis-server at -P 16).
+#
+# Environment:
+#   MAXMEMORY=64mb  POLICY=allkeys-lru  REQUESTS=1000000  PIPELINE=16  CLIENTS=50
+#   NUTHATCH_JAVA_OPTS   JVM options (default: the launcher's flags, -Xmx512m)
+#   NUTHATCH_JAR         the server jar (default: server/target/nuthatch-server.jar)
+set -euo pipefail
+
+MAXMEMORY=${MAXMEMORY:-64mb}
+POLICY=${POLICY:-allkeys-lru}
+REQUESTS=${REQUESTS:-1000000}
+PIPELINE=${PIPELINE:-16}
+CLIENTS=${CLIENTS:-50}
+NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:+PerfDisableSharedMem"}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JAR=${NUTHATCH_JAR:-$ROOT/server/target/nuthatch-server.jar}
+
+for tool in redis-server redis-cli redis-benchmark java python3; do
+    command -v "$tool" >/dev/null || { echo "eviction.sh: $tool not found" >&2; exit 1; }
+done
+[[ -f $JAR ]] || { echo "eviction.sh: $JAR missing (mvn -q -DskipTests package)" >&2; exit 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/nuthatch-eviction.XXXXXX")
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+await_ready() {
+    for _ in $(seq 600); do
+        redis-cli -p "$1" PING >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    echo "eviction.sh: the server on port $1 did not start" >&2
+    exit 1
+}
+
+info_field() {
+    redis-cli -p "$1" INFO "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'
+}
+
+run() {
+    local name=$1 port=$2
+    await_ready "$port"
+    # Past maxmemory first: about twice what fits, so that the measured load evicts on every write.
+    redis-benchmark -p "$port" -t set -d 100 -r 100000000 -n $((REQUESTS / 2)) -P "$PIPELINE" -c "$CLIENTS" -q \
+        >/dev/null
+    local evicted_before
+    evicted_before=$(info_field "$port" stats evicted_keys)
+    local rps
+    rps=$(redis-benchmark -p "$port" -t set -d 100 -r 100000000 -n "$REQUESTS" -P "$PIPELINE" -c "$CLIENTS" --csv \
+        | tail -1 | cut -d, -f2 | tr -d '"')
+    local evicted
+    evicted=$(( $(info_field "$port" stats evicted_keys) - evicted_before ))
+    printf '%-10s %12s rps   evicted during the run %10s   used_memory %12s of maxmemory %s\n' \
+        "$name" "$rps" "$evicted" "$(info_field "$port" memory used_memory)" "$(info_field "$port" memory maxmemory)"
+    echo "$rps" > "$WORK/$name.rps"
+}
+
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --save '' --appendonly no --dir "$WORK" --maxmemory "$MAXMEMORY" \
+    --maxmemory-policy "$POLICY" --daemonize no >"$WORK/redis.log" 2>&1 &
+PIDS+=($!)
+run redis-server "$REDIS_PORT"
+
+NUTHATCH_PORT=$(free_port)
+# shellcheck disable=SC2086 # the JVM options are a list of words
+java $NUTHATCH_JAVA_OPTS -jar "$JAR" --port "$NUTHATCH_PORT" --save '' --dir "$WORK" --maxmemory "$MAXMEMORY" \
+    --maxmemory-policy "$POLICY" >"$WORK/nuthatch.log" 2>&1 &
+PIDS+=($!)
+run nuthatch "$NUTHATCH_PORT"
+
+awk -v r="$(cat "$WORK/redis-server.rps")" -v n="$(cat "$WORK/nuthatch.rps")" \
+    'BEGIN { printf "nuthatch / redis-server: %.2fx (SET -P %s at maxmemory %s, %s)\n", n / r, "'"$PIPELINE"'", "'"$MAXMEMORY"'", "'"$POLICY"'" }'

@@ -1,0 +1,22 @@
+/**
+ * The server's side of persistence: {@link io.nuthatch.server.persistence.Persistence} loads the
+ * dataset at startup ({@code StartupLoad}: the manifest, then every segment replayed through the
+ * command dispatcher by a client of its own, in slices of the gate's LOADING state), attaches the
+ * append-only log to write propagation ({@code AppendOnlyLogWriter}: units as Redis 7.0 writes
+ * them), writes each turn's batch from the gate's before-release hook so that no reply leaves
+ * before its records reached the kernel, refuses writes with MISCONF while the log cannot be
+ * written, and fills INFO persistence's aof_* and loading_* fields.
+ *
+ * <p>Startup order: the server listens first (probes and clients get -LOADING, INFO answers), then
+ * loads; the log is opened and attached in the last slice, with the engine still held, so no write
+ * can run between the end of the load and the attachment. A load that fails stops the server with
+ * exit status 1 and log lines that name the file, the offset and the repair command.
+ *
+ * <p>While loading, expiry deletes nothing (as in Redis): a key the log set with a time now past is
+ * still there for the records after it, and expires once the load is over.
+ *
+ * <p>This package is the only place the server reaches persistence/. It must never reach into the
+ * network layer: replies wait through {@link io.nuthatch.server.propagation.WritePropagation}'s
+ * durable offset.
+ */
+package io.nuthatch.server.persistence;

@@ -1,0 +1,175 @@
+package io.nuthatch.server.eviction;
+
+import io.nuthatch.server.testing.RawConnection;
+import io.nuthatch.server.testing.Resp;
+import io.nuthatch.server.testing.RespValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A server in a process of its own, with the heap bin/nuthatch-server gives a container of
+ * {@link #LIMIT} and a maxmemory larger than that heap can hold (as a user's 384mb in a 512Mi
+ * container), is filled past it with 100 KB values under each of the eight policies in turn. It
+ * must keep answering (no OutOfMemoryError: the JVM runs with -XX:+ExitOnOutOfMemoryError, as the
+ * launcher starts it), refuse writes only with -OOM, and its peak resident memory (VmHWM) must stay
+ * under the limit.
+ *
+ * <p>What this shows and what it does not: there is no cgroup here, so the kernel's OOM killer is
+ * not in play; the peak RSS under the limit is what would keep it away. Peak RSS counts the heap
+ * as far as G1 committed it, the JVM's own memory and Netty's buffers, for one client connection;
+ * hundreds of connections with large pipelines need more room outside the heap than this.
+ */
+class ContainerMemoryTest {
+    private static final long LIMIT = 256L << 20;
+    private static final int VALUE_BYTES = 100_000;
+    private static final int PIPELINE = 16;
+    private static final List<String> POLICIES = List.of("noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",
+            "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl");
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void underEveryPolicyAServerFilledPastMaxmemoryKeepsAnsweringWithinTheContainersMemory() throws Exception {
+        long heap = MemoryBudget.heapForContainer(LIMIT);
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Path log = directory.resolve("server.log");
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + (heap >> 20) + "m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:+PerfDisableSharedMem",
+                "-cp", System.getProperty("java.class.path"), "io.nuthatch.server.Main",
+                "--port", Integer.toString(port), "--save", "", "--dir", directory.toString(),
+                "--maxmemory", Long.toString(heap))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitStarted(port, server);
+            long ceiling = MemoryBudget.heapCeiling(heap);
+            String warnings = Files.readString(log);
+            assertTrue(warnings.contains("keys are evicted (or writes refused) from " + ceiling), warnings);
+            try (RawConnection connection = new RawConnection(port)) {
+                for (String policy : POLICIES) {
+                    connection.call("FLUSHALL");
+                    connection.call("CONFIG", "SET", "maxmemory-policy", policy);
+                    int refused = fill(port, heap * 5 / 4);
+                    assertTrue(server.isAlive(), policy + ": the server is still running\n" + Files.readString(log));
+                    assertEquals("PONG", RespValue.parse(connection.call("PING")), policy);
+                    long used = infoField(connection, "used_memory");
+                    assertTrue(used <= ceiling + 2 * VALUE_BYTES, policy + ": used_memory " + used + " over " + ceiling);
+                    boolean alwaysEvictable = policy.startsWith("allkeys");
+                    assertTrue(alwaysEvictable == (refused == 0), policy + ": " + refused + " writes refused");
+                    long peak = peakResidentBytes(server);
+                    System.out.println(policy + ": used_memory " + used + ", peak RSS " + peak + ", refused " + refused);
+                    assertTrue(peak < LIMIT, policy + ": peak RSS " + peak + " over the limit " + LIMIT);
+                }
+            }
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
+    /**
+     * Writes {@code bytes} of 100 KB values in pipelines, a quarter of them with an expiry (what the
+     * volatile policies may evict: the rest alone is more than the heap holds), and returns how many were refused; any error but -OOM fails.
+     */
+    private static int fill(int port, long bytes) throws IOException {
+        byte[] value = new byte[VALUE_BYTES];
+        Arrays.fill(value, (byte) 'x');
+        int refused = 0;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            long count = bytes / VALUE_BYTES;
+            for (long i = 0; i < count; i += PIPELINE) {
+                for (int j = 0; j < PIPELINE; j++) {
+                    long n = i + j;
+                    List<byte[]> command = new ArrayList<>(List.of(bytes("SET"), bytes("key:" + n), value));
+                    if (n % 4 == 1) {
+                        command.add(bytes("EX"));
+                        command.add(bytes(Long.toString(1000 + n)));
+                    }
+                    out.write(Resp.request(command));
+                }
+                out.flush();
+                for (int j = 0; j < PIPELINE; j++) {
+                    String line = readLine(in);
+                    if (line.startsWith("-OOM ")) {
+                        refused++;
+                    } else if (!line.equals("+OK")) {
+                        throw new AssertionError("unexpected reply " + line);
+                    }
+                }
+            }
+        }
+        return refused;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\r'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("the server closed the connection");
+            }
+            line.append((char) c);
+        }
+        in.read();
+        return line.toString();
+    }
+
+    private static long infoField(RawConnection connection, String field) throws IOException {
+        for (String line : ((String) RespValue.parse(connection.call("INFO", "memory"))).split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1));
+            }
+        }
+        throw new AssertionError(field);
+    }
+
+    private static long peakResidentBytes(Process process) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.substring(6).trim().split(" +")[0]) * 1024;
+            }
+        }
+        throw new AssertionError("no VmHWM");
+    }
+
+    private static void awaitStarted(int port, Process server) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            assertTrue(server.isAlive(), "the server stopped while starting");
+            try (RawConnection connection = new RawConnection(port)) {
+                if ("PONG".equals(RespValue.parse(connection.call("PING")))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("the server did not start");
+    }
+}
