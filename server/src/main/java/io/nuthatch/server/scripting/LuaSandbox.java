@@ -47,10 +47,24 @@ final class LuaSandbox {
     static final String CHUNK_NAME = "@user_script";
 
     final Globals globals = new Globals();
-    /** What scripts see as their globals: empty, reads fall through, writes refused. */
-    final LuaTable scriptGlobals = new LuaTable();
+    /**
+     * What scripts see as their globals: empty, reads fall through, writes refused. A Globals
+     * rather than a plain table because LuaJ's closures find their debug hooks through the
+     * Globals they were made with: this is where the {@link InstructionHook} is attached.
+     */
+    final Globals scriptGlobals = new Globals();
+    final InstructionHook hook = new InstructionHook();
 
     LuaSandbox() {
+        scriptGlobals.debuglib = hook;
+        // With hooks attached LuaJ appends a traceback to every error message unless an error
+        // function is set: this one returns the message as it is, as before the hooks.
+        scriptGlobals.running.errorfunc = new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue message) {
+                return message;
+            }
+        };
         globals.load(new BaseLib());
         globals.load(new PackageLib());
         globals.load(new StringLib());

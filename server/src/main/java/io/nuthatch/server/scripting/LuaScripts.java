@@ -2,8 +2,11 @@ package io.nuthatch.server.scripting;
 
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.server.Engine;
+import io.nuthatch.server.client.BlockedClient;
+import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
+import io.nuthatch.server.gate.ExecutionGate;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
@@ -15,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The scripts of EVAL and EVALSHA: the cache of compiled scripts by SHA1, and running one with its
@@ -31,6 +35,15 @@ public final class LuaScripts {
     public record Script(String sha, byte[] body, LuaFunction function) {
     }
 
+    static final CommandError NOT_BUSY = new CommandError("NOTBUSY No scripts in execution right now.");
+    static final CommandError UNKILLABLE = new CommandError("UNKILLABLE Sorry the script already executed write"
+            + " commands against the dataset. You can either wait the script termination or kill the server in a"
+            + " hard way using the SHUTDOWN NOSAVE command.");
+    /** Only CLIENT UNBLOCK could end a script's caller's wait early; it is never let in while one runs. */
+    private static final String SCRIPT_STILL_RUNNING = "UNBLOCKED the script is still running";
+    /** The longest first slice, whatever busy-reply-threshold says. */
+    private static final long FIRST_SLICE_LIMIT_MILLIS = 100;
+
     /** LuaJ's token number for the end of the input (TK_EOS). */
     private static final int END_OF_STREAM = 286;
     private static final LuaString KEYS = LuaString.valueOf("KEYS");
@@ -41,6 +54,20 @@ public final class LuaScripts {
     private final Map<String, Script> cache = new HashMap<>();
     private final RedisLibrary redis;
     private long cacheBytes;
+
+    private final ScriptThread thread = new ScriptThread("nuthatch-script");
+    private final Runnable body = this::runOnScriptThread;
+    private final InstructionHook.Checkpoint checkpoint = this::checkpoint;
+    /** The script running now and its outcome; written and read by whoever holds the engine. */
+    private Script running;
+    private ClientSession callerSession;
+    private long startedNanos;
+    private LuaValue result;
+    private String errorReply;
+    /** Set once the script detached: the caller parked, the script's hold on the engine. */
+    private BlockedClient parked;
+    private ExecutionGate.Holder holder;
+    private volatile boolean killRequested;
 
     public LuaScripts(Engine engine) {
         this.engine = engine;
@@ -92,7 +119,9 @@ public final class LuaScripts {
 
     /**
      * Runs a script for the command in {@code caller}: arguments {@code firstKey} to
-     * {@code firstKey + keyCount - 1} are KEYS, those after ARGV. Writes the reply.
+     * {@code firstKey + keyCount - 1} are KEYS, those after ARGV. Writes the reply, or, when the
+     * script ran past its first slice and goes on as long work, parks the caller, whose reply is
+     * written when the script ends (see {@link ScriptThread} and {@link #detach}).
      */
     public void run(CommandContext caller, Script script, int firstKey, int keyCount, boolean readOnly) {
         int argumentCount = caller.argumentCount();
@@ -107,18 +136,138 @@ public final class LuaScripts {
         }
         sandbox.globals.rawset(KEYS, keys);
         sandbox.globals.rawset(ARGV, argv);
-        ReplyWriter reply = caller.reply();
         redis.begin(caller, script.sha(), readOnly);
-        try {
-            LuaValue result = script.function().call();
-            LuaToReply.write(result, reply, redis.protocol());
-        } catch (LuaError error) {
-            reply.error(errorReply(error, script.sha()));
-        } catch (StackOverflowError overflow) {
-            reply.error("ERR Error running script (call to f_" + script.sha() + "): stack overflow");
-        } finally {
-            redis.end();
+        running = script;
+        callerSession = caller.client();
+        startedNanos = System.nanoTime();
+        // Inside EXEC the caller cannot be parked: the script keeps it until it ends.
+        long slice = caller.mayBlock() ? firstSliceNanos() : Long.MAX_VALUE;
+        if (thread.runAttached(body, slice)) {
+            writeOutcome(caller.reply(), result, errorReply, redis.protocol());
+            endRun();
+        } else {
+            detach(caller);
         }
+    }
+
+    /**
+     * The first slice: the caller's thread waits that long at most before the script goes on as
+     * long work. Nobody else runs meanwhile either way (the gate is HELD until busy-reply-threshold),
+     * so it only bounds how long the event loop does no socket work.
+     */
+    private long firstSliceNanos() {
+        long threshold = engine.config().monitoring.busyReplyThreshold.value();
+        return TimeUnit.MILLISECONDS.toNanos(Math.min(threshold, FIRST_SLICE_LIMIT_MILLIS));
+    }
+
+    /** The body of a script on the script's thread. */
+    private void runOnScriptThread() {
+        sandbox.hook.checkpoint(checkpoint);
+        try {
+            result = running.function().call();
+            errorReply = null;
+        } catch (LuaError error) {
+            result = null;
+            errorReply = errorReply(error, running.sha());
+        } catch (StackOverflowError overflow) {
+            result = null;
+            errorReply = "ERR Error running script (call to f_" + running.sha() + "): stack overflow";
+        } catch (ScriptStopped stopped) {
+            result = null;
+            errorReply = stopped.reply();
+        } finally {
+            sandbox.hook.checkpoint(null);
+        }
+        if (!thread.isAttached()) {
+            finishDetached();
+        }
+    }
+
+    /** Every {@link InstructionHook#INTERVAL} instructions of a script, on the script's thread. */
+    private void checkpoint() {
+        if (thread.isAttached()) {
+            if (thread.sliceExpired()) {
+                thread.detach();
+                holder = engine.gate().takeOver();
+                engine.beginCommand(callerSession);
+            }
+            return;
+        }
+        holder.yieldPoint();
+        if (engine.currentClient() != callerSession) {
+            // A command let in at the yield point ran as its own client.
+            engine.beginCommand(callerSession);
+        }
+        if (killRequested || holder.stopRequested()) {
+            throw new ScriptStopped("ERR Script killed by user with SCRIPT KILL... script: " + running.sha()
+                    + ", on @user_script:" + sandbox.hook.currentLine() + ".");
+        }
+    }
+
+    /**
+     * On the caller's thread, holding the engine: the script asked to detach. The caller is parked,
+     * the script's execution unit stays open past the EVAL (so that its writes are still propagated
+     * as one unit when it ends), and the engine is handed to the script's thread as long work.
+     */
+    private void detach(CommandContext caller) {
+        parked = caller.block(0, c -> c.reply().error(SCRIPT_STILL_RUNNING));
+        engine.propagation().beginUnit();
+        engine.gate().handOver(ExecutionGate.LongKind.SCRIPT, thread.thread(), startedNanos);
+        thread.release();
+    }
+
+    /** On the script's thread, holding the engine as long work: the detached script ended. */
+    private void finishDetached() {
+        LuaValue value = result;
+        String error = errorReply;
+        int protocol = redis.protocol();
+        BlockedClient waiting = parked;
+        endRun();
+        engine.endCommand();
+        engine.propagation().endUnit();
+        if (!engine.propagation().inUnit()) {
+            engine.blocking().serveReadyKeys();
+        }
+        waiting.complete(c -> writeOutcome(c.reply(), value, error, protocol));
+        ExecutionGate.Holder done = holder;
+        holder = null;
+        thread.detachedScriptEnded();
+        if (done != null) {
+            engine.gate().finishLong();
+        }
+    }
+
+    private void endRun() {
+        redis.end();
+        running = null;
+        result = null;
+        errorReply = null;
+        parked = null;
+        callerSession = null;
+        killRequested = false;
+    }
+
+    private static void writeOutcome(ReplyWriter reply, LuaValue value, String error, int protocol) {
+        if (error != null) {
+            reply.error(error);
+        } else {
+            LuaToReply.write(value, reply, protocol);
+        }
+    }
+
+    /**
+     * SCRIPT KILL, with the engine held at a yield point of the running script: stops it at its
+     * next checkpoint unless it has written (Redis's -UNKILLABLE: a half-run script would leave
+     * the dataset half changed).
+     */
+    public void kill() {
+        if (running == null || holder == null) {
+            throw NOT_BUSY;
+        }
+        if (redis.wrote()) {
+            throw UNKILLABLE;
+        }
+        killRequested = true;
     }
 
     /** LuaJ's parser names a one-character token by its code ("unexpected symbol 43 (+)"); Lua 5.1 quotes it. */

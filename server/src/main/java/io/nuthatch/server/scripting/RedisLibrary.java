@@ -37,6 +37,7 @@ final class RedisLibrary {
 
     private CommandContext caller;
     private boolean readOnly;
+    private boolean wrote;
     private int protocol = 2;
 
     RedisLibrary(Engine engine) {
@@ -132,9 +133,15 @@ final class RedisLibrary {
     void begin(CommandContext caller, String sha, boolean readOnly) {
         this.caller = caller;
         this.readOnly = readOnly;
+        this.wrote = false;
         this.protocol = 2;
         client.session.reply().protocol(2);
         client.session.database(caller.client().database());
+    }
+
+    /** Whether the running script has called a write command (SCRIPT KILL refuses then). */
+    boolean wrote() {
+        return wrote;
     }
 
     void end() {
@@ -194,6 +201,9 @@ final class RedisLibrary {
         }
         if (readOnly && command.has(CommandFlag.WRITE)) {
             return errorTable("Write commands are not allowed from read-only scripts.");
+        }
+        if (command.has(CommandFlag.WRITE)) {
+            wrote = true;
         }
         int start = client.replies.writerIndex();
         engine.dispatcher().runInUnit(context, command, request);

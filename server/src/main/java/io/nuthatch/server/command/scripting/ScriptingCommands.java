@@ -18,7 +18,6 @@ public final class ScriptingCommands {
             new CommandError("ERR Number of keys can't be greater than number of args");
     private static final CommandError NO_SCRIPT = new CommandError("NOSCRIPT No matching script. Please use EVAL.");
     private static final CommandError FLUSH_MODE = new CommandError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
-    private static final CommandError NOT_BUSY = new CommandError("NOTBUSY No scripts in execution right now.");
     private static final byte[] ASYNC = CommandContext.keyword("ASYNC");
     private static final byte[] SYNC = CommandContext.keyword("SYNC");
 
@@ -123,7 +122,8 @@ public final class ScriptingCommands {
     }
 
     static void kill(CommandContext c) {
-        throw NOT_BUSY;
+        scripts(c).kill();
+        c.reply().ok();
     }
 
     static void help(CommandContext c) {
