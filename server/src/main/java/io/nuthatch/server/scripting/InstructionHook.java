@@ -17,8 +17,12 @@ import org.luaj.vm2.lib.DebugLib;
  * script stopped from outside gets Redis's "on @user_script:N." with the line it was at.
  */
 final class InstructionHook extends DebugLib {
-    /** Instructions between checkpoints: about 10 to 50 microseconds of LuaJ's interpreter. */
-    static final int INTERVAL = 1000;
+    /**
+     * Instructions between checkpoints: a few microseconds of LuaJ's interpreter, so that the
+     * checkpoint's clock and heap reads cost about 1% and a table filled with large strings is
+     * seen before it has taken much of the heap.
+     */
+    static final int INTERVAL = 256;
 
     /** What runs at each checkpoint; it throws {@link ScriptStopped} to end the script. */
     interface Checkpoint {

@@ -41,6 +41,8 @@ public final class LuaScripts {
             + " hard way using the SHUTDOWN NOSAVE command.");
     /** Only CLIENT UNBLOCK could end a script's caller's wait early; it is never let in while one runs. */
     private static final String SCRIPT_STILL_RUNNING = "UNBLOCKED the script is still running";
+    /** The longest a script runs on its caller's thread before it moves to the script's thread. */
+    private static final long INLINE_SLICE_LIMIT_MILLIS = 2;
     /** The longest first slice, whatever busy-reply-threshold says. */
     private static final long FIRST_SLICE_LIMIT_MILLIS = 100;
 
@@ -58,6 +60,9 @@ public final class LuaScripts {
     private final ScriptThread thread = new ScriptThread("nuthatch-script");
     private final Runnable body = this::runOnScriptThread;
     private final InstructionHook.Checkpoint checkpoint = this::checkpoint;
+    private final InstructionHook.Checkpoint inlineCheckpoint = this::inlineCheckpoint;
+    private boolean inlineMayMove;
+    private long inlineDeadline;
     /** The script running now and its outcome; written and read by whoever holds the engine. */
     private Script running;
     private ClientSession callerSession;
@@ -68,6 +73,7 @@ public final class LuaScripts {
     private BlockedClient parked;
     private ExecutionGate.Holder holder;
     private volatile boolean killRequested;
+    private final ScriptMemoryBudget memory = new ScriptMemoryBudget();
 
     public LuaScripts(Engine engine) {
         this.engine = engine;
@@ -124,6 +130,30 @@ public final class LuaScripts {
      * written when the script ends (see {@link ScriptThread} and {@link #detach}).
      */
     public void run(CommandContext caller, Script script, int firstKey, int keyCount, boolean readOnly) {
+        running = script;
+        callerSession = caller.client();
+        startedNanos = System.nanoTime();
+        prepare(caller, firstKey, keyCount, readOnly);
+        // Inside EXEC the caller cannot be parked: the script runs where it is until it ends.
+        boolean mayMove = caller.mayBlock();
+        if (runInline(mayMove)) {
+            writeOutcome(caller.reply(), result, errorReply, redis.protocol());
+            endRun();
+            return;
+        }
+        // It ran past the inline slice or was about to write: again, from the start, where it may
+        // leave the caller's turn. It has had no effect so far, so nobody can tell.
+        prepare(caller, firstKey, keyCount, readOnly);
+        if (thread.runAttached(body, firstSliceNanos())) {
+            writeOutcome(caller.reply(), result, errorReply, redis.protocol());
+            endRun();
+        } else {
+            detach(caller);
+        }
+    }
+
+    /** KEYS, ARGV and the redis library's state for a run of the script. */
+    private void prepare(CommandContext caller, int firstKey, int keyCount, boolean readOnly) {
         int argumentCount = caller.argumentCount();
         LuaTable keys = new LuaTable(keyCount, 0);
         for (int i = 0; i < keyCount; i++) {
@@ -136,17 +166,35 @@ public final class LuaScripts {
         }
         sandbox.globals.rawset(KEYS, keys);
         sandbox.globals.rawset(ARGV, argv);
-        redis.begin(caller, script.sha(), readOnly);
-        running = script;
-        callerSession = caller.client();
-        startedNanos = System.nanoTime();
-        // Inside EXEC the caller cannot be parked: the script keeps it until it ends.
-        long slice = caller.mayBlock() ? firstSliceNanos() : Long.MAX_VALUE;
-        if (thread.runAttached(body, slice)) {
-            writeOutcome(caller.reply(), result, errorReply, redis.protocol());
-            endRun();
-        } else {
-            detach(caller);
+        redis.begin(caller, running.sha(), readOnly);
+        memory.scriptStarts();
+    }
+
+    /**
+     * Runs the script on the caller's thread, as long as it has no effect and stays within the
+     * inline slice when it may move: the common, short script costs no thread hand-off.
+     *
+     * @return false when it stopped to move to the script's thread
+     */
+    private boolean runInline(boolean mayMove) {
+        inlineMayMove = mayMove;
+        inlineDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                Math.min(engine.config().monitoring.busyReplyThreshold.value(), INLINE_SLICE_LIMIT_MILLIS));
+        redis.moveBeforeEffects(mayMove);
+        try {
+            return execute(inlineCheckpoint);
+        } finally {
+            redis.moveBeforeEffects(false);
+        }
+    }
+
+    /** On the caller's thread, at a checkpoint of an inline run. */
+    private void inlineCheckpoint() {
+        if (memory.overBudget()) {
+            throw new ScriptStopped(memoryReply());
+        }
+        if (inlineMayMove && System.nanoTime() - inlineDeadline >= 0) {
+            throw ScriptMoves.MOVE;
         }
     }
 
@@ -162,10 +210,24 @@ public final class LuaScripts {
 
     /** The body of a script on the script's thread. */
     private void runOnScriptThread() {
-        sandbox.hook.checkpoint(checkpoint);
+        execute(checkpoint);
+        if (!thread.isAttached()) {
+            finishDetached();
+        }
+    }
+
+    /**
+     * Runs the script with {@code hook} at its checkpoints and keeps its outcome.
+     *
+     * @return false when it stopped to move (see {@link #runInline})
+     */
+    private boolean execute(InstructionHook.Checkpoint hook) {
+        sandbox.hook.checkpoint(hook);
         try {
             result = running.function().call();
             errorReply = null;
+        } catch (ScriptMoves moves) {
+            return false;
         } catch (LuaError error) {
             result = null;
             errorReply = errorReply(error, running.sha());
@@ -175,16 +237,23 @@ public final class LuaScripts {
         } catch (ScriptStopped stopped) {
             result = null;
             errorReply = stopped.reply();
+        } catch (OutOfMemoryError refused) {
+            // The last resort of the memory budget: one allocation too large for the heap (a string
+            // doubled by concatenation) fails at once, before any checkpoint could see it coming.
+            // What the script built is unreachable once its frames are gone.
+            result = null;
+            errorReply = memoryReply();
         } finally {
             sandbox.hook.checkpoint(null);
         }
-        if (!thread.isAttached()) {
-            finishDetached();
-        }
+        return true;
     }
 
     /** Every {@link InstructionHook#INTERVAL} instructions of a script, on the script's thread. */
     private void checkpoint() {
+        if (memory.overBudget()) {
+            throw new ScriptStopped(memoryReply());
+        }
         if (thread.isAttached()) {
             if (thread.sliceExpired()) {
                 thread.detach();
@@ -235,6 +304,11 @@ public final class LuaScripts {
         if (done != null) {
             engine.gate().finishLong();
         }
+    }
+
+    private String memoryReply() {
+        return "ERR Script used more memory than the server can give it... script: " + running.sha()
+                + ", on @user_script:" + sandbox.hook.currentLine() + ".";
     }
 
     private void endRun() {

@@ -23,11 +23,13 @@ import org.luaj.vm2.lib.VarArgFunction;
  *
  * <p>The checks before a script's command, in Redis 7.0's order and words: at least one argument;
  * arguments strings or numbers (a number is passed as C's {@code %.17g} prints it); a known
- * command; its arity; not flagged noscript; not a write in a read-only script (EVAL_RO).
+ * command; its arity; not flagged noscript; not a write in a read-only script (EVAL_RO); no first
+ * write (a denyoom command) when the check before the script found memory over maxmemory.
  * redis.call raises each failure, and a command's error reply, as an error table; redis.pcall
  * returns it.
  */
 final class RedisLibrary {
+    private static final String OOM = "-OOM command not allowed when used memory > 'maxmemory'.";
     private static final String[] LOG_LEVELS = {"LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING"};
 
     private final Engine engine;
@@ -38,6 +40,7 @@ final class RedisLibrary {
     private CommandContext caller;
     private boolean readOnly;
     private boolean wrote;
+    private boolean moveBeforeEffects;
     private int protocol = 2;
 
     RedisLibrary(Engine engine) {
@@ -139,6 +142,14 @@ final class RedisLibrary {
         client.session.database(caller.client().database());
     }
 
+    /**
+     * While on, a command that writes or may be propagated (PUBLISH) is not run: the script is
+     * stopped with {@link ScriptMoves} first, to be run again from its start elsewhere.
+     */
+    void moveBeforeEffects(boolean move) {
+        moveBeforeEffects = move;
+    }
+
     /** Whether the running script has called a write command (SCRIPT KILL refuses then). */
     boolean wrote() {
         return wrote;
@@ -201,6 +212,15 @@ final class RedisLibrary {
         }
         if (readOnly && command.has(CommandFlag.WRITE)) {
             return errorTable("Write commands are not allowed from read-only scripts.");
+        }
+        if (moveBeforeEffects && (command.has(CommandFlag.WRITE) || command.has(CommandFlag.MAY_REPLICATE))) {
+            // Run on the caller's thread so far, the script cannot go back once it changed something.
+            throw ScriptMoves.MOVE;
+        }
+        // Redis 7.0's scriptVerifyOOM: a script that has not written yet may not start writing when
+        // the check before the EVAL found memory over maxmemory; once it wrote it may not stop half way.
+        if (!wrote && command.has(CommandFlag.DENYOOM) && engine.eviction().refusesWrites()) {
+            return errorTable(OOM);
         }
         if (command.has(CommandFlag.WRITE)) {
             wrote = true;

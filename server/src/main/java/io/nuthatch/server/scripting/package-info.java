@@ -25,10 +25,25 @@
  * Replacing LuaJ's number class or the interpreter would close the first three.
  *
  * <h2>Where scripts run</h2>
- * On the thread of the command that runs them, inside its execution unit: a script's writes are
- * propagated together when it ends (Redis 7.0's effects replication), EVAL itself never. Not yet
- * on the gate's long-work thread: a script that runs for seconds holds the event loop (see the
- * README's status for what remains: busy-reply-threshold, SCRIPT KILL, an instruction budget).
+ * First on the thread of the command that runs them (the connection's event loop, holding the
+ * engine), as long as they have no effect and stay within a short inline slice (2 ms at most):
+ * the short read-only script costs nothing more. Before its first write or PUBLISH, or past that
+ * slice, a script is stopped and run again from its start on the
+ * {@link io.nuthatch.server.scripting.ScriptThread} while the caller waits (it has changed
+ * nothing, so nobody can tell). LuaJ's debug hooks count instructions
+ * ({@link io.nuthatch.server.scripting.InstructionHook}); every 256 a checkpoint looks at the clock,
+ * the kill flag and the heap ({@link io.nuthatch.server.scripting.ScriptMemoryBudget}). Past a first
+ * slice on the script thread (busy-reply-threshold, at most 100 ms) the caller parks its client,
+ * keeps the script's execution unit open and hands the engine to the script's thread as the gate's
+ * long work; from then on each checkpoint is a yield point, where other clients get -BUSY once the
+ * threshold has passed and SCRIPT KILL or SHUTDOWN NOSAVE run. A script is stopped by an Error that
+ * neither pcall nor LuaJ catches. Its writes are still propagated together when it ends (Redis
+ * 7.0's effects replication), EVAL itself never. Inside EXEC a script cannot leave its caller (the
+ * transaction is one turn): it runs on the caller's thread to its end, holding the server.
+ *
+ * <p>Why not every script on the script thread: measured with {@code TESTS=evalsha
+ * bench/compare.sh} on the shared two-core machine (load 30), a hand-off per script gave 0.38x of
+ * redis-server without pipelining and 0.08x with 16; see ScriptThread.
  *
  * <p>This package must never give scripts file, OS, network or Java access (no io, os, package,
  * require, luajava), nor let a script start a JVM collection.
