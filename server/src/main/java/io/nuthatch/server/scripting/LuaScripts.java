@@ -32,15 +32,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LuaScripts {
     /** A compiled script. */
-    public record Script(String sha, byte[] body, LuaFunction function) {
+    /**
+     * A compiled script, with what its {@code #!lua} shebang declared: none (Redis's compatibility
+     * mode), or its flags (no-writes, allow-oom; the others change nothing without a cluster).
+     */
+    public record Script(String sha, byte[] body, LuaFunction function, boolean shebang, boolean noWrites,
+                         boolean allowOom) {
     }
 
+    static final CommandError WRITE_FLAG_IN_READ_ONLY =
+            new CommandError("ERR Can not execute a script with write flag using *_ro command.");
+    static final CommandError SCRIPT_OOM = new CommandError("OOM command not allowed when used memory > 'maxmemory'.");
     static final CommandError NOT_BUSY = new CommandError("NOTBUSY No scripts in execution right now.");
     static final CommandError UNKILLABLE = new CommandError("UNKILLABLE Sorry the script already executed write"
             + " commands against the dataset. You can either wait the script termination or kill the server in a"
             + " hard way using the SHUTDOWN NOSAVE command.");
     /** Only CLIENT UNBLOCK could end a script's caller's wait early; it is never let in while one runs. */
     private static final String SCRIPT_STILL_RUNNING = "UNBLOCKED the script is still running";
+    /** The outcome of a script stopped because the server stops; compared by reference. */
+    private static final String SERVER_STOPPING = new String("the server stops");
     /** The longest a script runs on its caller's thread before it moves to the script's thread. */
     private static final long INLINE_SLICE_LIMIT_MILLIS = 2;
     /** The longest first slice, whatever busy-reply-threshold says. */
@@ -88,13 +98,17 @@ public final class LuaScripts {
         if (script != null) {
             return script;
         }
+        Shebang shebang = Shebang.parse(body);
         LuaFunction function;
         try {
-            function = sandbox.compile(body, LuaSandbox.CHUNK_NAME);
+            function = sandbox.compile(shebang == null ? body : java.util.Arrays.copyOfRange(body, shebang.codeStart(),
+                    body.length), LuaSandbox.CHUNK_NAME);
         } catch (LuaError error) {
             throw new CommandError("ERR Error compiling script (new function): " + compileMessage(error.getMessage()));
         }
-        script = new Script(sha, body, function);
+        script = shebang == null
+                ? new Script(sha, body, function, false, false, false)
+                : new Script(sha, body, function, true, shebang.noWrites(), shebang.allowOom());
         cache.put(sha, script);
         cacheBytes += body.length;
         return script;
@@ -130,10 +144,22 @@ public final class LuaScripts {
      * written when the script ends (see {@link ScriptThread} and {@link #detach}).
      */
     public void run(CommandContext caller, Script script, int firstKey, int keyCount, boolean readOnly) {
+        boolean allowOom = false;
+        if (script.shebang()) {
+            // Redis 7.0's scriptPrepareForRun: a script that declared its flags is refused up front.
+            if (!script.noWrites() && readOnly) {
+                throw WRITE_FLAG_IN_READ_ONLY;
+            }
+            allowOom = script.allowOom() || script.noWrites();
+            if (!allowOom && engine.eviction().refusesWrites()) {
+                throw SCRIPT_OOM;
+            }
+        }
         running = script;
         callerSession = caller.client();
         startedNanos = System.nanoTime();
-        prepare(caller, firstKey, keyCount, readOnly);
+        boolean noWrites = readOnly || script.noWrites();
+        prepare(caller, firstKey, keyCount, noWrites, allowOom);
         // Inside EXEC the caller cannot be parked: the script runs where it is until it ends.
         boolean mayMove = caller.mayBlock();
         if (runInline(mayMove)) {
@@ -143,7 +169,7 @@ public final class LuaScripts {
         }
         // It ran past the inline slice or was about to write: again, from the start, where it may
         // leave the caller's turn. It has had no effect so far, so nobody can tell.
-        prepare(caller, firstKey, keyCount, readOnly);
+        prepare(caller, firstKey, keyCount, noWrites, allowOom);
         if (thread.runAttached(body, firstSliceNanos())) {
             writeOutcome(caller.reply(), result, errorReply, redis.protocol());
             endRun();
@@ -153,7 +179,7 @@ public final class LuaScripts {
     }
 
     /** KEYS, ARGV and the redis library's state for a run of the script. */
-    private void prepare(CommandContext caller, int firstKey, int keyCount, boolean readOnly) {
+    private void prepare(CommandContext caller, int firstKey, int keyCount, boolean readOnly, boolean allowOom) {
         int argumentCount = caller.argumentCount();
         LuaTable keys = new LuaTable(keyCount, 0);
         for (int i = 0; i < keyCount; i++) {
@@ -166,7 +192,7 @@ public final class LuaScripts {
         }
         sandbox.globals.rawset(KEYS, keys);
         sandbox.globals.rawset(ARGV, argv);
-        redis.begin(caller, running.sha(), readOnly);
+        redis.begin(caller, running.sha(), readOnly, allowOom);
         memory.scriptStarts();
     }
 
@@ -267,7 +293,11 @@ public final class LuaScripts {
             // A command let in at the yield point ran as its own client.
             engine.beginCommand(callerSession);
         }
-        if (killRequested || holder.stopRequested()) {
+        if (!killRequested && holder.stopRequested()) {
+            // SHUTDOWN NOSAVE or the server closing: like Redis exiting, the caller gets no reply.
+            throw new ScriptStopped(SERVER_STOPPING);
+        }
+        if (killRequested) {
             throw new ScriptStopped("ERR Script killed by user with SCRIPT KILL... script: " + running.sha()
                     + ", on @user_script:" + sandbox.hook.currentLine() + ".");
         }
@@ -297,7 +327,9 @@ public final class LuaScripts {
         if (!engine.propagation().inUnit()) {
             engine.blocking().serveReadyKeys();
         }
-        waiting.complete(c -> writeOutcome(c.reply(), value, error, protocol));
+        if (error != SERVER_STOPPING) {
+            waiting.complete(c -> writeOutcome(c.reply(), value, error, protocol));
+        }
         ExecutionGate.Holder done = holder;
         holder = null;
         thread.detachedScriptEnded();
@@ -306,9 +338,11 @@ public final class LuaScripts {
         }
     }
 
+    /** The error of a script stopped for memory; the line is known at a checkpoint, not after an OutOfMemoryError. */
     private String memoryReply() {
+        int line = sandbox.hook.currentLine();
         return "ERR Script used more memory than the server can give it... script: " + running.sha()
-                + ", on @user_script:" + sandbox.hook.currentLine() + ".";
+                + (line > 0 ? ", on @user_script:" + line + "." : ".");
     }
 
     private void endRun() {

@@ -41,6 +41,8 @@ final class RedisLibrary {
     private boolean readOnly;
     private boolean wrote;
     private boolean moveBeforeEffects;
+    /** The script's shebang declared allow-oom or no-writes: maxmemory does not stop its writes. */
+    private boolean allowOom;
     private int protocol = 2;
 
     RedisLibrary(Engine engine) {
@@ -133,9 +135,10 @@ final class RedisLibrary {
         return protocol;
     }
 
-    void begin(CommandContext caller, String sha, boolean readOnly) {
+    void begin(CommandContext caller, String sha, boolean readOnly, boolean allowOom) {
         this.caller = caller;
         this.readOnly = readOnly;
+        this.allowOom = allowOom;
         this.wrote = false;
         this.protocol = 2;
         client.session.reply().protocol(2);
@@ -219,7 +222,7 @@ final class RedisLibrary {
         }
         // Redis 7.0's scriptVerifyOOM: a script that has not written yet may not start writing when
         // the check before the EVAL found memory over maxmemory; once it wrote it may not stop half way.
-        if (!wrote && command.has(CommandFlag.DENYOOM) && engine.eviction().refusesWrites()) {
+        if (!wrote && !allowOom && command.has(CommandFlag.DENYOOM) && engine.eviction().refusesWrites()) {
             return errorTable(OOM);
         }
         if (command.has(CommandFlag.WRITE)) {

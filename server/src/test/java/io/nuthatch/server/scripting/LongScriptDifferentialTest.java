@@ -55,7 +55,9 @@ class LongScriptDifferentialTest {
                 replies.add("FLUSHALL: " + Resp.escape(other.call("FLUSHALL")));
                 other.send(Resp.request("SHUTDOWN", "NOSAVE"));
                 awaitStop.run();
-                replies.add("runner closed: " + runner.isClosedByServer(5000));
+                // redis-server exits, closing it; the embedded server's JVM goes on, so only the
+                // absence of any reply to the script's caller is compared.
+                replies.add("runner got no reply: " + (runner.awaitArrival(1000) != RawConnection.Arrival.DATA));
                 replies.add("other closed: " + other.isClosedByServer(5000));
             }
             return replies;
@@ -65,10 +67,11 @@ class LongScriptDifferentialTest {
     @Test
     void aScriptPastItsFirstSliceRepliesAndTheServerGoesOn() throws Exception {
         // Long enough to leave its caller's turn (100 ms), short enough to end by itself.
-        String counting = "local t = 0 for i = 1, 20000000 do t = t + i % 7 end redis.call('SET', 'sum', t) return t";
+        String counting = "local t = 0 for i = 1, 5000000 do t = t + i % 7 end redis.call('SET', 'sum', t) return t";
         compare((port, awaitStop) -> {
             List<String> replies = new ArrayList<>();
             try (RawConnection runner = new RawConnection(port); RawConnection other = new RawConnection(port)) {
+                runner.socket().setSoTimeout(120_000);
                 runner.send(Resp.request("EVAL", counting, "0"));
                 runner.send(Resp.request("GET", "sum"));
                 replies.add("EVAL: " + Resp.escape(runner.readReply()));

@@ -35,7 +35,7 @@ class ScriptMemoryBudgetTest {
         log = Files.createTempFile("nuthatch-script-memory", ".log");
         server = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "io.nuthatch.server.Main",
                 "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--exporter-port", "0"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -79,6 +79,8 @@ class ScriptMemoryBudgetTest {
 
     private static void assertScriptFailsAndTheServerGoesOn(String script) throws IOException {
         try (RawConnection client = new RawConnection(port)) {
+            // A heap filling up is slow to collect on a loaded machine.
+            client.socket().setSoTimeout(120_000);
             String reply = Resp.escape(client.call("EVAL", script, "0"));
             assertTrue(reply.startsWith("-ERR "), reply);
             assertFalse(reply.contains("java"), reply);
