@@ -11,10 +11,10 @@
 #   CLIENTS=50           redis-benchmark -c
 #   PIPELINES="1 16"     redis-benchmark -P values
 #   TESTS=ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,
-#         zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10
-#                        redis-benchmark's tests, and four of ours run as custom commands
-#                        (xadd, xrange_100, zrange_100, publish_10: see custom_command below);
-#                        lpop and rpop first get an untimed LPUSH run of as many elements;
+#         zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10,evalsha
+#                        redis-benchmark's tests, and five of ours run as custom commands
+#                        (xadd, xrange_100, zrange_100, publish_10, evalsha: see custom_command
+#                        below); lpop and rpop first get an untimed LPUSH run of as many elements;
 #                        publish_10 publishes 100-byte messages to a channel 10 redis-cli
 #                        processes subscribe to (each server gets its own 10)
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
@@ -34,7 +34,7 @@ N=${N:-100000}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
-TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10}
+TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10,evalsha}
 WARMUP_N=${WARMUP_N:-100000}
 MAXMEMORY=${MAXMEMORY:-0}
 APPENDONLY=${APPENDONLY:-no}
@@ -197,8 +197,12 @@ RESULTS=$WORK/results.tsv
 # The tests redis-benchmark has no -t name for, as the command each request sends. They use the
 # keys redis-benchmark's own tests fill (myzset by zadd) or one of their own (mystream), and are
 # seeded first when those hold too little (seed_custom), so that a range reads 100 elements.
+# evalsha runs a small script (a GET through redis.call) that seed_custom loads first.
+EVALSHA_SCRIPT="return redis.call('GET', KEYS[1])"
+EVALSHA_SHA=$(printf '%s' "$EVALSHA_SCRIPT" | sha1sum | cut -d' ' -f1)
 custom_command() {
     case $1 in
+        evalsha) CUSTOM=(EVALSHA "$EVALSHA_SHA" 1 key:__rand_int__) ;;
         xadd) CUSTOM=(XADD mystream '*' field __rand_int__) ;;
         xrange_100) CUSTOM=(XRANGE mystream - + COUNT 100) ;;
         zrange_100) CUSTOM=(ZRANGE myzset 0 99 WITHSCORES) ;;
@@ -236,6 +240,8 @@ subscribe_ten() {
 seed_custom() {
     local port=$1 test=$2
     case $test in
+        evalsha)
+            redis-cli -p "$port" SCRIPT LOAD "$EVALSHA_SCRIPT" >/dev/null ;;
         publish_10) subscribe_ten "$port" ;;
         xrange_100)
             if (($(count_of "$port" xlen mystream) < 100)); then

@@ -21,6 +21,7 @@ import io.nuthatch.server.keyspace.KeyspaceHooks;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.persistence.Persistence;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.scripting.LuaScripts;
 import io.nuthatch.server.pubsub.EventNames;
 import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.pubsub.PubSub;
@@ -68,6 +69,7 @@ public final class Engine implements KeyspaceHooks {
     private final Persistence persistence;
     private final Eviction eviction;
     private final WatchedKeys watchedKeys;
+    private LuaScripts scripts;
     private final PubSub pubsub = new PubSub(this);
     private final KeyspaceEvents keyspaceEvents;
     private final Introspection introspection;
@@ -167,6 +169,14 @@ public final class Engine implements KeyspaceHooks {
         return watchedKeys;
     }
 
+    /** The Lua scripts of EVAL: cache and interpreter, made the first time a script runs. */
+    public LuaScripts scripts() {
+        if (scripts == null) {
+            scripts = new LuaScripts(this);
+        }
+        return scripts;
+    }
+
     /** Subscriptions, and the delivery of messages to clients other than the one running a command. */
     public PubSub pubsub() {
         return pubsub;
@@ -261,8 +271,8 @@ public final class Engine implements KeyspaceHooks {
     }
 
     /**
-     * A command run inside another (by EXEC) starts: its changes count apart from the previous
-     * command's, even on the same key (SET k then DEL k are two changes, both propagated).
+     * A command run inside another (by EXEC or a script) starts: its changes count apart from the
+     * previous command's, even on the same key (SET k then DEL k are two changes, both propagated).
      */
     public void beginInnerCommand() {
         lastModifiedKey = null;

@@ -40,6 +40,7 @@ import io.nuthatch.server.command.string.CounterCommands;
 import io.nuthatch.server.command.string.StringCommands;
 import io.nuthatch.server.command.string.StringRangeCommands;
 import io.nuthatch.server.command.transaction.TransactionCommands;
+import io.nuthatch.server.command.scripting.ScriptingCommands;
 import io.nuthatch.server.command.zset.SortedSetCommands;
 
 /** The command families a server runs, assembled into one table. */
@@ -86,9 +87,9 @@ public final class StandardCommands {
                 TransactionCommands::register,
                 PubSubCommands::register,
                 SortCommands::register,
-                MemoryCommands::register,
                 SlowlogCommands::register,
                 LatencyCommands::register,
-                MonitorCommands::register);
+                MonitorCommands::register,
+                ScriptingCommands::register);
     }
 }

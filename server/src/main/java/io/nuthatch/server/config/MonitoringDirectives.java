@@ -11,7 +11,6 @@ public final class MonitoringDirectives {
     public final IntegerDirective busyReplyThreshold;
 
     MonitoringDirectives(DirectiveRegistry registry) {
-        String none = NoEffect.NOT_YET;
         slowlogLogSlowerThan = registry.add(new IntegerDirective("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE));
         slowlogMaxLen = registry.add(new IntegerDirective("slowlog-max-len", 128, 0, Long.MAX_VALUE));
         latencyMonitorThreshold = registry.add(new IntegerDirective("latency-monitor-threshold", 0, 0, Long.MAX_VALUE));
@@ -19,6 +18,6 @@ public final class MonitoringDirectives {
         latencyTrackingInfoPercentiles = registry.add(new PercentileListDirective());
         notifyKeyspaceEvents = registry.add(new NotifyKeyspaceEventsDirective());
         busyReplyThreshold = registry.add(new IntegerDirective("busy-reply-threshold", 5000, 0, Long.MAX_VALUE))
-                .alias("lua-time-limit").withoutEffect(none);
+                .alias("lua-time-limit");
     }
 }

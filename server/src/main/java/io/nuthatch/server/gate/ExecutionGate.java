@@ -397,6 +397,35 @@ public final class ExecutionGate implements AutoCloseable {
         });
     }
 
+    /**
+     * Short work that turned out long (a script past its first time slice, running on a thread of
+     * its own while the caller waited) becomes long work without stopping: the caller, holding the
+     * engine, marks it HELD for {@code worker}, as if that work had started at {@code startedNanos},
+     * then exits as usual; the worker then calls {@link #takeOver} and, when done,
+     * {@link #finishLong}. Between the exit and the take-over nobody else runs: the state already
+     * says HELD, so callers queue.
+     */
+    public void handOver(LongKind kind, Thread worker, long startedNanos) {
+        if (!mutex.isHeldByCurrentThread() || state != State.FREE) {
+            throw new IllegalStateException("only short work holding the engine hands it over");
+        }
+        begin(State.HELD, kind, worker, startedNanos);
+    }
+
+    /** On the worker named by {@link #handOver}: takes the engine and returns the work's holder. */
+    public Holder takeOver() {
+        if (Thread.currentThread() != worker) {
+            throw new IllegalStateException("the engine was handed to another thread");
+        }
+        mutex.lock();
+        return holder;
+    }
+
+    /** On the worker, holding the engine after {@link #takeOver}: the long work is over. */
+    public void finishLong() {
+        end();
+    }
+
     private synchronized ExecutorService longWorkThread() {
         if (closed) {
             throw new IllegalStateException("the gate is closed");
@@ -412,10 +441,14 @@ public final class ExecutionGate implements AutoCloseable {
     }
 
     private void begin(State held, LongKind kind) {
-        worker = Thread.currentThread();
+        begin(held, kind, Thread.currentThread(), System.nanoTime());
+    }
+
+    private void begin(State held, LongKind kind, Thread workerThread, long startedNanos) {
+        worker = workerThread;
         stopRequested = false;
         longKind = kind;
-        longStartedNanos = System.nanoTime();
+        longStartedNanos = startedNanos;
         busyThresholdNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, busyThresholdMillis.getAsLong()));
         state = held;
     }

@@ -198,6 +198,23 @@ class ExecutionUnitDifferentialTest {
         assertSameUnits(true, "SET gone v PX 20", "sleep 60", "MULTI", "GET gone", "SET k v", "EXEC");
     }
 
+    @Test
+    void aScriptPropagatesItsEffectsAsOneUnit() throws Exception {
+        assertSameUnits(true, "EVAL redis.call('SET','sa','1');redis.call('GET','sa');redis.call('INCR','sn');return(1) 0",
+                "EVAL redis.call('SET','sb','2');return(1) 0",
+                "EVAL return(redis.call('GET','sa')) 0",
+                "EVAL redis.call('SET','se','v','EX','100');redis.call('INCRBYFLOAT','sf','1.5');return(1) 0",
+                "EVAL redis.call('SELECT','4');redis.call('SET','s4','x');return(redis.call('DEL','s4')) 0",
+                "EVAL redis.pcall('LPUSH','sa','x');redis.call('APPEND','sa','y');return(1) 0",
+                "SET done 1");
+    }
+
+    @Test
+    void aScriptWhoseLookupsDeleteExpiredKeysPropagatesTheDeletionsInItsUnit() throws Exception {
+        assertSameUnits(true, "SET sgone v PX 20", "sleep 60",
+                "EVAL redis.call('GET','sgone');redis.call('SET','sk','v');return(1) 0");
+    }
+
     // ---------------------------------------------------------------- redis-server's log, read back
 
     /** The units of redis-server's incremental log so far. */

@@ -1,0 +1,437 @@
+package io.nuthatch.server.scripting;
+
+import io.nuthatch.resp.ReplyWriter;
+import io.nuthatch.server.Engine;
+import io.nuthatch.server.client.BlockedClient;
+import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.command.CommandContext;
+import io.nuthatch.server.command.CommandError;
+import io.nuthatch.server.gate.ExecutionGate;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scripts of EVAL and EVALSHA: the cache of compiled scripts by SHA1, and running one with its
+ * KEYS and ARGV. Every script runs in the one {@link LuaSandbox}; a script is compiled once, the
+ * first time EVAL or SCRIPT LOAD sees its body, and each later call runs the compiled function.
+ *
+ * <p>Errors reach the caller in Redis 7.0's form: a compile error as "ERR Error compiling script
+ * (new function): user_script:1: ...", a runtime error as its message, then " script: <sha>, on
+ * @user_script:<line>.", a string error with "ERR " before it and its position, an error table
+ * ({@code {err=...}}, which redis.call raises for a command's error reply) with its own code.
+ */
+public final class LuaScripts {
+    /** A compiled script. */
+    /**
+     * A compiled script, with what its {@code #!lua} shebang declared: none (Redis's compatibility
+     * mode), or its flags (no-writes, allow-oom; the others change nothing without a cluster).
+     */
+    public record Script(String sha, byte[] body, LuaFunction function, boolean shebang, boolean noWrites,
+                         boolean allowOom) {
+    }
+
+    static final CommandError WRITE_FLAG_IN_READ_ONLY =
+            new CommandError("ERR Can not execute a script with write flag using *_ro command.");
+    static final CommandError SCRIPT_OOM = new CommandError("OOM command not allowed when used memory > 'maxmemory'.");
+    static final CommandError NOT_BUSY = new CommandError("NOTBUSY No scripts in execution right now.");
+    static final CommandError UNKILLABLE = new CommandError("UNKILLABLE Sorry the script already executed write"
+            + " commands against the dataset. You can either wait the script termination or kill the server in a"
+            + " hard way using the SHUTDOWN NOSAVE command.");
+    /** Only CLIENT UNBLOCK could end a script's caller's wait early; it is never let in while one runs. */
+    private static final String SCRIPT_STILL_RUNNING = "UNBLOCKED the script is still running";
+    /** The outcome of a script stopped because the server stops; compared by reference. */
+    private static final String SERVER_STOPPING = new String("the server stops");
+    /** The longest a script runs on its caller's thread before it moves to the script's thread. */
+    private static final long INLINE_SLICE_LIMIT_MILLIS = 2;
+    /** The longest first slice, whatever busy-reply-threshold says. */
+    private static final long FIRST_SLICE_LIMIT_MILLIS = 100;
+
+    /** LuaJ's token number for the end of the input (TK_EOS). */
+    private static final int END_OF_STREAM = 286;
+    private static final LuaString KEYS = LuaString.valueOf("KEYS");
+    private static final LuaString ARGV = LuaString.valueOf("ARGV");
+
+    private final Engine engine;
+    private final LuaSandbox sandbox = new LuaSandbox();
+    private final Map<String, Script> cache = new HashMap<>();
+    private final RedisLibrary redis;
+    private long cacheBytes;
+
+    private final ScriptThread thread = new ScriptThread("nuthatch-script");
+    private final Runnable body = this::runOnScriptThread;
+    private final InstructionHook.Checkpoint checkpoint = this::checkpoint;
+    private final InstructionHook.Checkpoint inlineCheckpoint = this::inlineCheckpoint;
+    private boolean inlineMayMove;
+    private long inlineDeadline;
+    /** The script running now and its outcome; written and read by whoever holds the engine. */
+    private Script running;
+    private ClientSession callerSession;
+    private long startedNanos;
+    private LuaValue result;
+    private String errorReply;
+    /** Set once the script detached: the caller parked, the script's hold on the engine. */
+    private BlockedClient parked;
+    private ExecutionGate.Holder holder;
+    private volatile boolean killRequested;
+    private final ScriptMemoryBudget memory = new ScriptMemoryBudget();
+
+    public LuaScripts(Engine engine) {
+        this.engine = engine;
+        this.redis = new RedisLibrary(engine);
+        sandbox.globals.rawset("redis", redis.table());
+    }
+
+    /** The script of a body, compiled now unless cached. */
+    public Script load(byte[] body) {
+        String sha = sha1Hex(body, 0, body.length);
+        Script script = cache.get(sha);
+        if (script != null) {
+            return script;
+        }
+        Shebang shebang = Shebang.parse(body);
+        LuaFunction function;
+        try {
+            function = sandbox.compile(shebang == null ? body : java.util.Arrays.copyOfRange(body, shebang.codeStart(),
+                    body.length), LuaSandbox.CHUNK_NAME);
+        } catch (LuaError error) {
+            throw new CommandError("ERR Error compiling script (new function): " + compileMessage(error.getMessage()));
+        }
+        script = shebang == null
+                ? new Script(sha, body, function, false, false, false)
+                : new Script(sha, body, function, true, shebang.noWrites(), shebang.allowOom());
+        cache.put(sha, script);
+        cacheBytes += body.length;
+        return script;
+    }
+
+    /** The cached script of a SHA1 (any case), or null. */
+    public Script find(String sha) {
+        if (sha.length() != 40) {
+            return null;
+        }
+        return cache.get(sha.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** SCRIPT FLUSH. */
+    public void flush() {
+        cache.clear();
+        cacheBytes = 0;
+    }
+
+    public int cachedCount() {
+        return cache.size();
+    }
+
+    /** Bytes of the cached scripts' bodies (INFO used_memory_scripts_eval). */
+    public long cacheBytes() {
+        return cacheBytes;
+    }
+
+    /**
+     * Runs a script for the command in {@code caller}: arguments {@code firstKey} to
+     * {@code firstKey + keyCount - 1} are KEYS, those after ARGV. Writes the reply, or, when the
+     * script ran past its first slice and goes on as long work, parks the caller, whose reply is
+     * written when the script ends (see {@link ScriptThread} and {@link #detach}).
+     */
+    public void run(CommandContext caller, Script script, int firstKey, int keyCount, boolean readOnly) {
+        boolean allowOom = false;
+        if (script.shebang()) {
+            // Redis 7.0's scriptPrepareForRun: a script that declared its flags is refused up front.
+            if (!script.noWrites() && readOnly) {
+                throw WRITE_FLAG_IN_READ_ONLY;
+            }
+            allowOom = script.allowOom() || script.noWrites();
+            if (!allowOom && engine.eviction().refusesWrites()) {
+                throw SCRIPT_OOM;
+            }
+        }
+        running = script;
+        callerSession = caller.client();
+        startedNanos = System.nanoTime();
+        boolean noWrites = readOnly || script.noWrites();
+        prepare(caller, firstKey, keyCount, noWrites, allowOom);
+        // Inside EXEC the caller cannot be parked: the script runs where it is until it ends.
+        boolean mayMove = caller.mayBlock();
+        if (runInline(mayMove)) {
+            writeOutcome(caller.reply(), result, errorReply, redis.protocol());
+            endRun();
+            return;
+        }
+        // It ran past the inline slice or was about to write: again, from the start, where it may
+        // leave the caller's turn. It has had no effect so far, so nobody can tell.
+        prepare(caller, firstKey, keyCount, noWrites, allowOom);
+        if (thread.runAttached(body, firstSliceNanos())) {
+            writeOutcome(caller.reply(), result, errorReply, redis.protocol());
+            endRun();
+        } else {
+            detach(caller);
+        }
+    }
+
+    /** KEYS, ARGV and the redis library's state for a run of the script. */
+    private void prepare(CommandContext caller, int firstKey, int keyCount, boolean readOnly, boolean allowOom) {
+        int argumentCount = caller.argumentCount();
+        LuaTable keys = new LuaTable(keyCount, 0);
+        for (int i = 0; i < keyCount; i++) {
+            keys.rawset(i + 1, LuaString.valueUsing(caller.copyArgument(firstKey + i)));
+        }
+        int argvStart = firstKey + keyCount;
+        LuaTable argv = new LuaTable(Math.max(0, argumentCount - argvStart), 0);
+        for (int i = argvStart; i < argumentCount; i++) {
+            argv.rawset(i - argvStart + 1, LuaString.valueUsing(caller.copyArgument(i)));
+        }
+        sandbox.globals.rawset(KEYS, keys);
+        sandbox.globals.rawset(ARGV, argv);
+        redis.begin(caller, running.sha(), readOnly, allowOom);
+        memory.scriptStarts();
+    }
+
+    /**
+     * Runs the script on the caller's thread, as long as it has no effect and stays within the
+     * inline slice when it may move: the common, short script costs no thread hand-off.
+     *
+     * @return false when it stopped to move to the script's thread
+     */
+    private boolean runInline(boolean mayMove) {
+        inlineMayMove = mayMove;
+        inlineDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                Math.min(engine.config().monitoring.busyReplyThreshold.value(), INLINE_SLICE_LIMIT_MILLIS));
+        redis.moveBeforeEffects(mayMove);
+        try {
+            return execute(inlineCheckpoint);
+        } finally {
+            redis.moveBeforeEffects(false);
+        }
+    }
+
+    /** On the caller's thread, at a checkpoint of an inline run. */
+    private void inlineCheckpoint() {
+        if (memory.overBudget()) {
+            throw new ScriptStopped(memoryReply());
+        }
+        if (inlineMayMove && System.nanoTime() - inlineDeadline >= 0) {
+            throw ScriptMoves.MOVE;
+        }
+    }
+
+    /**
+     * The first slice: the caller's thread waits that long at most before the script goes on as
+     * long work. Nobody else runs meanwhile either way (the gate is HELD until busy-reply-threshold),
+     * so it only bounds how long the event loop does no socket work.
+     */
+    private long firstSliceNanos() {
+        long threshold = engine.config().monitoring.busyReplyThreshold.value();
+        return TimeUnit.MILLISECONDS.toNanos(Math.min(threshold, FIRST_SLICE_LIMIT_MILLIS));
+    }
+
+    /** The body of a script on the script's thread. */
+    private void runOnScriptThread() {
+        execute(checkpoint);
+        if (!thread.isAttached()) {
+            finishDetached();
+        }
+    }
+
+    /**
+     * Runs the script with {@code hook} at its checkpoints and keeps its outcome.
+     *
+     * @return false when it stopped to move (see {@link #runInline})
+     */
+    private boolean execute(InstructionHook.Checkpoint hook) {
+        sandbox.hook.checkpoint(hook);
+        try {
+            result = running.function().call();
+            errorReply = null;
+        } catch (ScriptMoves moves) {
+            return false;
+        } catch (LuaError error) {
+            result = null;
+            errorReply = errorReply(error, running.sha());
+        } catch (StackOverflowError overflow) {
+            result = null;
+            errorReply = "ERR Error running script (call to f_" + running.sha() + "): stack overflow";
+        } catch (ScriptStopped stopped) {
+            result = null;
+            errorReply = stopped.reply();
+        } catch (OutOfMemoryError refused) {
+            // The last resort of the memory budget: one allocation too large for the heap (a string
+            // doubled by concatenation) fails at once, before any checkpoint could see it coming.
+            // What the script built is unreachable once its frames are gone.
+            result = null;
+            errorReply = memoryReply();
+        } finally {
+            sandbox.hook.checkpoint(null);
+        }
+        return true;
+    }
+
+    /** Every {@link InstructionHook#INTERVAL} instructions of a script, on the script's thread. */
+    private void checkpoint() {
+        if (memory.overBudget()) {
+            throw new ScriptStopped(memoryReply());
+        }
+        if (thread.isAttached()) {
+            if (thread.sliceExpired()) {
+                thread.detach();
+                holder = engine.gate().takeOver();
+                engine.beginCommand(callerSession);
+            }
+            return;
+        }
+        holder.yieldPoint();
+        if (engine.currentClient() != callerSession) {
+            // A command let in at the yield point ran as its own client.
+            engine.beginCommand(callerSession);
+        }
+        if (!killRequested && holder.stopRequested()) {
+            // SHUTDOWN NOSAVE or the server closing: like Redis exiting, the caller gets no reply.
+            throw new ScriptStopped(SERVER_STOPPING);
+        }
+        if (killRequested) {
+            throw new ScriptStopped("ERR Script killed by user with SCRIPT KILL... script: " + running.sha()
+                    + ", on @user_script:" + sandbox.hook.currentLine() + ".");
+        }
+    }
+
+    /**
+     * On the caller's thread, holding the engine: the script asked to detach. The caller is parked,
+     * the script's execution unit stays open past the EVAL (so that its writes are still propagated
+     * as one unit when it ends), and the engine is handed to the script's thread as long work.
+     */
+    private void detach(CommandContext caller) {
+        parked = caller.block(0, c -> c.reply().error(SCRIPT_STILL_RUNNING));
+        engine.propagation().beginUnit();
+        engine.gate().handOver(ExecutionGate.LongKind.SCRIPT, thread.thread(), startedNanos);
+        thread.release();
+    }
+
+    /** On the script's thread, holding the engine as long work: the detached script ended. */
+    private void finishDetached() {
+        LuaValue value = result;
+        String error = errorReply;
+        int protocol = redis.protocol();
+        BlockedClient waiting = parked;
+        endRun();
+        engine.endCommand();
+        engine.propagation().endUnit();
+        if (!engine.propagation().inUnit()) {
+            engine.blocking().serveReadyKeys();
+        }
+        if (error != SERVER_STOPPING) {
+            waiting.complete(c -> writeOutcome(c.reply(), value, error, protocol));
+        }
+        ExecutionGate.Holder done = holder;
+        holder = null;
+        thread.detachedScriptEnded();
+        if (done != null) {
+            engine.gate().finishLong();
+        }
+    }
+
+    /** The error of a script stopped for memory; the line is known at a checkpoint, not after an OutOfMemoryError. */
+    private String memoryReply() {
+        int line = sandbox.hook.currentLine();
+        return "ERR Script used more memory than the server can give it... script: " + running.sha()
+                + (line > 0 ? ", on @user_script:" + line + "." : ".");
+    }
+
+    private void endRun() {
+        redis.end();
+        running = null;
+        result = null;
+        errorReply = null;
+        parked = null;
+        callerSession = null;
+        killRequested = false;
+    }
+
+    private static void writeOutcome(ReplyWriter reply, LuaValue value, String error, int protocol) {
+        if (error != null) {
+            reply.error(error);
+        } else {
+            LuaToReply.write(value, reply, protocol);
+        }
+    }
+
+    /**
+     * SCRIPT KILL, with the engine held at a yield point of the running script: stops it at its
+     * next checkpoint unless it has written (Redis's -UNKILLABLE: a half-run script would leave
+     * the dataset half changed).
+     */
+    public void kill() {
+        if (running == null || holder == null) {
+            throw NOT_BUSY;
+        }
+        if (redis.wrote()) {
+            throw UNKILLABLE;
+        }
+        killRequested = true;
+    }
+
+    /** LuaJ's parser names a one-character token by its code ("unexpected symbol 43 (+)"); Lua 5.1 quotes it. */
+    private static String compileMessage(String message) {
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("unexpected symbol (\\d+) \\(.*\\)$").matcher(message);
+        if (!token.find()) {
+            return message;
+        }
+        int code = Integer.parseInt(token.group(1));
+        String name = code == END_OF_STREAM ? "<eof>" : code < 256 ? String.valueOf((char) code) : null;
+        return name == null ? message : message.substring(0, token.start()) + "unexpected symbol near '" + name + "'";
+    }
+
+    /** Redis 7.0's error reply for an error that ended a script. */
+    static String errorReply(LuaError error, String sha) {
+        String message = error.getMessage();
+        String position = null;
+        String text = message;
+        // LuaJ writes the position as "@user_script:3 message"; Lua 5.1 as "user_script:3: message".
+        if (message != null && message.startsWith(LuaSandbox.CHUNK_NAME + ":")) {
+            int space = message.indexOf(' ');
+            if (space > 0) {
+                position = message.substring(0, space);
+                text = position.substring(1) + ": " + message.substring(space + 1);
+            }
+        }
+        LuaValue object = error.getMessageObject();
+        String reply;
+        if (object != null && object.istable() && object.rawget(ReplyToLua.ERR).isstring()) {
+            reply = LuaSandbox.text(object.rawget(ReplyToLua.ERR));
+        } else {
+            reply = "ERR " + text;
+        }
+        if (position != null) {
+            reply += " script: " + sha + ", on " + position + ".";
+        }
+        return reply;
+    }
+
+    /** SHA1 of bytes, in lower-case hex (SCRIPT LOAD's reply, redis.sha1hex). */
+    public static String sha1Hex(byte[] bytes, int offset, int length) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-1");
+            digest.update(bytes, offset, length);
+            byte[] hash = digest.digest();
+            StringBuilder hex = new StringBuilder(40);
+            for (byte b : hash) {
+                hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException missing) {
+            throw new IllegalStateException(missing);
+        }
+    }
+
+    static byte[] latin1(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}

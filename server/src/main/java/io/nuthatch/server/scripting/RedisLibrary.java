@@ -1,0 +1,297 @@
+package io.nuthatch.server.scripting;
+
+import io.nuthatch.resp.RequestArguments;
+import io.nuthatch.server.Engine;
+import io.nuthatch.server.ServerIdentity;
+import io.nuthatch.server.command.CommandContext;
+import io.nuthatch.server.command.CommandFlag;
+import io.nuthatch.server.command.CommandSpec;
+import io.nuthatch.server.log.ServerLog;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * The {@code redis} table scripts see: call and pcall (a command run as the script's client,
+ * inside the script's execution unit, its reply converted by {@link ReplyToLua}), error_reply,
+ * status_reply, sha1hex, log, setresp, replicate_commands, breakpoint, debug, and the
+ * constants (REDIS_VERSION, LOG_*, REPL_*).
+ *
+ * <p>The checks before a script's command, in Redis 7.0's order and words: at least one argument;
+ * arguments strings or numbers (a number is passed as C's {@code %.17g} prints it); a known
+ * command; its arity; not flagged noscript; not a write in a read-only script (EVAL_RO); no first
+ * write (a denyoom command) when the check before the script found memory over maxmemory.
+ * redis.call raises each failure, and a command's error reply, as an error table; redis.pcall
+ * returns it.
+ */
+final class RedisLibrary {
+    private static final String OOM = "-OOM command not allowed when used memory > 'maxmemory'.";
+    private static final String[] LOG_LEVELS = {"LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING"};
+
+    private final Engine engine;
+    private final ScriptClient client = new ScriptClient();
+    private final CommandContext context;
+    private final LuaTable table = new LuaTable();
+
+    private CommandContext caller;
+    private boolean readOnly;
+    private boolean wrote;
+    private boolean moveBeforeEffects;
+    /** The script's shebang declared allow-oom or no-writes: maxmemory does not stop its writes. */
+    private boolean allowOom;
+    private int protocol = 2;
+
+    RedisLibrary(Engine engine) {
+        this.engine = engine;
+        this.context = engine.dispatcher().newContext(client.session);
+        context.denyBlocking(true);
+        table.rawset("call", new Call(true));
+        table.rawset("pcall", new Call(false));
+        table.rawset("error_reply", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue message) {
+                if (!message.isstring()) {
+                    throw new LuaError(errorTable("wrong number or type of arguments"));
+                }
+                String text = LuaSandbox.text(message);
+                return errorTable(text.startsWith("-") ? text : "-" + text);
+            }
+        });
+        table.rawset("status_reply", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue message) {
+                if (!message.isstring()) {
+                    throw new LuaError(errorTable("wrong number or type of arguments"));
+                }
+                LuaTable status = new LuaTable();
+                status.rawset(ReplyToLua.OK, message.checkstring());
+                return status;
+            }
+        });
+        table.rawset("sha1hex", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs arguments) {
+                if (arguments.narg() != 1) {
+                    throw new LuaError(errorTable("wrong number of arguments"));
+                }
+                LuaString text = arguments.arg1().checkstring();
+                return LuaValue.valueOf(LuaScripts.sha1Hex(text.m_bytes, text.m_offset, text.m_length));
+            }
+        });
+        table.rawset("log", new Log());
+        table.rawset("setresp", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue version) {
+                int requested = version.checkint();
+                if (requested != 2 && requested != 3) {
+                    throw new LuaError(errorTable("RESP version must be 2 or 3."));
+                }
+                protocol = requested;
+                client.session.reply().protocol(requested);
+                return LuaValue.NONE;
+            }
+        });
+        table.rawset("replicate_commands", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs arguments) {
+                // Effects replication is the only kind in Redis 7.0; the call stays for old scripts.
+                return LuaValue.TRUE;
+            }
+        });
+        table.rawset("breakpoint", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs arguments) {
+                return LuaValue.FALSE;
+            }
+        });
+        table.rawset("debug", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs arguments) {
+                return LuaValue.NONE;
+            }
+        });
+        table.rawset("REDIS_VERSION", ServerIdentity.REDIS_VERSION);
+        table.rawset("REDIS_VERSION_NUM", versionNumber(ServerIdentity.REDIS_VERSION));
+        for (int level = 0; level < LOG_LEVELS.length; level++) {
+            table.rawset(LOG_LEVELS[level], level);
+        }
+        table.rawset("REPL_NONE", 0);
+        table.rawset("REPL_AOF", 1);
+        table.rawset("REPL_SLAVE", 2);
+        table.rawset("REPL_REPLICA", 2);
+        table.rawset("REPL_ALL", 3);
+    }
+
+    LuaTable table() {
+        return table;
+    }
+
+    /** The protocol the running script chose (redis.setresp), 2 unless it chose 3. */
+    int protocol() {
+        return protocol;
+    }
+
+    void begin(CommandContext caller, String sha, boolean readOnly, boolean allowOom) {
+        this.caller = caller;
+        this.readOnly = readOnly;
+        this.allowOom = allowOom;
+        this.wrote = false;
+        this.protocol = 2;
+        client.session.reply().protocol(2);
+        client.session.database(caller.client().database());
+    }
+
+    /**
+     * While on, a command that writes or may be propagated (PUBLISH) is not run: the script is
+     * stopped with {@link ScriptMoves} first, to be run again from its start elsewhere.
+     */
+    void moveBeforeEffects(boolean move) {
+        moveBeforeEffects = move;
+    }
+
+    /** Whether the running script has called a write command (SCRIPT KILL refuses then). */
+    boolean wrote() {
+        return wrote;
+    }
+
+    void end() {
+        caller = null;
+        client.replies.clear();
+    }
+
+    /** redis.call (raise) and redis.pcall (return the error table). */
+    private final class Call extends VarArgFunction {
+        private final boolean raise;
+
+        Call(boolean raise) {
+            this.raise = raise;
+        }
+
+        @Override
+        public Varargs invoke(Varargs arguments) {
+            if (caller == null) {
+                throw new LuaError("redis.call can only be used inside a script");
+            }
+            LuaValue result = run(arguments);
+            if (raise && result.istable() && result.rawget(ReplyToLua.ERR).isstring()) {
+                throw new LuaError(result);
+            }
+            return result;
+        }
+    }
+
+    private LuaValue run(Varargs arguments) {
+        int count = arguments.narg();
+        if (count == 0) {
+            return errorTable("Please specify at least one argument for this redis lib call");
+        }
+        byte[][] argv = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            LuaValue argument = arguments.arg(i + 1);
+            if (argument.type() == LuaValue.TNUMBER) {
+                argv[i] = LuaScripts.latin1(CNumberFormat.g(argument.todouble(), 17));
+            } else if (argument.type() == LuaValue.TSTRING) {
+                LuaString string = argument.checkstring();
+                argv[i] = new byte[string.m_length];
+                System.arraycopy(string.m_bytes, string.m_offset, argv[i], 0, string.m_length);
+            } else {
+                return errorTable("Lua redis lib command arguments must be strings or integers");
+            }
+        }
+        RequestArguments request = RequestArguments.of(argv);
+        CommandSpec command = engine.commands().lookup(request);
+        if (command == null) {
+            return errorTable("Unknown Redis command called from script");
+        }
+        if (!command.acceptsArgumentCount(count)) {
+            return errorTable("Wrong number of args calling Redis command from script");
+        }
+        if (command.has(CommandFlag.NOSCRIPT)) {
+            return errorTable("This Redis command is not allowed from script");
+        }
+        if (readOnly && command.has(CommandFlag.WRITE)) {
+            return errorTable("Write commands are not allowed from read-only scripts.");
+        }
+        if (moveBeforeEffects && (command.has(CommandFlag.WRITE) || command.has(CommandFlag.MAY_REPLICATE))) {
+            // Run on the caller's thread so far, the script cannot go back once it changed something.
+            throw ScriptMoves.MOVE;
+        }
+        // Redis 7.0's scriptVerifyOOM: a script that has not written yet may not start writing when
+        // the check before the EVAL found memory over maxmemory; once it wrote it may not stop half way.
+        if (!wrote && !allowOom && command.has(CommandFlag.DENYOOM) && engine.eviction().refusesWrites()) {
+            return errorTable(OOM);
+        }
+        if (command.has(CommandFlag.WRITE)) {
+            wrote = true;
+        }
+        int start = client.replies.writerIndex();
+        engine.dispatcher().runInUnit(context, command, request);
+        LuaValue reply;
+        if (ReplyToLua.isError(client.replies, start)) {
+            reply = errorTable("-" + ReplyToLua.errorText(client.replies, start));
+        } else {
+            reply = ReplyToLua.convert(client.replies, start);
+        }
+        client.replies.clear();
+        return reply;
+    }
+
+    /**
+     * An error table as Redis's luaPushError builds it: a message that starts with '-' carries its
+     * own code (the word after it), any other gets "ERR".
+     */
+    static LuaTable errorTable(String message) {
+        String text;
+        if (message.startsWith("-")) {
+            int space = message.indexOf(' ');
+            text = space < 0 ? "ERR " + message.substring(1) : message.substring(1);
+        } else {
+            text = "ERR " + message;
+        }
+        int lineEnd = text.indexOf('\r');
+        if (lineEnd < 0) {
+            lineEnd = text.indexOf('\n');
+        }
+        if (lineEnd >= 0) {
+            text = text.substring(0, lineEnd);
+        }
+        LuaTable error = new LuaTable();
+        error.rawset(ReplyToLua.ERR, LuaString.valueUsing(LuaScripts.latin1(text)));
+        return error;
+    }
+
+    /** redis.log(level, message ...): the message parts joined by spaces, at the level given. */
+    private final class Log extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs arguments) {
+            if (arguments.narg() < 2) {
+                throw new LuaError(errorTable("redis.log() requires two arguments or more."));
+            }
+            if (!arguments.arg1().isnumber()) {
+                throw new LuaError(errorTable("First argument must be a number (log level)."));
+            }
+            int level = arguments.arg1().toint();
+            if (level < 0 || level >= LOG_LEVELS.length) {
+                throw new LuaError(errorTable("Invalid debug level."));
+            }
+            StringBuilder message = new StringBuilder();
+            for (int i = 2; i <= arguments.narg(); i++) {
+                if (i > 2) {
+                    message.append(' ');
+                }
+                message.append(LuaSandbox.text(arguments.arg(i)));
+            }
+            engine.log().log(ServerLog.Level.values()[level], message.toString());
+            return LuaValue.NONE;
+        }
+    }
+
+    private static int versionNumber(String version) {
+        String[] parts = version.split("\\.");
+        return (Integer.parseInt(parts[0]) << 16) | (Integer.parseInt(parts[1]) << 8) | Integer.parseInt(parts[2]);
+    }
+}
