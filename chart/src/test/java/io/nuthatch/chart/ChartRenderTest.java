@@ -145,6 +145,8 @@ class ChartRenderTest {
     @Test
     void theUsersValkeyValuesRenderUnchangedAsASubchart(@TempDir Path dir) {
         Path parent = SubchartFixture.create(dir.resolve("alerthistory"));
+        var lint = HelmChart.lintStrict(parent);
+        assertFalse(lint.isFailed(), () -> "helm lint --strict of the parent chart: " + lint.getMessages());
         Rendered rendered = Rendered.parse(HelmChart.template(parent, List.of(), Map.of()));
         JsonNode seed = ChartFacts.yamlText(HelmChart.read(Path.of("src/test/resources/seed-values-valkey.yaml")))
                 .path("valkey");
@@ -175,6 +177,20 @@ class ChartRenderTest {
             assertTrue(config.contains(directive + "\n"), directive + " in:\n" + config);
         }
         assertTrue(rendered.ofKind("Secret").size() == 1, "existingSecret \"\": the chart makes the Secret");
+    }
+
+    @Test
+    void aFormerStatefulSetsPvcIsKeptByItsNames() {
+        // The seed chart's PVC: redis-data-alerthistory-redis-0 (claim template redis-data, StatefulSet alerthistory-redis).
+        Rendered rendered = render(List.of(), sets("fullnameOverride", "alerthistory-redis",
+                "storage.volumeName", "redis-data"));
+        JsonNode statefulSet = rendered.only("StatefulSet");
+        String pvc = statefulSet.path("spec").path("volumeClaimTemplates").get(0).path("metadata").path("name").asString()
+                + "-" + statefulSet.path("metadata").path("name").asString() + "-0";
+        assertEquals("redis-data-alerthistory-redis-0", pvc);
+        JsonNode mounts = statefulSet.path("spec").path("template").path("spec").path("containers").get(0)
+                .path("volumeMounts");
+        assertTrue(mounts.toString().contains("{\"name\":\"redis-data\",\"mountPath\":\"/data\"}"), mounts::toString);
     }
 
     @Test
