@@ -7,6 +7,7 @@ import io.nuthatch.server.client.ClientRegistry;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandDispatcher;
 import io.nuthatch.server.command.CommandTable;
+import io.nuthatch.server.config.RequirepassFile;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.eviction.Eviction;
 import io.nuthatch.server.gate.ExecutionGate;
@@ -74,6 +75,7 @@ public final class Engine implements KeyspaceHooks {
     private final KeyspaceEvents keyspaceEvents;
     private final Introspection introspection;
     private final AclUsers acl;
+    private final RequirepassFile requirepassFile;
 
     private long commandTime;
     private ClientSession currentClient;
@@ -98,6 +100,7 @@ public final class Engine implements KeyspaceHooks {
         this.acl = new AclUsers(commands);
         acl.requirepass(config.requirepass.value());
         config.requirepass.onChange(() -> acl.requirepass(config.requirepass.value()));
+        this.requirepassFile = new RequirepassFile(config.security.requirepassFile, acl::requirepass, log);
         gate.beforeRelease(persistence::beforeRelease);
         this.keyspaceEvents = new KeyspaceEvents(pubsub, config.monitoring.notifyKeyspaceEvents);
         this.introspection = new Introspection(config, pubsub);
@@ -300,6 +303,11 @@ public final class Engine implements KeyspaceHooks {
     }
 
     /** The users and their permissions. */
+    /** requirepass-file, read again on SIGHUP. */
+    public RequirepassFile requirepassFile() {
+        return requirepassFile;
+    }
+
     public AclUsers acl() {
         return acl;
     }

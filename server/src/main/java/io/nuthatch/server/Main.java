@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code nuthatch-server [/path/to/redis.conf] [--directive value ...] [-]}: the process, started
  * like redis-server. It reads the configuration as Redis does (the file, then standard input,
  * then the command line), sets up the log, starts the server and stops it on SIGTERM, SIGINT or
- * SHUTDOWN with status 0; SIGHUP is ignored, as Redis ignores it. A configuration error is
+ * SHUTDOWN with status 0; SIGHUP only reads requirepass-file again (Redis ignores it). A configuration error is
  * reported as Redis reports it, with status 1.
  *
  * <p>daemonize yes is accepted and ignored (listed at startup with the directives that have no
@@ -293,8 +293,9 @@ public final class Main {
     /**
      * Stopping on SIGTERM, SIGINT or SHUTDOWN, as Redis logs it. The signal handlers are installed
      * before the server starts, so that a signal during startup stops the server as soon as it
-     * exists instead of killing the JVM; a second SIGINT exits at once. SIGHUP is ignored, as
-     * redis-server ignores it, so that closing the terminal it was started from does not stop it.
+     * exists instead of killing the JVM; a second SIGINT exits at once. SIGHUP never stops it, as
+     * redis-server ignores it, so that closing the terminal it was started from does not stop it;
+     * it reads requirepass-file again, so that a rotated Secret takes effect without a restart.
      *
      * <p>What a JVM cannot do is take back a signal its process inherited as ignored: HotSpot then
      * leaves the disposition alone and {@link Signal#handle} returns SIG_IGN without installing
@@ -320,7 +321,7 @@ public final class Main {
 
         void handleSignals() {
             try {
-                Signal.handle(new Signal("HUP"), SignalHandler.SIG_IGN);
+                Signal.handle(new Signal("HUP"), signal -> hangup());
                 for (String name : List.of("TERM", "INT")) {
                     SignalHandler previous = Signal.handle(new Signal(name), signal -> received(name));
                     if (previous == SignalHandler.SIG_IGN) {
@@ -348,6 +349,15 @@ public final class Main {
             }
             log.warning("Received SIG" + name + " scheduling shutdown...");
             new Thread(this::stop, "nuthatch-signal").start();
+        }
+
+        /** SIGHUP: requirepass-file is read again (a rotated Secret); nothing else, and never a stop. */
+        private void hangup() {
+            NuthatchServer running = server;
+            if (running != null) {
+                new Thread(() -> running.engine().gate().runExclusive(
+                        running.engine().requirepassFile()::reload, 10_000), "nuthatch-sighup").start();
+            }
         }
 
         void serverStarted(NuthatchServer started) {
