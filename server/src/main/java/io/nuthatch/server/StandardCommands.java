@@ -22,6 +22,7 @@ import io.nuthatch.server.command.server.InfoCommands;
 import io.nuthatch.server.command.server.IntrospectionCommands;
 import io.nuthatch.server.command.server.LatencyCommands;
 import io.nuthatch.server.command.server.MemoryCommands;
+import io.nuthatch.server.command.server.PersistenceCommands;
 import io.nuthatch.server.command.server.ServerCommands;
 import io.nuthatch.server.command.server.SlowlogCommands;
 import io.nuthatch.server.command.set.SetAlgebraCommands;
@@ -51,6 +52,7 @@ public final class StandardCommands {
                 ConnectionCommands::register,
                 ClientCommands::register,
                 ServerCommands::register,
+                PersistenceCommands::register,
                 IntrospectionCommands::register,
                 InfoCommands::register,
                 ConfigCommands::register,
