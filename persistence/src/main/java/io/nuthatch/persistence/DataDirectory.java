@@ -48,6 +48,15 @@ public final class DataDirectory {
         return logDirectoryName + "/" + logFileName + "." + sequence + SEGMENT_SUFFIX;
     }
 
+    /**
+     * The manifest's name of snapshot {@code sequence}: {@code <dbfilename>.<sequence>.snapshot}, a
+     * RocksDB directory in {@code dir}. It never collides with Redis's {@code dump.rdb} itself, which
+     * may sit beside it waiting to be imported.
+     */
+    public static String snapshotName(String dbfilename, long sequence) {
+        return dbfilename + "." + sequence + ".snapshot";
+    }
+
     /** Creates {@code appenddirname} if needed (and makes its creation durable). */
     public void createLogDirectory() throws IOException {
         Path logDirectory = directory.resolve(logDirectoryName);

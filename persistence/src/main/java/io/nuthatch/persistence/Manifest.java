@@ -27,6 +27,8 @@ import java.util.zip.CRC32C;
  * sequence 7
  * snapshot dump.rdb.6.snapshot
  * segment appendonlydir/appendonly.aof.7.segment.aof
+ * previous-snapshot dump.rdb.3.snapshot
+ * previous-segment appendonlydir/appendonly.aof.4.segment.aof
  * checksum 89ab01cd
  * </pre>
  *
@@ -34,18 +36,75 @@ import java.util.zip.CRC32C;
  * is the last number given to a file: new files take the next, so a name is never reused. The
  * checksum (CRC-32C of every line before it) catches a manifest damaged on disk.
  *
+ * <p><b>One generation back.</b> {@code previous-snapshot} and the {@code previous-segment}s are
+ * the snapshot before the current one and the segments that lead from it to the current one. They
+ * are kept so that a current snapshot found damaged at load can be ignored in favour of the
+ * previous one: previous snapshot, previous segments, then the current segments give the same
+ * dataset. They are retired (deleted) when the next snapshot completes. A snapshot that never
+ * completed is never named here at all: the manifest switches to a snapshot only after its marker
+ * is on disk.
+ *
  * <p>It is replaced, never edited in place ({@link #write}): written whole to a temporary file,
  * fsynced, renamed over the old one (atomic), and the directory fsynced so that the rename itself
  * survives a machine failure. A crash at any point leaves either the old manifest or the new one.
  * Files the old one named and the new one does not are deleted only after that.
  */
-public record Manifest(long sequence, String snapshot, List<String> segments) {
+public record Manifest(long sequence, String snapshot, List<String> segments, String previousSnapshot,
+        List<String> previousSegments) {
     public static final String FILE_NAME = "nuthatch.manifest";
     private static final String TEMPORARY_NAME = FILE_NAME + ".tmp";
     private static final int FORMAT = 1;
 
     public Manifest {
         segments = List.copyOf(segments);
+        previousSegments = List.copyOf(previousSegments);
+    }
+
+    /** A manifest with no previous generation. */
+    public Manifest(long sequence, String snapshot, List<String> segments) {
+        this(sequence, snapshot, segments, null, List.of());
+    }
+
+    /**
+     * The manifest once snapshot {@code newSnapshot} (taken exactly where segment {@code newSegment}
+     * began) completed: the current snapshot and the segments before {@code newSegment} become the
+     * previous generation; what was previous before is retired (see {@link #retiredBy}).
+     */
+    public Manifest withSnapshot(String newSnapshot, String newSegment, long newSequence) {
+        List<String> before = new ArrayList<>();
+        List<String> after = new ArrayList<>();
+        // Without a new segment (no log) every segment so far leads to the new snapshot.
+        boolean reached = false;
+        for (String segment : segments) {
+            reached |= newSegment != null && segment.equals(newSegment);
+            (reached ? after : before).add(segment);
+        }
+        if (newSegment != null && !reached) {
+            // A segment opened unlisted (the log turned on at run time): it starts with this snapshot.
+            after.add(newSegment);
+        }
+        return new Manifest(Math.max(sequence, newSequence), newSnapshot, after, snapshot, before);
+    }
+
+    /** The files this manifest names, snapshots and segments, current and previous. */
+    public List<String> files() {
+        List<String> files = new ArrayList<>();
+        if (snapshot != null) {
+            files.add(snapshot);
+        }
+        files.addAll(segments);
+        if (previousSnapshot != null) {
+            files.add(previousSnapshot);
+        }
+        files.addAll(previousSegments);
+        return files;
+    }
+
+    /** The files {@code older} named that this one does not: to delete once this one is written. */
+    public List<String> retiredBy(Manifest older) {
+        List<String> retired = new ArrayList<>(older.files());
+        retired.removeAll(files());
+        return retired;
     }
 
     /** A manifest naming nothing yet. */
@@ -56,7 +115,7 @@ public record Manifest(long sequence, String snapshot, List<String> segments) {
     public Manifest withSegmentAdded(String segment, long newSequence) {
         List<String> more = new ArrayList<>(segments);
         more.add(segment);
-        return new Manifest(Math.max(sequence, newSequence), snapshot, more);
+        return new Manifest(Math.max(sequence, newSequence), snapshot, more, previousSnapshot, previousSegments);
     }
 
     /** The current segment: the last one, appended to. */
@@ -80,6 +139,8 @@ public record Manifest(long sequence, String snapshot, List<String> segments) {
         long sequence = -1;
         String snapshot = null;
         List<String> segments = new ArrayList<>();
+        String previousSnapshot = null;
+        List<String> previousSegments = new ArrayList<>();
         boolean checked = false;
         int lineNumber = 0;
         for (String line : lines) {
@@ -112,6 +173,8 @@ public record Manifest(long sequence, String snapshot, List<String> segments) {
                 case "sequence" -> sequence = parseLong(value, directory, lineNumber);
                 case "snapshot" -> snapshot = safeRelative(value, directory, lineNumber);
                 case "segment" -> segments.add(safeRelative(value, directory, lineNumber));
+                case "previous-snapshot" -> previousSnapshot = safeRelative(value, directory, lineNumber);
+                case "previous-segment" -> previousSegments.add(safeRelative(value, directory, lineNumber));
                 default -> throw damaged(directory, lineNumber, "unknown entry '" + word + "'");
             }
         }
@@ -121,7 +184,7 @@ public record Manifest(long sequence, String snapshot, List<String> segments) {
         if (sequence < 0) {
             throw damaged(directory, lineNumber, "no sequence line");
         }
-        return new Manifest(sequence, snapshot, segments);
+        return new Manifest(sequence, snapshot, segments, previousSnapshot, previousSegments);
     }
 
     /** Replaces the manifest of {@code directory} with this one, atomically and durably. */
@@ -136,6 +199,12 @@ public record Manifest(long sequence, String snapshot, List<String> segments) {
         }
         for (String segment : segments) {
             text.append("segment ").append(segment).append('\n');
+        }
+        if (previousSnapshot != null) {
+            text.append("previous-snapshot ").append(previousSnapshot).append('\n');
+        }
+        for (String segment : previousSegments) {
+            text.append("previous-segment ").append(segment).append('\n');
         }
         byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();

@@ -82,7 +82,6 @@ public final class Engine implements KeyspaceHooks {
     private long dirty;
     /** The key the running command changed last, so that one key's several changes count once. */
     private byte[] lastModifiedKey;
-    private long lastSaveMillis = startedMillis;
     private volatile boolean activeExpiryEnabled = true;
     private volatile Runnable shutdownAction = () -> { };
 
@@ -228,7 +227,7 @@ public final class Engine implements KeyspaceHooks {
     }
 
     public long lastSaveMillis() {
-        return lastSaveMillis;
+        return persistence.snapshots().lastSaveMillis();
     }
 
     /** Writes since the last save (rdb_changes_since_last_save). */

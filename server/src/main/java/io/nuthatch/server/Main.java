@@ -1,11 +1,13 @@
 package io.nuthatch.server;
 
 import io.nuthatch.persistence.log.SegmentCheck;
+import io.nuthatch.persistence.snapshot.SnapshotCheck;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.config.CommandLine;
 import io.nuthatch.server.config.ConfigDirective;
 import io.nuthatch.server.config.ConfigFileError;
 import io.nuthatch.server.config.ConfigLoader;
+import io.nuthatch.server.config.FlagSetDirective;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.eviction.MemoryBudget;
 import io.nuthatch.server.config.SystemErrors;
@@ -44,6 +46,7 @@ public final class Main {
                    nuthatch-server -v or --version
                    nuthatch-server -h or --help
                    nuthatch-server --check-aof [--fix] <file.segment.aof>
+                   nuthatch-server --check-snapshot <dir/dump.rdb.N.snapshot>
 
             The configuration file has redis.conf's grammar; each option is a directive of it,
             given as --name value, and overrides the file. Nuthatch is compatible with Redis %s.
@@ -96,6 +99,13 @@ public final class Main {
         }
         if (!arguments.isEmpty() && arguments.get(0).equals("--check-aof")) {
             return Startup.exit(checkAof(arguments.subList(1, arguments.size()), out, err));
+        }
+        if (!arguments.isEmpty() && arguments.get(0).equals("--check-snapshot")) {
+            if (arguments.size() != 2) {
+                err.println("Usage: nuthatch-server --check-snapshot <dir/dump.rdb.N.snapshot>");
+                return Startup.exit(1);
+            }
+            return Startup.exit(SnapshotCheck.run(Path.of(arguments.get(1)).toAbsolutePath(), out));
         }
         CommandLine commandLine = CommandLine.parse(arguments, Path.of("").toAbsolutePath());
         switch (commandLine.action()) {
@@ -348,7 +358,25 @@ public final class Main {
                 return;
             }
             log.warning("Received SIG" + name + " scheduling shutdown...");
-            new Thread(this::stop, "nuthatch-signal").start();
+            new Thread(() -> stopOnSignal(name), "nuthatch-signal").start();
+        }
+
+        /**
+         * A signal stops the server as SHUTDOWN with the flags of shutdown-on-sigterm (or -sigint)
+         * would: a final snapshot when save rules exist or "save" is set, unless "nosave"; when it
+         * fails, the server keeps running (as Redis: "can't exit") unless "force".
+         */
+        private void stopOnSignal(String name) {
+            NuthatchServer running = server;
+            if (running != null) {
+                FlagSetDirective flags = name.equals("TERM") ? running.engine().config().general.shutdownOnSigterm
+                        : running.engine().config().general.shutdownOnSigint;
+                if (!running.finalSnapshot(flags.has("save"), flags.has("nosave"), flags.has("force"))) {
+                    requested.set(false);
+                    return;
+                }
+            }
+            stop();
         }
 
         /** SIGHUP: requirepass-file is read again (a rotated Secret); nothing else, and never a stop. */

@@ -207,6 +207,23 @@ public final class NuthatchServer implements AutoCloseable {
         stopped.await();
     }
 
+    /**
+     * The final snapshot a signal asks for (shutdown-on-sigterm, shutdown-on-sigint: SHUTDOWN's
+     * rules, see {@link io.nuthatch.server.persistence.Snapshots#beforeShutdown}), written before
+     * the server stops. None while the dataset is still loading (it would save part of it).
+     *
+     * @return whether the server may stop: false when the save failed without {@code force}
+     */
+    public boolean finalSnapshot(boolean save, boolean noSave, boolean force) {
+        if (engine.persistence().isLoading() || engine.persistence().loadFailed()) {
+            return true;
+        }
+        boolean[] mayStop = {true};
+        engine.gate().runExclusive(() -> mayStop[0] = engine.persistence().snapshots().beforeShutdown(save, noSave,
+                force), 60_000);
+        return mayStop[0];
+    }
+
     /** Writes and fsyncs the log's last batch once no connection runs commands any more. */
     private void closePersistence() {
         boolean held = false;

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The periodic work of the server (Redis's serverCron), {@code hz} times a second on its own
  * thread, with the engine held: active expiry, incremental rehashing, the scan of an abandoned
- * keyspace walk, idle client timeouts.
+ * keyspace walk, the save rules and automatic log rewrite, idle client timeouts.
  *
  * <p>A run is skipped while long work (a script, a load) holds the engine, as Redis runs no
  * serverCron then either: the cron never waits behind long work.
@@ -78,6 +78,7 @@ final class ServerCron implements AutoCloseable {
                 engine.keyspace().database(i).maintainTable(System.nanoTime() + REHASH_NANOS);
             }
             engine.keyspace().finishAbandonedWalk(System.nanoTime() + REHASH_NANOS);
+            engine.persistence().cron();
             closeIdleClients();
             engine.eviction().clients().cronTick();
             engine.info().cronTick();

@@ -23,6 +23,7 @@ import io.nuthatch.server.command.server.IntrospectionCommands;
 import io.nuthatch.server.command.server.LatencyCommands;
 import io.nuthatch.server.command.server.MonitorCommands;
 import io.nuthatch.server.command.server.MemoryCommands;
+import io.nuthatch.server.command.server.PersistenceCommands;
 import io.nuthatch.server.command.server.ServerCommands;
 import io.nuthatch.server.command.server.SlowlogCommands;
 import io.nuthatch.server.command.set.SetAlgebraCommands;
@@ -53,6 +54,7 @@ public final class StandardCommands {
                 ConnectionCommands::register,
                 ClientCommands::register,
                 ServerCommands::register,
+                PersistenceCommands::register,
                 IntrospectionCommands::register,
                 InfoCommands::register,
                 ConfigCommands::register,

@@ -143,7 +143,7 @@ class MainTest {
             assertTrue(started.contains("pid=" + process.pid() + ", just started"), started);
             assertTrue(started.contains("# Accepted without effect (Nuthatch runs in the foreground; let the container"
                     + " runtime or supervisor run it): daemonize"), started);
-            assertTrue(started.contains("# Accepted without effect (persistence is not implemented yet): save"), started);
+            assertFalse(started.contains("without effect (persistence is not implemented yet): save"), started);
             assertTrue(started.contains("# WARNING: You specified a maxmemory value that is less than 1MB (current"
                     + " value is 100 bytes). Are you sure this is what you really want?"), started);
             process.destroy();
@@ -151,6 +151,10 @@ class MainTest {
             assertEquals(0, process.exitValue());
             String stopped = Files.readString(log);
             assertTrue(stopped.contains("# Received SIGTERM scheduling shutdown..."), stopped);
+            // save 900 1 is set: SIGTERM writes a final snapshot, as SHUTDOWN would.
+            assertTrue(stopped.contains("* Saving the final RDB snapshot before exiting."), stopped);
+            assertTrue(stopped.contains("* DB saved on disk"), stopped);
+            assertTrue(Files.exists(directory.resolve("nuthatch.manifest")), "the snapshot's manifest");
             assertTrue(stopped.contains("# Nuthatch is now ready to exit, bye bye..."), stopped);
             assertFalse(Files.exists(pidFile), "the pid file is removed");
         } finally {

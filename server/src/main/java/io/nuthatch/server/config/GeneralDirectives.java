@@ -85,9 +85,9 @@ public final class GeneralDirectives {
         enableModuleCommand = registry.add(new EnumDirective("enable-module-command", "no", "no", "yes", "local"))
                 .immutable().withoutEffect(NoEffect.NO_MODULES);
         shutdownOnSigint = registry.add(new FlagSetDirective("shutdown-on-sigint", SHUTDOWN_FLAGS, "save", "nosave",
-                SAVE_AND_NOSAVE)).withoutEffect(NoEffect.PERSISTENCE);
+                SAVE_AND_NOSAVE));
         shutdownOnSigterm = registry.add(new FlagSetDirective("shutdown-on-sigterm", SHUTDOWN_FLAGS, "save", "nosave",
-                SAVE_AND_NOSAVE)).withoutEffect(NoEffect.PERSISTENCE);
+                SAVE_AND_NOSAVE));
         shutdownTimeout = registry.add(new IntegerDirective("shutdown-timeout", 10, 0, INT_MAX))
                 .withoutEffect(NoEffect.REPLICATION);
         oomScoreAdj = registry.add(new EnumDirective("oom-score-adj", "no", "no", "yes", "relative", "absolute")

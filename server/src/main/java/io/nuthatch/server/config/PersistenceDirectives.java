@@ -31,17 +31,17 @@ public final class PersistenceDirectives {
 
     PersistenceDirectives(DirectiveRegistry registry) {
         dir = registry.add(new DirectoryDirective()).protectedConfig();
-        save = registry.add(new SaveDirective()).withoutEffect(NoEffect.PERSISTENCE);
-        stopWritesOnBgsaveError = registry.add(new BooleanDirective("stop-writes-on-bgsave-error", true))
-                .withoutEffect(NoEffect.PERSISTENCE);
-        rdbcompression = registry.add(new BooleanDirective("rdbcompression", true)).withoutEffect(NoEffect.PERSISTENCE);
-        rdbchecksum = registry.add(new BooleanDirective("rdbchecksum", true)).immutable()
-                .withoutEffect(NoEffect.PERSISTENCE);
+        save = registry.add(new SaveDirective());
+        stopWritesOnBgsaveError = registry.add(new BooleanDirective("stop-writes-on-bgsave-error", true));
+        // Snapshots are RocksDB directories: rdbcompression chooses LZ4 blocks, rdbchecksum whether the
+        // rows' checksum is recorded and verified (see io.nuthatch.persistence.snapshot).
+        rdbcompression = registry.add(new BooleanDirective("rdbcompression", true));
+        rdbchecksum = registry.add(new BooleanDirective("rdbchecksum", true)).immutable();
         sanitizeDumpPayload = registry.add(new EnumDirective("sanitize-dump-payload", "no", "no", "yes", "clients"))
                 .withoutEffect(NoEffect.NOT_YET);
         dbfilename = registry.add(new StringDirective("dbfilename", "dump.rdb")
                 .validatedBy(name -> isBaseName(name) ? null : "dbfilename can't be a path, just a filename"))
-                .protectedConfig().withoutEffect(NoEffect.PERSISTENCE);
+                .protectedConfig();
         rdbDelSyncFiles = registry.add(new BooleanDirective("rdb-del-sync-files", false))
                 .withoutEffect(NoEffect.REPLICATION);
         rdbSaveIncrementalFsync = registry.add(new BooleanDirective("rdb-save-incremental-fsync", true))
@@ -58,10 +58,9 @@ public final class PersistenceDirectives {
         appendfsync = registry.add(new EnumDirective("appendfsync", "everysec", "everysec", "always", "no"));
         noAppendfsyncOnRewrite = registry.add(new BooleanDirective("no-appendfsync-on-rewrite", false))
                 .withoutEffect(NoEffect.PERSISTENCE);
-        autoAofRewritePercentage = registry.add(new IntegerDirective("auto-aof-rewrite-percentage", 100, 0, INT_MAX))
-                .withoutEffect(NoEffect.PERSISTENCE);
+        autoAofRewritePercentage = registry.add(new IntegerDirective("auto-aof-rewrite-percentage", 100, 0, INT_MAX));
         autoAofRewriteMinSize = registry.add(new MemoryDirective("auto-aof-rewrite-min-size", 64L * 1024 * 1024, 0,
-                Long.MAX_VALUE)).withoutEffect(NoEffect.PERSISTENCE);
+                Long.MAX_VALUE));
         aofLoadTruncated = registry.add(new BooleanDirective("aof-load-truncated", true));
         aofUseRdbPreamble = registry.add(new BooleanDirective("aof-use-rdb-preamble", true))
                 .withoutEffect(NoEffect.PERSISTENCE);

@@ -45,6 +45,7 @@ public final class Persistence implements AppendOnlyLog.Observer {
     private final ServerLog log;
     private final WritePropagation propagation;
     private final LoadingProgress progress = new LoadingProgress();
+    private final Snapshots snapshots;
 
     private volatile AppendOnlyLog appendOnlyLog;
     private AppendOnlyLogWriter writer;
@@ -55,12 +56,17 @@ public final class Persistence implements AppendOnlyLog.Observer {
     /** Sizes of the segments before the current one, for aof_current_size. */
     private long earlierSegmentsSize;
     private long lastLoadKeys;
+    /** The last sequence number given to a file, listed in the manifest or not. */
+    private long lastSequence;
+    /** Whether the log's segment is not in the manifest yet (the log turned on at run time, rewrite pending). */
+    private boolean segmentUnlisted;
 
     public Persistence(Engine engine) {
         this.engine = engine;
         this.config = engine.config();
         this.log = engine.log();
         this.propagation = engine.propagation();
+        this.snapshots = new Snapshots(engine, this);
         config.persistence.appendfsync.onChange(() -> {
             AppendOnlyLog current = appendOnlyLog;
             if (current != null) {
@@ -84,31 +90,65 @@ public final class Persistence implements AppendOnlyLog.Observer {
     // ---------------------------------------------------------------- startup
 
     /**
-     * Loads the dataset on the gate's thread, in the LOADING state; returns at once. With
-     * {@code appendonly no} there is nothing to load (snapshots do not exist yet).
+     * Loads the dataset on the gate's thread, in the LOADING state; returns at once. What is loaded:
+     * what the manifest names (snapshot, then segments), whatever {@code appendonly} says; without a
+     * manifest, the segments of a log whose manifest was lost (appendonly yes), else the files of a
+     * Redis or Valkey found in {@code dir} (imported, then saved as a snapshot so the import
+     * happens once); else nothing, and the server serves at once.
      *
      * @param onFailure run (on a thread of its own) when the load fails: the server must stop
      */
     public void startLoading(Runnable onFailure) {
-        if (!config.persistence.appendonly.value()) {
-            return;
-        }
         directory = new DataDirectory(config.dir.path(), config.persistence.appenddirname.value(),
                 config.persistence.appendfilename.value());
+        manifest = Manifest.empty();
+        boolean appendonly = config.persistence.appendonly.value();
+        boolean somethingToLoad;
+        try {
+            somethingToLoad = Files.exists(Manifest.path(directory.path()))
+                    || (appendonly && directory.rebuildManifest() != null)
+                    || StartupLoad.redisFiles(directory, config) != null;
+        } catch (IOException e) {
+            somethingToLoad = true;
+        }
+        if (!somethingToLoad) {
+            if (appendonly) {
+                try {
+                    openLog(Manifest.empty());
+                } catch (IOException e) {
+                    log.warning("Can't open the append only file: " + e.getMessage());
+                    loadFailed = true;
+                    new Thread(onFailure, "nuthatch-load-failed").start();
+                }
+            }
+            return;
+        }
         progress.started(0);
         engine.gate().load(new StartupLoad(engine, directory, config.persistence.aofLoadTruncated.value(), progress,
                 new StartupLoad.Outcome() {
                     @Override
-                    public void loaded(Manifest loadedManifest, long keys, double seconds) {
+                    public void loaded(Manifest loadedManifest, long keys, double seconds, boolean imported) {
                         progress.ended();
                         lastLoadKeys = keys;
-                        log.notice(String.format(Locale.ROOT, "DB loaded from append only file: %.3f seconds, %d keys",
-                                seconds, keys));
+                        manifest = loadedManifest;
+                        lastSequence = loadedManifest.sequence();
+                        log.notice(String.format(Locale.ROOT, "DB loaded from %s: %.3f seconds, %d keys",
+                                loadedManifest.snapshot() != null ? "snapshot " + loadedManifest.snapshot()
+                                        + (loadedManifest.segments().isEmpty() ? "" : " and the append only file")
+                                        : imported ? "the imported files" : "append only file", seconds, keys));
                         try {
                             openLog(loadedManifest);
                         } catch (IOException e) {
                             log.warning("Can't open the append only file: " + e.getMessage());
                             failed();
+                            return;
+                        }
+                        if (imported) {
+                            // So that the import happens once: from now on dir has a manifest of ours.
+                            if (!snapshots.saveNow()) {
+                                log.warning("The imported data could not be saved as a snapshot: the Redis files"
+                                        + " will be imported again at the next start.");
+                            }
                         }
                     }
 
@@ -135,17 +175,18 @@ public final class Persistence implements AppendOnlyLog.Observer {
     /**
      * Opens the last segment of the manifest for appending (creating the first one when there is
      * none), and attaches the log to write propagation. With the engine held, so that no write
-     * runs between the load and the attachment.
+     * runs between the load and the attachment. Does nothing with {@code appendonly no}.
      */
     private void openLog(Manifest loaded) throws IOException {
+        manifest = loaded;
+        lastSequence = Math.max(lastSequence, loaded.sequence());
         if (!config.persistence.appendonly.value()) {
-            // CONFIG SET appendonly no while the dataset loaded.
             return;
         }
         Manifest current = loaded;
         if (current.lastSegment() == null) {
             directory.createLogDirectory();
-            long sequence = current.sequence() + 1;
+            long sequence = nextSequence();
             current = current.withSegmentAdded(directory.segmentName(sequence), sequence);
             Files.newByteChannel(directory.resolve(current.lastSegment()),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE).close();
@@ -155,11 +196,17 @@ public final class Persistence implements AppendOnlyLog.Observer {
             current.write(directory.path());
         }
         manifest = current;
+        attachLog(current.lastSegment());
+    }
+
+    private void attachLog(String segment) throws IOException {
         earlierSegmentsSize = 0;
-        for (int i = 0; i < current.segments().size() - 1; i++) {
-            earlierSegmentsSize += Files.size(directory.resolve(current.segments().get(i)));
+        for (String earlier : manifest.segments()) {
+            if (!earlier.equals(segment)) {
+                earlierSegmentsSize += Files.size(directory.resolve(earlier));
+            }
         }
-        AppendOnlyLog opened = new AppendOnlyLog(directory.resolve(current.lastSegment()), policy(), this);
+        AppendOnlyLog opened = new AppendOnlyLog(directory.resolve(segment), policy(), this);
         opened.timestamps(config.persistence.aofTimestampEnabled.value());
         appendOnlyLog = opened;
         writer = new AppendOnlyLogWriter(opened);
@@ -169,7 +216,104 @@ public final class Persistence implements AppendOnlyLog.Observer {
         propagation.addListener(writer);
     }
 
-    /** CONFIG SET appendonly. */
+    private long nextSequence() {
+        lastSequence = Math.max(lastSequence, manifest.sequence()) + 1;
+        return lastSequence;
+    }
+
+    // ---------------------------------------------------------------- for snapshots, with the engine held
+
+    public Snapshots snapshots() {
+        return snapshots;
+    }
+
+    DataDirectory directory() {
+        return directory;
+    }
+
+    Manifest manifest() {
+        return manifest;
+    }
+
+    /** A sequence number for a new snapshot: never one a file had before. */
+    long snapshotSequence() {
+        return nextSequence();
+    }
+
+    /**
+     * Moves the log to a new segment, for a snapshot starting at this instant: null when the log is
+     * off. The new segment is listed in the manifest at once (so that a crash before the snapshot
+     * completes replays it after the old ones), unless the current one is itself unlisted (the log
+     * turned on at run time and its rewrite is still to complete): then the new one replaces it, since
+     * the snapshot starting now covers what it held.
+     */
+    String startNewSegment() throws IOException {
+        AppendOnlyLog current = appendOnlyLog;
+        if (current == null) {
+            return null;
+        }
+        long sequence = nextSequence();
+        String segment = directory.segmentName(sequence);
+        Files.newByteChannel(directory.resolve(segment), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE).close();
+        if (!segmentUnlisted) {
+            Manifest next = manifest.withSegmentAdded(segment, sequence);
+            next.write(directory.path());
+            manifest = next;
+        }
+        java.nio.file.Path replaced = current.path();
+        detachLog();
+        attachLog(segment);
+        if (segmentUnlisted) {
+            Files.deleteIfExists(replaced);
+        }
+        return segment;
+    }
+
+    /** The manifest now names a new snapshot (written to disk by the caller). */
+    void manifestSwitched(Manifest next) {
+        manifest = next;
+        lastSequence = Math.max(lastSequence, next.sequence());
+        segmentUnlisted = false;
+        AppendOnlyLog current = appendOnlyLog;
+        if (current != null) {
+            earlierSegmentsSize = 0;
+            for (String segment : next.segments()) {
+                java.nio.file.Path path = directory.resolve(segment);
+                if (!path.equals(current.path())) {
+                    try {
+                        earlierSegmentsSize += Files.size(path);
+                    } catch (IOException e) {
+                        // only aof_current_size is off
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether the log writes to a segment a pending rewrite has still to list. */
+    boolean segmentUnlisted() {
+        return segmentUnlisted;
+    }
+
+    /** aof_current_size, or -1 when the log is off. */
+    long logSize() {
+        AppendOnlyLog current = appendOnlyLog;
+        return current == null ? -1 : earlierSegmentsSize + current.writtenSize();
+    }
+
+    /** The save rules, a scheduled save or rewrite, the automatic rewrite: from the cron, engine held. */
+    public void cron() {
+        if (!progress.isLoading() && directory != null && manifest != null) {
+            snapshots.cron();
+        }
+    }
+
+    /**
+     * CONFIG SET appendonly. Turning it on opens the log on a new segment the manifest does not list
+     * yet and starts a rewrite (snapshot) at the same instant, which lists it once complete, as
+     * Redis rewrites its AOF before it counts.
+     */
     private void appendonlyChanged() throws ConfigException {
         boolean wanted = config.persistence.appendonly.value();
         if (wanted == (appendOnlyLog != null)) {
@@ -179,9 +323,28 @@ public final class Persistence implements AppendOnlyLog.Observer {
             detachLog();
             return;
         }
-        // Redis turns the log on by rewriting it from the dataset first; that needs snapshots.
-        throw new ConfigException("Turning appendonly on at run time needs a rewrite of the dataset, which needs"
-                + " snapshots (not available yet): set appendonly yes in the configuration and restart");
+        if (directory == null || progress.isLoading()) {
+            // Still loading: the log opens at the end of the load, as the directive now says.
+            return;
+        }
+        String segment;
+        try {
+            directory.createLogDirectory();
+            segment = directory.segmentName(nextSequence());
+            Files.newByteChannel(directory.resolve(segment), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE).close();
+            attachLog(segment);
+            segmentUnlisted = true;
+        } catch (IOException e) {
+            log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation: "
+                    + e.getMessage());
+            detachLog();
+            throw new ConfigException("Redis needs to enable the AOF but can't trigger a background AOF rewrite"
+                    + " operation. Check the above logs for more info about the error.");
+        }
+        if (!snapshots.rewriteForNewLog(segment)) {
+            log.warning("The rewrite that makes the new append only file count could not start; it is retried.");
+        }
     }
 
     private void detachLog() {
@@ -224,6 +387,10 @@ public final class Persistence implements AppendOnlyLog.Observer {
      * null when the command may run.
      */
     public CommandError writeRejection(CommandSpec command) {
+        CommandError snapshotError = snapshots.writeRejection(command);
+        if (snapshotError != null) {
+            return snapshotError;
+        }
         AppendOnlyLog current = appendOnlyLog;
         if (current == null || !(command.has(CommandFlag.WRITE) || command.name().equals("ping"))) {
             return null;
@@ -250,8 +417,12 @@ public final class Persistence implements AppendOnlyLog.Observer {
 
     // ---------------------------------------------------------------- stopping
 
-    /** Writes and fsyncs what the log holds; called once the server no longer runs commands. */
+    /**
+     * Stops a background snapshot (its directory is deleted) and writes and fsyncs what the log
+     * holds; called once the server no longer runs commands, with the engine held.
+     */
     public void close() {
+        snapshots.close();
         detachLog();
     }
 

@@ -9,7 +9,22 @@ import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.ServerStats;
 import io.nuthatch.server.log.ServerLog;
 
+import io.nuthatch.persistence.rdb.RdbFormatException;
+import io.nuthatch.persistence.rdb.RdbInput;
+import io.nuthatch.persistence.snapshot.SnapshotDamagedException;
+import io.nuthatch.persistence.snapshot.SnapshotFormat;
+import io.nuthatch.persistence.snapshot.SnapshotReader;
+import io.nuthatch.persistence.snapshot.SnapshotWriter;
+import io.nuthatch.server.codec.DecodedValue;
+import io.nuthatch.server.codec.EncodingLimits;
+import io.nuthatch.server.codec.ValueCodec;
+import io.nuthatch.server.config.ServerConfig;
+import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.migration.RedisDataImport;
+
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.util.ArrayList;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,7 +35,19 @@ import java.util.List;
 /**
  * Loads what the manifest names, in slices of the execution gate's LOADING state (clients get
  * -LOADING meanwhile, and INFO, CONFIG and the other loading-ok commands between slices): the
- * snapshot (none exists yet), then each segment in order, each batch checked before it is applied.
+ * snapshot, row by row, each value decoded by the codec, then each segment in order, each batch
+ * checked before it is applied.
+ *
+ * <p>A snapshot that cannot be used (no marker, a damaged block, totals or checksum that do not
+ * match at the end, a value the codec refuses) is dropped with a warning: what it loaded is
+ * cleared, and the manifest's previous generation is loaded instead (the previous snapshot, the
+ * segments that led from it to the damaged one, then the current segments), which gives the same
+ * dataset. With no previous generation to fall back on, startup stops and names the snapshot and
+ * {@code --check-snapshot}.
+ *
+ * <p>Without a manifest: the segments found (a lost manifest, appendonly yes), else the files of a
+ * Redis or Valkey found in {@code dir} ({@link RedisDataImport}), imported in one slice; the
+ * caller then saves a snapshot so the import happens once.
  *
  * <p>What a damaged segment leads to:
  * <ul>
@@ -39,7 +66,7 @@ final class StartupLoad implements ExecutionGate.Loading {
     /** What the load ends with. */
     interface Outcome {
         /** Called with the engine held, in the last slice: the dataset is loaded and clients may write. */
-        void loaded(Manifest manifest, long keys, double seconds);
+        void loaded(Manifest manifest, long keys, double seconds, boolean imported);
 
         /** The load failed; the messages are logged. Called with the engine held. */
         void failed();
@@ -53,10 +80,17 @@ final class StartupLoad implements ExecutionGate.Loading {
     private final LoadingProgress progress;
     private final LogReplay replay;
 
+    private final ValueCodec codec;
+    private final SnapshotReader.Row row = new SnapshotReader.Row();
+
     private Manifest manifest;
     private List<String> segments;
     private int segmentIndex = -1;
     private SegmentReader reader;
+    private SnapshotReader snapshotReader;
+    private long snapshotBytes;
+    private boolean fellBack;
+    private boolean imported;
     private long started;
 
     StartupLoad(Engine engine, DataDirectory directory, boolean loadTruncated, LoadingProgress progress,
@@ -68,6 +102,15 @@ final class StartupLoad implements ExecutionGate.Loading {
         this.progress = progress;
         this.outcome = outcome;
         this.replay = new LogReplay(engine);
+        this.codec = new ValueCodec(EncodingLimits.of(engine.config().encoding));
+    }
+
+    /** The Redis/Valkey files to import from {@code dir} when it has no manifest, or null. */
+    static RedisDataImport.Plan redisFiles(DataDirectory directory, ServerConfig config) throws IOException {
+        if (Files.exists(Manifest.path(directory.path()))) {
+            return null;
+        }
+        return RedisDataImport.find(directory.path(), config);
     }
 
     /**
@@ -98,6 +141,11 @@ final class StartupLoad implements ExecutionGate.Loading {
                 return start();
             }
             long deadline = System.nanoTime() + SLICE_NANOS;
+            while (snapshotReader != null && System.nanoTime() < deadline) {
+                if (!loadSnapshotRows(deadline)) {
+                    return true;
+                }
+            }
             while (System.nanoTime() < deadline) {
                 if (reader == null && !openNextSegment()) {
                     finish();
@@ -124,15 +172,99 @@ final class StartupLoad implements ExecutionGate.Loading {
         }
     }
 
+    /**
+     * Rows of the snapshot until the deadline. Whether the snapshot is done with (read whole, or
+     * dropped for the previous generation).
+     */
+    private boolean loadSnapshotRows(long deadline) throws IOException {
+        try {
+            int count = 0;
+            while (snapshotReader.next(row)) {
+                if (row.database() >= engine.keyspace().count()) {
+                    throw new IOException("The snapshot holds database " + row.database() + ", and this server has "
+                            + engine.keyspace().count() + " (raise 'databases')");
+                }
+                DecodedValue value = codec.decode(new RdbInput(row.value(), row.valueOffset(), row.valueLength()));
+                if (value != null) {
+                    engine.keyspace().database(row.database()).load(row.key(), value.value(), value.string(),
+                            row.expiresAt() == SnapshotFormat.NO_EXPIRY ? KeyEntry.NO_EXPIRY : row.expiresAt());
+                }
+                if (++count % 256 == 0) {
+                    long keys = Math.max(1, snapshotReader.keys());
+                    progress.loadedBytes(Math.min(snapshotBytes, snapshotBytes * snapshotReader.rowsRead() / keys));
+                    if (System.nanoTime() >= deadline) {
+                        return false;
+                    }
+                }
+            }
+            progress.loadedBytes(snapshotBytes);
+            snapshotReader.close();
+            snapshotReader = null;
+            return true;
+        } catch (RdbFormatException | SnapshotDamagedException e) {
+            fallBack(e);
+            return true;
+        }
+    }
+
+    /** Opens the snapshot the plan starts with; a damaged one is dropped for the previous generation. */
+    private void openSnapshot(String name) throws IOException {
+        Path path = directory.resolve(name);
+        try {
+            snapshotReader = SnapshotReader.open(path, engine.config().persistence.rdbchecksum.value());
+            snapshotBytes = SnapshotWriter.size(path);
+            progress.nextFile(snapshotBytes);
+        } catch (SnapshotDamagedException e) {
+            fallBack(e);
+        }
+    }
+
+    /**
+     * The current snapshot cannot be used: clear what it loaded and load the previous generation
+     * (previous snapshot, previous segments) before the current segments.
+     */
+    private void fallBack(IOException problem) throws IOException {
+        if (snapshotReader != null) {
+            snapshotReader.close();
+            snapshotReader = null;
+        }
+        engine.keyspace().clear();
+        boolean previousExists = manifest.previousSnapshot() != null || !manifest.previousSegments().isEmpty();
+        if (fellBack || !previousExists) {
+            log.warning(problem.getMessage());
+            throw new IOException("no earlier snapshot to fall back on. Check it with 'nuthatch-server --check-snapshot "
+                    + directory.resolve(fellBack ? manifest.previousSnapshot() : manifest.snapshot()) + "'", problem);
+        }
+        fellBack = true;
+        log.warning(problem.getMessage());
+        log.warning("Ignoring the snapshot " + manifest.snapshot() + ": loading the previous one ("
+                + (manifest.previousSnapshot() == null ? "none: the log from its start" : manifest.previousSnapshot())
+                + ") and the " + (manifest.previousSegments().size() + manifest.segments().size())
+                + " log segments after it instead.");
+        List<String> all = new ArrayList<>(manifest.previousSegments());
+        all.addAll(manifest.segments());
+        segments = all;
+        if (manifest.previousSnapshot() != null) {
+            openSnapshot(manifest.previousSnapshot());
+        }
+    }
+
     private boolean start() throws IOException {
         Manifest found = directory.readManifest();
-        if (found == null) {
+        if (found == null && engine.config().persistence.appendonly.value()) {
             found = directory.rebuildManifest();
             if (found != null) {
                 log.warning("The manifest " + Manifest.path(directory.path()) + " is missing; rebuilt it from the "
                         + found.segments().size() + " log segments found: " + String.join(", ", found.segments()));
-            } else {
-                found = Manifest.empty();
+            }
+        }
+        if (found == null) {
+            found = Manifest.empty();
+            RedisDataImport.Plan plan = redisFiles(directory, engine.config());
+            if (plan != null) {
+                log.notice("No Nuthatch manifest in " + directory.path() + ": importing " + plan.description());
+                plan.load(engine);
+                imported = true;
             }
         }
         manifest = found;
@@ -145,8 +277,35 @@ final class StartupLoad implements ExecutionGate.Loading {
             }
             total += Files.size(path);
         }
+        if (found.snapshot() != null && Files.isDirectory(directory.resolve(found.snapshot()))) {
+            total += SnapshotWriter.size(directory.resolve(found.snapshot()));
+        }
         progress.started(total);
+        removeIncompleteSnapshots(found);
+        if (found.snapshot() != null) {
+            openSnapshot(found.snapshot());
+        }
         return true;
+    }
+
+    /**
+     * Snapshot directories of this dbfilename that the manifest does not name: left by a save that
+     * never completed (or completed but died before the manifest switched). Removed, with a log line.
+     */
+    private void removeIncompleteSnapshots(Manifest named) throws IOException {
+        String prefix = engine.config().persistence.dbfilename.value() + ".";
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory.path(),
+                entry -> entry.getFileName().toString().startsWith(prefix)
+                        && entry.getFileName().toString().endsWith(".snapshot") && Files.isDirectory(entry))) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!named.files().contains(name)) {
+                    log.warning("Removing the snapshot directory " + entry + ", which the manifest does not name (a save"
+                            + " that did not complete).");
+                    SnapshotWriter.delete(entry);
+                }
+            }
+        }
     }
 
     private boolean openNextSegment() throws IOException {
@@ -222,10 +381,14 @@ final class StartupLoad implements ExecutionGate.Loading {
                 subcommand.stats().reset();
             }
         }
-        outcome.loaded(manifest, keys, seconds);
+        outcome.loaded(manifest, keys, seconds, imported);
     }
 
     private void fail() {
+        if (snapshotReader != null) {
+            snapshotReader.close();
+            snapshotReader = null;
+        }
         if (reader != null) {
             try {
                 reader.close();

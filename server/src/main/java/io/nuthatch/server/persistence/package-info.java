@@ -1,11 +1,16 @@
 /**
  * The server's side of persistence: {@link io.nuthatch.server.persistence.Persistence} loads the
- * dataset at startup ({@code StartupLoad}: the manifest, then every segment replayed through the
+ * dataset at startup ({@code StartupLoad}: the manifest's snapshot row by row, then every segment replayed through the
  * command dispatcher by a client of its own, in slices of the gate's LOADING state), attaches the
  * append-only log to write propagation ({@code AppendOnlyLogWriter}: units as Redis 7.0 writes
  * them), writes each turn's batch from the gate's before-release hook so that no reply leaves
  * before its records reached the kernel, refuses writes with MISCONF while the log cannot be
  * written, and fills INFO persistence's aof_* and loading_* fields.
+ *
+ * <p>{@link io.nuthatch.server.persistence.Snapshots} takes snapshots (SAVE, BGSAVE, BGREWRITEAOF,
+ * save rules, the automatic rewrite, the final snapshot of a shutdown), each a {@code SnapshotJob}:
+ * the keyspace walk's keys encoded in slices with the engine held, written to RocksDB beside the
+ * clients on a thread of its own; the manifest switches to a snapshot once its marker is on disk.
  *
  * <p>Startup order: the server listens first (probes and clients get -LOADING, INFO answers), then
  * loads; the log is opened and attached in the last slice, with the engine still held, so no write

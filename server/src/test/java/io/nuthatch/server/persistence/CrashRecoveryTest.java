@@ -1,5 +1,6 @@
 package io.nuthatch.server.persistence;
 
+import io.nuthatch.server.testing.RawConnection;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,6 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the same directory, and must hold, for every writer, a prefix of what it sent that contains
  * everything acknowledged. Under every fsync policy: the process died, the kernel did not, and a
  * record reaches the kernel before its reply leaves. The server must start every time.
+ *
+ * Every other kill comes during or just after a BGSAVE or BGREWRITEAOF, so restarts also load
+ * snapshots, with the segments after them, and skip half-written snapshot directories.
  *
  * <p>{@code -Dnuthatch.crash.kills=N} sets the kills per policy (20 by default, the issue's figure).
  */
@@ -57,7 +61,18 @@ class CrashRecoveryTest {
                     thread.start();
                     threads.add(thread);
                 }
-                Thread.sleep(150 + random.nextInt(750));
+                int pause = 150 + random.nextInt(750);
+                if (round % 2 == 1) {
+                    // Every other kill lands while a snapshot is written (or just after its manifest
+                    // switch): a new segment, a half-written snapshot directory, retired files.
+                    int before = random.nextInt(pause);
+                    Thread.sleep(before);
+                    try (RawConnection control = new RawConnection(server.port())) {
+                        control.call(round % 4 == 1 ? "BGSAVE" : "BGREWRITEAOF");
+                    }
+                    pause -= before;
+                }
+                Thread.sleep(pause);
                 server.kill();
                 for (Thread thread : threads) {
                     thread.join(30_000);

@@ -175,9 +175,11 @@ public final class ServerCommands {
     }
 
     /**
-     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] | SHUTDOWN ABORT. This server has no snapshots yet, so it
-     * saves nothing: SAVE fails as a failed save does in Redis (unless FORCE), rather than pretend.
-     * A shutdown here is immediate, so there is never one in progress to abort.
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] | SHUTDOWN ABORT. The final snapshot is written here,
+     * with the engine held, as Redis's prepareForShutdown does: a background save is stopped, then a
+     * snapshot is written when SAVE is given or save rules exist (unless NOSAVE); when that fails the
+     * server keeps running and the command fails, unless FORCE. A shutdown here is immediate, so
+     * there is never one in progress to abort.
      */
     static void shutdown(CommandContext c) {
         boolean noSave = false;
@@ -212,13 +214,9 @@ public final class ServerCommands {
             throw new CommandError(gate.longKind().busyReply());
         }
         c.engine().log().warning("User requested shutdown...");
-        if (save) {
-            c.engine().log().warning("Snapshots are not available yet: SHUTDOWN SAVE cannot save the dataset.");
-            if (!force) {
-                c.engine().log().warning("Errors trying to shut down the server. Check the logs for more information.");
-                throw SHUTDOWN_FAILED;
-            }
-            c.engine().log().warning("Exiting without saving, as FORCE asks.");
+        if (!c.engine().persistence().snapshots().beforeShutdown(save, noSave, force)) {
+            c.engine().log().warning("Errors trying to shut down the server. Check the logs for more information.");
+            throw SHUTDOWN_FAILED;
         }
         c.client().closeAfterReply();
         c.engine().requestShutdown();

@@ -6,16 +6,32 @@ import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.ReferencePair;
 import io.nuthatch.server.testing.Resp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SHUTDOWN stops an embedded server; with SAVE, while there are no snapshots, it refuses. */
+/**
+ * SHUTDOWN stops an embedded server; with SAVE it writes a final snapshot first, and when that
+ * fails the server goes on (unless FORCE), as Redis's prepareForShutdown decides.
+ */
 class ShutdownCommandTest {
+    @TempDir
+    Path dir;
+
+    /** A server on {@code dir} whose next snapshot cannot be written: a file sits where its directory goes. */
+    private NuthatchServer startWithSnapshotsBlocked() throws IOException {
+        NuthatchServer server = ReferencePair.startNuthatch("dir", dir.toString());
+        // No manifest yet: the first snapshot takes sequence 1.
+        Files.writeString(dir.resolve("dump.rdb.1.snapshot"), "in the way");
+        return server;
+    }
 
     @Test
     void shutdownStopsTheServer() throws Exception {
@@ -37,8 +53,8 @@ class ShutdownCommandTest {
     }
 
     @Test
-    void shutdownSaveFailsWithoutSnapshotsAndTheServerGoesOn() throws Exception {
-        try (NuthatchServer server = ReferencePair.startNuthatch();
+    void shutdownSaveThatFailsLeavesTheServerRunning() throws Exception {
+        try (NuthatchServer server = startWithSnapshotsBlocked();
              RawConnection client = new RawConnection(server.port())) {
             assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\\r\\n",
                     Resp.escape(client.call("SHUTDOWN", "SAVE")));
@@ -49,8 +65,8 @@ class ShutdownCommandTest {
     }
 
     @Test
-    void shutdownSaveForceStopsWithoutSaving() throws Exception {
-        try (NuthatchServer server = ReferencePair.startNuthatch();
+    void shutdownSaveForceStopsEvenWhenTheSaveFails() throws Exception {
+        try (NuthatchServer server = startWithSnapshotsBlocked();
              RawConnection client = new RawConnection(server.port())) {
             client.send(Resp.request("SHUTDOWN", "SAVE", "FORCE"));
             assertTrue(server.awaitStop(10, TimeUnit.SECONDS), "the server did not stop");
