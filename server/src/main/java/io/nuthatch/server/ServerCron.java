@@ -80,6 +80,7 @@ final class ServerCron implements AutoCloseable {
             engine.keyspace().finishAbandonedWalk(System.nanoTime() + REHASH_NANOS);
             closeIdleClients();
             engine.info().cronTick();
+            engine.tracking().afterServerTask();
         } finally {
             gate.exit();
         }

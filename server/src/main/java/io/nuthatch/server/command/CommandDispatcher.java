@@ -85,6 +85,7 @@ public final class CommandDispatcher {
             if (!client.isBlocked()) {
                 applyReplyMode(client, reply, replyMark);
             }
+            engine.tracking().afterCommand(client);
         } finally {
             engine.endCommand();
         }
@@ -186,6 +187,7 @@ public final class CommandDispatcher {
                 command.stats().recordLatency(nanos);
             }
             stats.commandsProcessed++;
+            engine.tracking().afterCall(context.client(), command, arguments);
             if (!context.client().isBlocked()) {
                 engine.introspection().commandDone(context.client(), command, arguments, nanos);
             }

@@ -53,6 +53,6 @@ public final class NetworkDirectives {
         maxmemoryClients = registry.add(new MemoryDirective("maxmemory-clients", 0, -100, Long.MAX_VALUE).percent())
                 .withoutEffect(NoEffect.EVICTION);
         trackingTableMaxKeys = registry.add(new IntegerDirective("tracking-table-max-keys", 1000000, 0, Long.MAX_VALUE)
-                .unsigned()).withoutEffect("client-side caching is not implemented yet");
+                .unsigned());
     }
 }

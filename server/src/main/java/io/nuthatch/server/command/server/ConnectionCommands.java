@@ -82,6 +82,7 @@ public final class ConnectionCommands {
         c.reply().protocol(2);
         client.deauthenticate();
         c.engine().pubsub().clientClosed(client);
+        c.engine().tracking().disable(client);
         client.name("");
         client.noEvict(false);
         client.noTouch(false);
