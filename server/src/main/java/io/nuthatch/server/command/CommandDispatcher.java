@@ -108,6 +108,7 @@ public final class CommandDispatcher {
             engine.endCommand();
         }
         applyReplyMode(client, reply, replyMark);
+        engine.tracking().afterCommand(client);
     }
 
     /** The checks of Redis's processCommand that apply here; null when the command may run. */

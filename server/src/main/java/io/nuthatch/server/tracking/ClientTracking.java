@@ -62,6 +62,8 @@ public final class ClientTracking {
     private int trackingClients;
     /** Invalidations of the client whose command runs, sent after its reply; a null element is a flush. */
     private final List<byte[]> ownInvalidations = new ArrayList<>();
+    /** Whose they are: the client whose command ran (a blocked client served, or the one the dispatcher ran). */
+    private ClientSession ownInvalidationsClient;
     private boolean flushPending;
     /** Turns in a row that ended still over tracking-table-max-keys. */
     private int limitOverruns;
@@ -145,8 +147,11 @@ public final class ClientTracking {
      * the reply; CLIENT CACHING lasts one command (or one MULTI/EXEC), as in Redis.
      */
     public void afterCommand(ClientSession client) {
+        if (trackingClients == 0 && ownInvalidations.isEmpty()) {
+            return;
+        }
         if (!ownInvalidations.isEmpty()) {
-            sendOwnInvalidations(client);
+            sendOwnInvalidations();
         }
         endOfTurn();
         TrackingMode mode = client.tracking();
@@ -157,6 +162,9 @@ public final class ClientTracking {
 
     /** After work that is not a client's command (the cron's expiry): broadcasts and the table's limit. */
     public void afterServerTask() {
+        if (!ownInvalidations.isEmpty()) {
+            sendOwnInvalidations();
+        }
         if (flushPending) {
             sendFlush();
         }
@@ -217,6 +225,7 @@ public final class ClientTracking {
                 continue;
             }
             if (target == running) {
+                ownInvalidationsClient = running;
                 ownInvalidations.add(java.util.Arrays.copyOfRange(key, offset, offset + length));
             } else {
                 sendKey(target, key, offset, length);
@@ -238,6 +247,7 @@ public final class ClientTracking {
                 continue;
             }
             if (client == running) {
+                ownInvalidationsClient = running;
                 ownInvalidations.add(null);
             } else {
                 sendNull(client);
@@ -268,9 +278,10 @@ public final class ClientTracking {
 
     // ---------------------------------------------------------------- messages
 
-    private void sendOwnInvalidations(ClientSession client) {
-        // Copied first: sending can add none, but a client closed by its output limit must not see a half-cleared list.
-        for (byte[] key : ownInvalidations.toArray(new byte[0][])) {
+    private void sendOwnInvalidations() {
+        ClientSession client = ownInvalidationsClient;
+        ownInvalidationsClient = null;
+        for (byte[] key : ownInvalidations) {
             if (client.tracking() == null) {
                 break;
             }
