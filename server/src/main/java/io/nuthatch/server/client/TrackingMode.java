@@ -1,5 +1,6 @@
 package io.nuthatch.server.client;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
@@ -7,8 +8,8 @@ import java.util.TreeSet;
 /**
  * How one client tracks keys for its client-side cache (CLIENT TRACKING ON and its options): a
  * session holds one while tracking is on, and none otherwise. The server-wide tables that this
- * state is registered in belong to {@code io.nuthatch.server.tracking.ClientTracking}, which is the
- * only code that changes it.
+ * state is registered in belong to {@code io.nuthatch.server.tracking.ClientTracking}, the only code
+ * that changes it apart from CLIENT CACHING's one-command flag.
  */
 public final class TrackingMode {
     private long redirect;
@@ -85,7 +86,7 @@ public final class TrackingMode {
 
     /** The flag words of CLIENT TRACKINGINFO, in Redis's order. */
     public List<String> flagWords() {
-        List<String> words = new java.util.ArrayList<>(6);
+        List<String> words = new ArrayList<>(6);
         words.add("on");
         if (broadcast) {
             words.add("bcast");

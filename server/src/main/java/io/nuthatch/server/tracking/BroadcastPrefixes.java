@@ -4,6 +4,7 @@ import io.nuthatch.server.client.ClientSession;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,7 +98,7 @@ final class BroadcastPrefixes {
 
     /** Where a broadcast's messages go. */
     interface Sender {
-        void send(ClientSession client, java.util.Collection<byte[]> keys);
+        void send(ClientSession client, Collection<byte[]> keys);
     }
 
     private static final class Prefix {

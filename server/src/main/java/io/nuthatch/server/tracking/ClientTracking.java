@@ -13,6 +13,7 @@ import io.nuthatch.server.transaction.Transaction;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -226,7 +227,7 @@ public final class ClientTracking {
             }
             if (target == running) {
                 ownInvalidationsClient = running;
-                ownInvalidations.add(java.util.Arrays.copyOfRange(key, offset, offset + length));
+                ownInvalidations.add(Arrays.copyOfRange(key, offset, offset + length));
             } else {
                 sendKey(target, key, offset, length);
             }
