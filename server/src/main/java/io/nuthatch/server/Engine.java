@@ -26,6 +26,7 @@ import io.nuthatch.server.scripting.LuaScripts;
 import io.nuthatch.server.pubsub.EventNames;
 import io.nuthatch.server.pubsub.KeyspaceEvents;
 import io.nuthatch.server.pubsub.PubSub;
+import io.nuthatch.server.tracking.ClientTracking;
 import io.nuthatch.server.transaction.WatchedKeys;
 import io.nuthatch.server.type.ValueType;
 
@@ -73,6 +74,7 @@ public final class Engine implements KeyspaceHooks {
     private LuaScripts scripts;
     private final PubSub pubsub = new PubSub(this);
     private final KeyspaceEvents keyspaceEvents;
+    private final ClientTracking tracking = new ClientTracking(this);
     private final Introspection introspection;
     private final AclUsers acl;
     private final RequirepassFile requirepassFile;
@@ -113,6 +115,7 @@ public final class Engine implements KeyspaceHooks {
         eviction.addListener(watchedKeys::keyModified);
         eviction.addListener((database, entry) -> keyspaceEvents.notify(KeyspaceEvents.EVICTED, EventNames.EVICTED,
                 database.index(), entry.keyArray(), entry.keyOffset(), entry.keyLength()));
+        eviction.addListener((database, entry) -> keyChangedUnasked(entry));
     }
 
     public ServerConfig config() {
@@ -187,6 +190,11 @@ public final class Engine implements KeyspaceHooks {
     /** Keyspace notifications: where commands, expiry and eviction report what happened to keys. */
     public KeyspaceEvents keyspaceEvents() {
         return keyspaceEvents;
+    }
+
+    /** Client-side caching: what tracking clients read, and the invalidations changes send them. */
+    public ClientTracking tracking() {
+        return tracking;
     }
 
     /** The INFO report; what the exporter reads. */
@@ -365,6 +373,7 @@ public final class Engine implements KeyspaceHooks {
     public void keyExpired(Database database, KeyEntry entry) {
         stats.expiredKeys++;
         watchedKeys.keyExpired(database, entry);
+        keyChangedUnasked(entry);
         keyspaceEvents.notify(KeyspaceEvents.EXPIRED, EXPIRED_EVENT, database.index(),
                 entry.keyArray(), entry.keyOffset(), entry.keyLength());
         if (propagation.isActive()) {
@@ -383,6 +392,16 @@ public final class Engine implements KeyspaceHooks {
             dirty++;
         }
         watchedKeys.keyModified(database, entry);
+        if (tracking.isActive()) {
+            tracking.keyChanged(key, entry.keyOffset(), entry.keyLength(), currentClient);
+        }
+    }
+
+    /** A change no command asked for (expiry, eviction): tracking clients hear of it all the same. */
+    private void keyChangedUnasked(KeyEntry entry) {
+        if (tracking.isActive()) {
+            tracking.keyChanged(entry.keyArray(), entry.keyOffset(), entry.keyLength(), null);
+        }
     }
 
     @Override
@@ -399,6 +418,7 @@ public final class Engine implements KeyspaceHooks {
     public void flushing(Database database) {
         blocking.flushing(database);
         watchedKeys.flushing(database);
+        tracking.flushing();
     }
 
     @Override

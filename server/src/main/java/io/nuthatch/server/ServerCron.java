@@ -82,6 +82,7 @@ final class ServerCron implements AutoCloseable {
             closeIdleClients();
             engine.eviction().clients().cronTick();
             engine.info().cronTick();
+            engine.tracking().afterServerTask();
         } finally {
             gate.exit();
         }

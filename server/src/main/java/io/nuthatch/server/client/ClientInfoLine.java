@@ -7,8 +7,7 @@ import io.nuthatch.server.transaction.Transaction;
 
 /**
  * One line of CLIENT LIST and CLIENT INFO: Redis 7.0's fields in its order, then the lib-name and
- * lib-ver of Redis 7.2. Every figure comes from the connection; the ones for features this server
- * does not have yet (tracking) are what Redis shows for a client that uses none.
+ * lib-ver of Redis 7.2. Every figure comes from the connection.
  */
 public final class ClientInfoLine {
     private ClientInfoLine() {
@@ -43,7 +42,7 @@ public final class ClientInfoLine {
                 .append(" events=").append(transport.outputBufferBytes() > 0 ? "rw" : "r")
                 .append(" cmd=").append(last == null ? "NULL" : last.name())
                 .append(" user=").append(client.user())
-                .append(" redir=-1")
+                .append(" redir=").append(client.tracking() == null ? -1 : client.tracking().redirect())
                 .append(" resp=").append(client.protocol())
                 .append(" lib-name=").append(client.libraryName())
                 .append(" lib-ver=").append(client.libraryVersion());
@@ -71,6 +70,16 @@ public final class ClientInfoLine {
         }
         if (client.isBlocked()) {
             flags.append('b');
+        }
+        TrackingMode tracking = client.tracking();
+        if (tracking != null) {
+            flags.append('t');
+            if (tracking.brokenRedirect()) {
+                flags.append('R');
+            }
+            if (tracking.broadcast()) {
+                flags.append('B');
+            }
         }
         if (transaction != null && transaction.isWatchedKeyTouched()) {
             flags.append('d');

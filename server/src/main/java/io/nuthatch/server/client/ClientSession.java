@@ -137,6 +137,8 @@ public final class ClientSession {
     private Transaction transaction;
     /** Null while the client is subscribed to nothing. */
     private Subscriptions subscriptions;
+    /** Null while CLIENT TRACKING is off. */
+    private TrackingMode tracking;
 
     public ClientSession(long id, Transport transport, long nowMillis) {
         this.id = id;
@@ -319,6 +321,15 @@ public final class ClientSession {
 
     public void subscriptions(Subscriptions subscriptions) {
         this.subscriptions = subscriptions;
+    }
+
+    /** How the client tracks keys for its cache; null while CLIENT TRACKING is off. */
+    public TrackingMode tracking() {
+        return tracking;
+    }
+
+    public void tracking(TrackingMode tracking) {
+        this.tracking = tracking;
     }
 
     public long lastInteractionMillis() {

@@ -86,6 +86,7 @@ public final class CommandDispatcher {
             if (!client.isBlocked()) {
                 applyReplyMode(client, reply, replyMark);
             }
+            engine.tracking().afterCommand(client);
         } finally {
             engine.endCommand();
         }
@@ -108,6 +109,7 @@ public final class CommandDispatcher {
             engine.endCommand();
         }
         applyReplyMode(client, reply, replyMark);
+        engine.tracking().afterCommand(client);
     }
 
     /** The checks of Redis's processCommand that apply here; null when the command may run. */
@@ -194,6 +196,7 @@ public final class CommandDispatcher {
             if (engine.introspection().monitors().isActive()) {
                 engine.introspection().monitors().commandRan(context.client(), command, arguments);
             }
+            engine.tracking().afterCall(context.client(), command, arguments);
             if (!context.client().isBlocked()) {
                 engine.introspection().commandDone(context.client(), command, arguments, nanos);
             }

@@ -52,6 +52,6 @@ public final class NetworkDirectives {
         clientOutputBufferLimit = registry.add(new ClientOutputBufferLimitDirective());
         maxmemoryClients = registry.add(new MemoryDirective("maxmemory-clients", 0, -100, Long.MAX_VALUE).percent());
         trackingTableMaxKeys = registry.add(new IntegerDirective("tracking-table-max-keys", 1000000, 0, Long.MAX_VALUE)
-                .unsigned()).withoutEffect("client-side caching is not implemented yet");
+                .unsigned());
     }
 }

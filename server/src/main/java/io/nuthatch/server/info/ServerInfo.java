@@ -76,7 +76,7 @@ final class ServerInfo {
                 .add("client_recent_max_input_buffer", maxInput)
                 .add("client_recent_max_output_buffer", maxOutput)
                 .add("blocked_clients", engine.clients().blockedCount())
-                .add("tracking_clients", 0)
+                .add("tracking_clients", engine.tracking().trackingClients())
                 .add("clients_in_timeout_table", engine.clients().blockedWithTimeoutCount())
                 // Later Redis versions (7.2, 7.4) and older ones (<= 4.0) print these; redis_exporter reads them.
                 .add("pubsub_clients", 0)

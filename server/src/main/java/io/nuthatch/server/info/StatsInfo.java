@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * INFO stats: the server-wide counters of {@link ServerStats} and the instantaneous rates, with
  * Redis's names and in its order. Figures of features Nuthatch does not have (replication, forks,
- * defragmentation, client tracking, pub/sub so far) are Redis's idle values.
+ * defragmentation) are Redis's idle values.
  *
  * <p>Nuthatch's event loop is Netty's: a "cycle" (eventloop_cycles, a Redis 7.2 field that
  * redis_exporter reads) is one read batch decoded and run, and its duration the time that took.
@@ -73,9 +73,9 @@ final class StatsInfo {
                 .add("active_defrag_key_misses", 0)
                 .add("total_active_defrag_time", 0)
                 .add("current_active_defrag_time", 0)
-                .add("tracking_total_keys", 0)
-                .add("tracking_total_items", 0)
-                .add("tracking_total_prefixes", 0)
+                .add("tracking_total_keys", engine.tracking().trackedKeys())
+                .add("tracking_total_items", engine.tracking().trackedItems())
+                .add("tracking_total_prefixes", engine.tracking().prefixCount())
                 .add("unexpected_error_replies", stats.unexpectedErrorReplies)
                 .add("total_error_replies", stats.errorReplies)
                 .add("dump_payload_sanitizations", 0)

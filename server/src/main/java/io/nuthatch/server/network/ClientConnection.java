@@ -331,6 +331,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         forgetPending = false;
         session.disconnected();
         engine.pubsub().clientClosed(session);
+        engine.tracking().disable(session);
         engine.clients().remove(session);
     }
 

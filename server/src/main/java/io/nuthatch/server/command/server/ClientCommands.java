@@ -124,6 +124,7 @@ public final class ClientCommands {
                 + " timeout would or with an error.", "O(log N) where N is the number of client connections",
                 ClientCommands::unblock);
         table.subcommand("client", "help", "Lists the CLIENT subcommands.", "O(1)", ClientCommands::help);
+        TrackingCommands.register(table);
     }
 
     static void id(CommandContext c) {

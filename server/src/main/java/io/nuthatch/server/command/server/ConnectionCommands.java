@@ -83,6 +83,7 @@ public final class ConnectionCommands {
         client.deauthenticate();
         c.engine().pubsub().clientClosed(client);
         c.engine().introspection().monitors().remove(client);
+        c.engine().tracking().disable(client);
         client.name("");
         client.noEvict(false);
         client.noTouch(false);
