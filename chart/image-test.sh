@@ -192,6 +192,14 @@ wait_ready() {
 
 state() { podman inspect -f "$2" "$1"; }
 
+# A Java exception in the log is a bug even when every reply came (a connection closed on it).
+no_exception_logged() {
+    if podman logs "$current" 2>&1 | grep -E -m 3 -A 4 '^(java|io\.|Exception)|Exception:|^\s+at ' >"$work/exceptions"; then
+        cat "$work/exceptions" >&2
+        die "an exception in $current's log"
+    fi
+}
+
 # Reads back keys PREFIX1..PREFIXN through one connection and checks every value is its number.
 expect_numbered_keys() {
     local prefix=$1 count=$2 wrong
@@ -254,6 +262,7 @@ stop_from=$(date +%s%3N)
 podman stop -t "$grace_seconds" "$current" >/dev/null
 stop_ms=$(( $(date +%s%3N) - stop_from ))
 [ "$(state "$current" '{{.State.ExitCode}}')" = 0 ] || die "exit status $(state "$current" '{{.State.ExitCode}}') after SIGTERM"
+no_exception_logged
 [ "$stop_ms" -lt $((grace_seconds * 1000)) ] || die "stop took $stop_ms ms, past the grace period"
 podman logs "$current" 2>&1 | grep -q 'Received SIGTERM' || die "the shutdown was not logged"
 podman logs "$current" 2>&1 | grep -q 'ready to exit' || die "the shutdown did not finish in the log"
@@ -298,6 +307,7 @@ start_container
 wait_ready "$current" "$(date +%s%3N)" >/dev/null
 expect_numbered_keys w: "$acknowledged"
 expect_numbered_keys k: "$keys"
+no_exception_logged
 pass "podman kill -s KILL under writes: all $acknowledged acknowledged writes back after the restart"
 podman stop -t "$grace_seconds" "$current" >/dev/null
 [ "$(state "$current" '{{.State.ExitCode}}')" = 0 ] || die "exit status after SIGTERM on the replayed data"
@@ -310,11 +320,14 @@ rm -rf "${work:?}/data"/*
 start_container
 wait_ready "$current" "$(date +%s%3N)" >/dev/null
 fill_from=$(date +%s)
-redis-benchmark -h 127.0.0.1 -p "$port" -a "$password" -t set -n 80000 -d 8192 -r 100000000 \
-    -c 8 -P 8 -q >"$work/fill.log" 2>&1 || true
+fill_writes=80000
+redis-benchmark -h 127.0.0.1 -p "$port" -a "$password" -t set -n "$fill_writes" -d 8192 -r 100000000 \
+    -c 8 -P 8 -q >"$work/fill.log" 2>&1 || fill_failed=yes
 fill_seconds=$(( $(date +%s) - fill_from ))
 [ "$(state "$current" '{{.State.Running}}')" = true ] \
     || die "the container died while filling (exit $(state "$current" '{{.State.ExitCode}}'), OOMKilled $(state "$current" '{{.State.OOMKilled}}'))"
+[ -z "${fill_failed:-}" ] || die "the writes past maxmemory failed: $(tr '\r' '\n' <"$work/fill.log" | tail -2)"
+no_exception_logged
 evicted=$(cli INFO stats | tr -d '\r' | awk -F: '$1 == "evicted_keys" { print $2 }')
 used=$(cli INFO memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }')
 [ "${evicted:-0}" -gt 0 ] || die "no key evicted after writing past maxmemory (used_memory $used)"
