@@ -14,8 +14,8 @@
 #   - the Jib image (mvn -Pjib) started the same way: SET/GET, epoll, SIGTERM exit 0.
 #
 # Run from anywhere after `mvn package` (or `mvn verify`), as root: .ci/run calls it. Measured on
-# two cores shared with other builds (load average 26 to 42): 4 to 5 minutes for the Dockerfile's
-# image, 4 more for the Jib part, 5 to 8 more once per machine for the base. It installs
+# two cores shared with other builds: 4 minutes with the Jib part at a load average near 20, 9 at
+# 40; 5 to 8 more once per machine for the base. It installs
 # podman, buildah, runc and debootstrap when missing, makes the JRE base image from Debian's
 # packages once (kept in podman's image store, so a machine that is kept skips it), and prints the
 # image's size and its start-to-ready time. Exits non-zero at the first failed check, after
