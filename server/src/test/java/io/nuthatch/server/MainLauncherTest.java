@@ -63,6 +63,38 @@ class MainLauncherTest {
     }
 
     @Test
+    void nuthatchDataDirReplacesDotDataAsTheDefault() throws Exception {
+        Path volume = directory.resolve("volume");
+        List<String> command = launch(Map.of("NUTHATCH_DATA_DIR", volume.toString()), "--port", "7777");
+        assertEquals(List.of("--port", "7777", "--dir", volume.toString()), afterJar(command));
+        assertTrue(Files.isDirectory(volume));
+        assertFalse(Files.exists(directory.resolve("data")), "the image's /data, not /data/data");
+        Path config = Files.writeString(directory.resolve("redis.conf"), "port 1\n");
+        assertEquals(List.of(config.toString()),
+                afterJar(launch(Map.of("NUTHATCH_DATA_DIR", volume.toString()), config.toString())),
+                "a config file says where data goes");
+    }
+
+    @Test
+    void nativeLibrariesBesideTheLauncherGoOnTheLibraryPath() throws Exception {
+        // The image's layout: /opt/nuthatch/bin/nuthatch-server and /opt/nuthatch/lib/*.so.
+        Path home = directory.resolve("opt");
+        Path launcher = Files.createDirectories(home.resolve("bin")).resolve("nuthatch-server");
+        Files.copy(LAUNCHER, launcher);
+        List<String> withoutLib = launch(launcher, Map.of(), "--port", "1");
+        assertTrue(withoutLib.stream().noneMatch(flag -> flag.startsWith("-Djava.library.path")), withoutLib.toString());
+
+        Files.createDirectories(home.resolve("lib"));
+        List<String> command = launch(launcher, Map.of(), "--port", "1");
+        String libraryPath = command.stream().filter(flag -> flag.startsWith("-Djava.library.path=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no library path in " + command));
+        List<String> entries = List.of(libraryPath.substring("-Djava.library.path=".length()).split(":"));
+        assertEquals(home.resolve("lib").toString(), entries.get(0), "ours first: " + entries);
+        assertTrue(entries.contains("/usr/lib"), "the JVM's default path kept after ours: " + entries);
+        assertTrue(command.indexOf(libraryPath) < command.indexOf(jar.toString()), "a JVM flag: " + command);
+    }
+
+    @Test
     void javaOptsComeAfterOurFlagsSoTheyWin() throws Exception {
         List<String> command = launch(Map.of("JAVA_OPTS", "-Xmx64m -XX:-UseG1GC -XX:+UseSerialGC"), "--port", "1");
         assertTrue(command.indexOf("-XX:-UseG1GC") > command.indexOf("-XX:+UseG1GC"), command.toString());
@@ -126,7 +158,11 @@ class MainLauncherTest {
     }
 
     private List<String> launch(Map<String, String> environment, String... arguments) throws Exception {
-        Process process = process(environment, arguments);
+        return launch(LAUNCHER, environment, arguments);
+    }
+
+    private List<String> launch(Path launcher, Map<String, String> environment, String... arguments) throws Exception {
+        Process process = process(launcher, environment, arguments);
         assertTrue(process.waitFor(20, TimeUnit.SECONDS));
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.exitValue(), new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -136,12 +172,17 @@ class MainLauncherTest {
     }
 
     private Process process(Map<String, String> environment, String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of("sh", LAUNCHER.toString()));
+        return process(LAUNCHER, environment, arguments);
+    }
+
+    private Process process(Path launcher, Map<String, String> environment, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of("sh", launcher.toString()));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
         builder.environment().put("JAVA_HOME", javaHome.toString());
         builder.environment().put("NUTHATCH_JAR", jar.toString());
         builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("NUTHATCH_DATA_DIR");
         builder.environment().putAll(environment);
         return builder.start();
     }

@@ -107,9 +107,10 @@ public final class PropagatedUnit {
     }
 
     void startRecord(int database) {
-        if (records + 1 == recordStarts.length) {
+        if (records == recordDatabases.length) {
+            // recordStarts keeps one more slot than recordDatabases: the end of the last record.
             recordDatabases = Arrays.copyOf(recordDatabases, recordDatabases.length * 2);
-            recordStarts = Arrays.copyOf(recordStarts, recordStarts.length * 2);
+            recordStarts = Arrays.copyOf(recordStarts, recordDatabases.length + 1);
         }
         recordDatabases[records] = database;
         recordStarts[records] = arguments;

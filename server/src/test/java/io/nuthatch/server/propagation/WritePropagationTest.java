@@ -74,6 +74,23 @@ class WritePropagationTest {
     }
 
     @Test
+    void aUnitKeepsEveryRecordPastItsArraysFirstGrowths() {
+        // One command evicting many keys, or a long MULTI: more records than the arrays start with,
+        // through several growths (the record starts once outgrew the databases here).
+        int records = 100;
+        propagation.beginUnit();
+        for (int i = 0; i < records; i++) {
+            propagation.propagateDeletion(i % 3, bytes("DEL"), bytes("key" + i));
+        }
+        propagation.endUnit();
+        StringBuilder expected = new StringBuilder("@1 MULTI");
+        for (int i = 0; i < records; i++) {
+            expected.append(" [").append(i % 3).append(" DEL key").append(i).append(']');
+        }
+        assertEquals(List.of(expected.toString()), delivered);
+    }
+
+    @Test
     void nestedUnitsDeliverOnlyAtTheOutermostEnd() {
         propagation.beginUnit();
         command(0, RequestArguments.of("SET", "a", "1"));
