@@ -28,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client connection: turns the bytes Netty reads into requests, runs them, and sends the
@@ -80,6 +81,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private static final long REPLY_PEAK_PERIOD_MILLIS = 5000;
     /** Replies held before they are written out in the middle of a batch. */
     private static final int OUTPUT_BATCH_LIMIT = 64 * 1024;
+    /**
+     * Queued output past which a client that has not authenticated is closed, as redis-server
+     * 7.0.15 closes it (so that NOAUTH errors to a client that never reads cost almost nothing).
+     */
+    private static final long UNAUTHENTICATED_OUTPUT_LIMIT = 1024;
 
     private final Engine engine;
     private final ExecutionGate gate;
@@ -96,6 +102,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private final Outbox outbox = new Outbox();
     private final Runnable drainTurn = this::drainOutbox;
     private final Runnable drainStep = this::drainOnExecutionThread;
+    private final OutputBacklog.Share backlog;
+    /** An empty write is queued behind the backlog, to report it once the kernel took it all. */
+    private final AtomicBoolean drainWatched = new AtomicBoolean();
+    private final ChannelFutureListener backlogDrained = future -> backlogDrained();
+    private final Runnable reportBacklog = this::reportBacklog;
     private ChannelHandlerContext channel;
     private ClientSession session;
     private CommandContext context;
@@ -127,13 +138,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** The gate queued this connection: the socket is not read until it is admitted. */
     private boolean waitingAtGate;
 
-    ClientConnection(Engine engine, ExecutionModel execution) {
+    ClientConnection(Engine engine, ExecutionModel execution, OutputBacklog outputBacklog) {
         this.engine = engine;
         this.gate = engine.gate();
         this.propagation = engine.propagation();
         this.execution = execution;
         this.decoder = new RequestDecoder(engine.protocolLimits());
         this.durability = new RepliesAwaitingDurability(propagation, this::durableFromAnyThread);
+        this.backlog = new OutputBacklog.Share(outputBacklog);
     }
 
     /** The connection's place in the gate's queue; admitted, it resumes on its own thread. */
@@ -435,6 +447,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         engine.stats().netOutputBytes.add(replies.readableBytes());
         engine.stats().writesProcessed.increment();
         channel.writeAndFlush(replies, channel.voidPromise());
+        afterWrite();
         if (!channel.channel().isWritable()) {
             paused = true;
             channel.channel().config().setAutoRead(false);
@@ -478,6 +491,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
                 return;
             }
             channel.writeAndFlush(replies, channel.voidPromise());
+            afterWrite();
             if (!channel.channel().isWritable()) {
                 channel.channel().config().setAutoRead(false);
             }
@@ -514,8 +528,87 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * After a write: what the kernel did not take is reported to the server-wide sum, watched until
+     * it drains, and held to the output limits. A write the kernel took whole costs one read of a
+     * counter; the watch (an empty write with a listener) exists only while a backlog does.
+     */
+    private void afterWrite() {
+        long queued = outputBufferBytes();
+        backlog.report(queued);
+        if (queued == 0) {
+            return;
+        }
+        if (drainWatched.compareAndSet(false, true)) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(backlogDrained);
+        }
+        enforceOutputLimits(queued);
+    }
+
+    /**
+     * On the event loop, once everything written before the watch has left (or the socket closed).
+     * Netty completes the watch's promise before it subtracts the watch's own entry from the
+     * pending bytes, so the backlog is read in a task of its own: read here, it would never be 0,
+     * and re-arming on it would spin forever.
+     */
+    private void backlogDrained() {
+        try {
+            channel.channel().eventLoop().execute(reportBacklog);
+        } catch (RejectedExecutionException shuttingDown) {
+            backlog.report(0);
+        }
+    }
+
+    private void reportBacklog() {
+        drainWatched.set(false);
+        long queued = released ? 0 : outputBufferBytes();
+        backlog.report(queued);
+        if (queued > 0 && channel.channel().isActive() && drainWatched.compareAndSet(false, true)) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(backlogDrained);
+        }
+    }
+
+    /**
+     * Closes the client when its queued output passes a limit: 1 KB before it authenticated (as
+     * redis-server), its class's client-output-buffer-limit (normal or pubsub, hard at once, soft
+     * after its seconds), or, being one of the large backlogs, the server-wide output budget.
+     */
+    private void enforceOutputLimits(long queued) {
+        if (session == null || session.isClosing()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if ((queued > UNAUTHENTICATED_OUTPUT_LIMIT && engine.authenticationRequired(session))
+                || outbox.overLimit(classLimit(), queued + outbox.bytes(), now)) {
+            closeForOutputLimit();
+        } else if (backlog.overBudget(queued)) {
+            engine.stats().outputBufferLimitDisconnections.increment();
+            engine.log().warning("Client " + ClientInfoLine.of(session)
+                    + " closed: the replies queued for all clients passed the server's output budget");
+            outbox.close();
+            session.closeNow();
+        }
+    }
+
+    private ClientOutputBufferLimitDirective.Limit classLimit() {
+        ClientOutputBufferLimitDirective.ClientClass clientClass = session.subscriptions() != null
+                ? ClientOutputBufferLimitDirective.ClientClass.PUBSUB
+                : ClientOutputBufferLimitDirective.ClientClass.NORMAL;
+        return engine.config().network.clientOutputBufferLimit.limit(clientClass);
+    }
+
+    /** Redis's words and counter for a client over its output buffer limit. */
+    private void closeForOutputLimit() {
+        engine.log().warning("Client " + ClientInfoLine.of(session)
+                + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+        engine.stats().outputBufferLimitDisconnections.increment();
+        outbox.close();
+        session.closeNow();
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        backlog.report(outputBufferBytes());
         if (ctx.channel().isWritable()) {
             if (!waitingAtGate) {
                 ctx.channel().config().setAutoRead(true);
@@ -540,6 +633,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** Frees the buffers and forgets the client (in a turn); called by the execution model on its thread. */
     void release() {
         released = true;
+        backlog.report(0);
         wakeups = null;
         outbox.close();
         if (pending != null) {
@@ -608,17 +702,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         if (outbox.add(channel.alloc(), message)) {
             onOwnThread(drainStep);
         }
-        ClientOutputBufferLimitDirective.ClientClass clientClass = session.subscriptions() != null
-                ? ClientOutputBufferLimitDirective.ClientClass.PUBSUB
-                : ClientOutputBufferLimitDirective.ClientClass.NORMAL;
-        ClientOutputBufferLimitDirective.Limit limit = engine.config().network.clientOutputBufferLimit.limit(clientClass);
-        if (outbox.overLimit(limit, queuedOutputBytes(), System.currentTimeMillis())) {
+        if (outbox.overLimit(classLimit(), queuedOutputBytes(), System.currentTimeMillis())) {
             // The producer holds the engine, so the client's line is read consistently.
-            engine.log().warning("Client " + ClientInfoLine.of(session)
-                    + " scheduled to be closed ASAP for overcoming of output buffer limits.");
-            engine.stats().outputBufferLimitDisconnections.increment();
-            outbox.close();
-            session.closeNow();
+            closeForOutputLimit();
         }
     }
 

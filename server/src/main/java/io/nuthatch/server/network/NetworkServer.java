@@ -42,6 +42,7 @@ public final class NetworkServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Class<? extends ServerChannel> serverChannelType;
     private final ExecutionModel execution;
+    private final OutputBacklog outputBacklog = OutputBacklog.fromSystem();
     private final List<Channel> listeners = new ArrayList<>();
     private final boolean nativeTransport;
     private int boundPort = -1;
@@ -83,7 +84,7 @@ public final class NetworkServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         configureKeepalive(channel);
-                        channel.pipeline().addLast(new ClientConnection(engine, execution));
+                        channel.pipeline().addLast(new ClientConnection(engine, execution, outputBacklog));
                     }
                 });
         int actualPort = port;

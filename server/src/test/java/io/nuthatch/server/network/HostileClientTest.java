@@ -8,9 +8,14 @@ import io.nuthatch.server.testing.Resp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,6 +120,141 @@ class HostileClientTest {
                     connection.close();
                 }
             }
+        }
+    }
+
+    /**
+     * With requirepass set, a client that never reads and pipelines PING gets one NOAUTH error per
+     * PING; redis-server 7.0.15 closes it once more than 1 KB of them is queued. Before: the server
+     * kept the connection (and up to a megabyte of errors for it) for as long as the client wished.
+     */
+    @Test
+    @Timeout(60)
+    void unauthenticatedClientIsClosedPastOneKilobyteOfOutput() throws Exception {
+        try (NuthatchServer server = ReferencePair.startNuthatch("requirepass", "secret")) {
+            try (Socket socket = new Socket()) {
+                socket.setReceiveBufferSize(4096);
+                socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+                ConnectionRobustnessTest.awaitClientCount(server, 1);
+                byte[] pings = "PING\r\n".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+                Thread sender = new Thread(() -> {
+                    for (int i = 0; i < 100 && !socket.isClosed(); i++) {
+                        sendQuietly(socket, pings);
+                    }
+                }, "unauthenticated sender");
+                sender.setDaemon(true);
+                sender.start();
+                // The kernel's buffers take megabytes of NOAUTH errors before any queue in the server.
+                long started = System.nanoTime();
+                long deadline = started + TimeUnit.SECONDS.toNanos(40);
+                while (server.engine().clients().count() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                long closed = server.engine().stats().outputBufferLimitDisconnections.sum();
+                System.out.println("unauthenticatedClientIsClosedPastOneKilobyteOfOutput: clients after "
+                        + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s: "
+                        + server.engine().clients().count() + ", closed for output limits " + closed);
+                assertEquals(1, closed, "the unauthenticated client closed for its output");
+                ConnectionRobustnessTest.awaitClientCount(server, 0);
+            }
+        }
+    }
+
+    /**
+     * 150 clients each pipeline 2,000 GETs of a 10 KB value through a 4 KB receive buffer and never
+     * read (the probe's attack, scaled to a 64 MB output budget instead of the JVM's direct memory).
+     * Every connection alone stays under Netty's high-water mark; together they would queue about
+     * 160 MB. The queued output must stay near the budget, and a well-behaved client's PING must
+     * answer meanwhile.
+     */
+    @Test
+    @Timeout(120)
+    void slowReadersTogetherStayWithinTheOutputBudget() throws Exception {
+        long budget = 64L << 20;
+        String previous = System.setProperty(OutputBacklog.BUDGET_PROPERTY, Long.toString(budget));
+        NuthatchServer server;
+        try {
+            server = ReferencePair.startNuthatch();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(OutputBacklog.BUDGET_PROPERTY);
+            } else {
+                System.setProperty(OutputBacklog.BUDGET_PROPERTY, previous);
+            }
+        }
+        try (server; RawConnection healthy = new RawConnection(server.port())) {
+            assertEquals("+OK\\r\\n", Resp.escape(healthy.call("SET", "k", "v".repeat(10_000))));
+            byte[] gets = "GET k\r\n".repeat(2000).getBytes(StandardCharsets.US_ASCII);
+            List<Socket> readers = new ArrayList<>();
+            long worstPingMicros = 0;
+            List<Long> pings = new ArrayList<>();
+            long peakQueued = 0;
+            try {
+                for (int i = 0; i < 150; i++) {
+                    Socket socket = new Socket();
+                    readers.add(socket);
+                    socket.setReceiveBufferSize(4096);
+                    socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+                    sendQuietly(socket, gets);
+                    if (i % 10 == 9) {
+                        long ping = pingMicros(healthy);
+                    pings.add(ping);
+                    worstPingMicros = Math.max(worstPingMicros, ping);
+                        peakQueued = Math.max(peakQueued, queuedOutput(server));
+                    }
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                while (System.nanoTime() < deadline) {
+                    long ping = pingMicros(healthy);
+                    pings.add(ping);
+                    worstPingMicros = Math.max(worstPingMicros, ping);
+                    peakQueued = Math.max(peakQueued, queuedOutput(server));
+                    Thread.sleep(20);
+                }
+                long closed = server.engine().stats().outputBufferLimitDisconnections.sum();
+                System.out.println("slowReadersTogetherStayWithinTheOutputBudget: peak queued output "
+                        + peakQueued / (1 << 20) + " MiB for a budget of " + budget / (1 << 20)
+                        + " MiB, PING median " + median(pings) / 1000.0 + " ms, worst " + worstPingMicros / 1000 + " ms, " + closed + " of 150 readers closed");
+                assertTrue(peakQueued < budget + (8L << 20), "queued output peaked at " + peakQueued / (1 << 20) + " MiB");
+                // Frozen, PING waits for the whole attack; a loaded shared machine costs seconds at worst.
+                assertTrue(worstPingMicros < 5_000_000, "PING took " + worstPingMicros / 1000 + " ms");
+            } finally {
+                for (Socket socket : readers) {
+                    socket.close();
+                }
+            }
+            ConnectionRobustnessTest.awaitClientCount(server, 1);
+        }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static long pingMicros(RawConnection connection) throws IOException {
+        long started = System.nanoTime();
+        assertEquals("+PONG\\r\\n", Resp.escape(connection.call("PING")));
+        return (System.nanoTime() - started) / 1000;
+    }
+
+    /** The replies the server's connections hold that the kernel has not taken, summed. */
+    private static long queuedOutput(NuthatchServer server) {
+        long queued = 0;
+        for (ClientSession client : server.engine().clients().all()) {
+            queued += client.transport().outputBufferBytes();
+        }
+        return queued;
+    }
+
+    private static void sendQuietly(Socket socket, byte[] bytes) {
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write(bytes);
+            out.flush();
+        } catch (IOException closedByServer) {
+            // Expected once the server drops the connection.
         }
     }
 }
