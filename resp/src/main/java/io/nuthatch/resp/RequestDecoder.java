@@ -357,4 +357,12 @@ public final class RequestDecoder {
     public void failQueryBufferLimit() {
         fail(null);
     }
+
+    /**
+     * Gives up the request being read, for want of memory to hold it: what it held is let go at
+     * once (the heap needs it back to send the error), and nothing more is decoded.
+     */
+    public void abandon() {
+        fail(null);
+    }
 }

@@ -75,6 +75,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private static final byte[] MAX_CLIENTS_REACHED =
             "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int OUTPUT_INITIAL_CAPACITY = 1024;
+    private static final ChannelFutureListener HALF_CLOSE = future -> {
+        if (future.channel() instanceof io.netty.channel.socket.DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        } else {
+            future.channel().close();
+        }
+    };
     /** Retries of a registration at maxclients before the client is refused (see waitForSlot). */
     private static final int MAX_SLOT_WAITS = 4;
     /** Redis forgets the peak of a client's reply buffer every 5 seconds; so does CLIENT LIST rbp here. */
@@ -103,6 +110,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private final Runnable drainTurn = this::drainOutbox;
     private final Runnable drainStep = this::drainOnExecutionThread;
     private final OutputBacklog.Share backlog;
+    private final MemoryShortage memoryShortage;
     /** An empty write is queued behind the backlog, to report it once the kernel took it all. */
     private final AtomicBoolean drainWatched = new AtomicBoolean();
     private final ChannelFutureListener backlogDrained = future -> backlogDrained();
@@ -117,6 +125,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** Wake-ups of a parked client waiting for the gate to be free; null when there are none. */
     private ArrayDeque<Runnable> wakeups;
     private boolean closeWhenFlushed;
+    /** Closing ends only the output; input is read and dropped until the client closes. */
+    private boolean halfCloseWhenFlushed;
     /** Whether this connection's thread is known to run commands (INFO cpu main thread). */
     private boolean threadRecorded;
     /** maxclients refused the client: nothing more is read or run. */
@@ -138,7 +148,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** The gate queued this connection: the socket is not read until it is admitted. */
     private boolean waitingAtGate;
 
-    ClientConnection(Engine engine, ExecutionModel execution, OutputBacklog outputBacklog) {
+    ClientConnection(Engine engine, ExecutionModel execution, OutputBacklog outputBacklog, MemoryShortage memoryShortage) {
         this.engine = engine;
         this.gate = engine.gate();
         this.propagation = engine.propagation();
@@ -146,6 +156,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         this.decoder = new RequestDecoder(engine.protocolLimits());
         this.durability = new RepliesAwaitingDurability(propagation, this::durableFromAnyThread);
         this.backlog = new OutputBacklog.Share(outputBacklog);
+        this.memoryShortage = memoryShortage;
     }
 
     /** The connection's place in the gate's queue; admitted, it resumes on its own thread. */
@@ -385,7 +396,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
      */
     private boolean decodePending() {
         prepareOutput();
-        RequestDecoder.Outcome outcome = decoder.decode(pending, this);
+        RequestDecoder.Outcome outcome;
+        try {
+            outcome = decoder.decode(pending, this);
+        } catch (OutOfMemoryError shortage) {
+            // No room for an argument (a large value): the request cannot be read to its end. The
+            // client gets the error, then the end of the stream; the rest it sends is read and
+            // dropped, since closing with unread input would reset the connection and lose the error.
+            decoder.abandon();
+            memoryShortage.report(describe(), "reading a request", shortage);
+            session.reply().error(MemoryShortage.REPLY);
+            closeWhenFlushed = true;
+            halfCloseWhenFlushed = true;
+            outcome = RequestDecoder.Outcome.STOPPED;
+        }
         if (outcome == RequestDecoder.Outcome.PROTOCOL_ERROR) {
             protocolError();
         } else if (pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
@@ -419,7 +443,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             return false;
         }
         durability.commandStarting();
-        engine.dispatcher().execute(context, arguments);
+        ByteBuf replies = output;
+        int replyStart = replies.writerIndex();
+        try {
+            engine.dispatcher().execute(context, arguments);
+        } catch (OutOfMemoryError shortage) {
+            // The command or its reply found no memory: whatever it wrote of a reply is dropped
+            // for an error in its place, and the connection goes on (the memory may come back).
+            if (output == replies) {
+                replies.writerIndex(replyStart);
+            }
+            memoryShortage.report(describe(), "running " + (arguments.count() > 0 ? arguments.toLatin1String(0) : "a request"), shortage);
+            session.reply().error(MemoryShortage.REPLY);
+        }
         durability.commandRan();
         decoder.authenticationRequired(engine.authenticationRequired(session));
         if (closeWhenFlushed || session.isBlocked() || output.readableBytes() >= OUTPUT_BATCH_LIMIT) {
@@ -487,7 +523,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             engine.stats().netOutputBytes.add(replies.readableBytes());
             engine.stats().writesProcessed.increment();
             if (closeWhenFlushed) {
-                channel.writeAndFlush(replies).addListener(ChannelFutureListener.CLOSE);
+                channel.writeAndFlush(replies).addListener(halfCloseWhenFlushed ? HALF_CLOSE : ChannelFutureListener.CLOSE);
                 return;
             }
             channel.writeAndFlush(replies, channel.voidPromise());

@@ -257,4 +257,74 @@ class HostileClientTest {
             // Expected once the server drops the connection.
         }
     }
+
+    /**
+     * A server in a JVM of 160 MB gets SETs of 40 MB values until its heap cannot hold another. The
+     * probe saw such a SET end in a reset with no line in the default log; the shortage must be
+     * logged at the default level, and the server must go on serving.
+     */
+    @Test
+    @Timeout(180)
+    void outOfMemoryIsAnsweredAndLogged(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        java.nio.file.Path log = dir.resolve("server.log");
+        Process process = new ProcessBuilder(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx160m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "io.nuthatch.server.Main", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--exporter-port", "0")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            RawConnection connection = awaitServer(port);
+            String value = "v".repeat(40 << 20);
+            List<String> replies = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                byte[] reply;
+                try {
+                    reply = connection.call("SET", "k" + i, value);
+                } catch (IOException reset) {
+                    reply = null;
+                }
+                replies.add(reply == null ? "(connection closed)" : Resp.escape(reply).replaceAll("\\\\r\\\\n$", ""));
+                if (reply == null) {
+                    break;
+                }
+            }
+            String logged = java.nio.file.Files.readString(log);
+            System.out.println("outOfMemoryIsAnsweredAndLogged: replies " + replies + "; log lines about memory: "
+                    + logged.lines().filter(line -> line.contains("memory")).toList());
+            // The -OOM reply itself does not reach this client yet (see the report of issue 11):
+            // the test holds the server to the log line and to serving the next client.
+            assertTrue(replies.size() < 6, "the heap held every value: " + replies);
+            try (RawConnection next = awaitServer(port)) {
+                assertEquals("+PONG\\r\\n", Resp.escape(next.call("PING")));
+            }
+            assertTrue(logged.lines().anyMatch(line -> line.contains(" # ") && line.contains("memory")),
+                    "no warning about memory in the log:\n" + logged);
+            connection.close();
+        } finally {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    private static RawConnection awaitServer(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                RawConnection connection = new RawConnection(port);
+                if ("+PONG\\r\\n".equals(Resp.escape(connection.call("PING")))) {
+                    return connection;
+                }
+                connection.close();
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+            }
+            Thread.sleep(100);
+        }
+    }
 }
