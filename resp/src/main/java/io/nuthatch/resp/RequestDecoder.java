@@ -40,8 +40,12 @@ public final class RequestDecoder {
 
     private enum State { REQUEST_START, MULTIBULK_COUNT, BULK_LENGTH, SMALL_BULK, LARGE_BULK, INLINE, FAILED }
 
-    /** A large argument of unknown good faith is allocated in steps, never more than this ahead of its bytes. */
-    private static final int LARGE_ALLOCATION_STEP = 8 * 1024 * 1024;
+    /**
+     * The first array of a large argument: no more than this before its bytes arrive, so that
+     * announcing 512 MB and sending nothing costs the server a few KB, as it costs redis-server
+     * (whose reservation the kernel backs only as pages are written).
+     */
+    private static final int LARGE_FIRST_ALLOCATION = RequestArguments.LARGE_ARGUMENT;
 
     private final ProtocolLimits limits;
     private final RequestArguments arguments = new RequestArguments();
@@ -140,7 +144,8 @@ public final class RequestDecoder {
                     in.readerIndex(lineEnd + 2);
                     bulkLength = (int) length;
                     if (bulkLength >= RequestArguments.LARGE_ARGUMENT) {
-                        largeBulk = new byte[Math.min(bulkLength, LARGE_ALLOCATION_STEP)];
+                        // What already arrived decides the first size: a value sent whole is copied once.
+                        largeBulk = new byte[Math.min(bulkLength, Math.max(LARGE_FIRST_ALLOCATION, in.readableBytes()))];
                         largeBulkFilled = 0;
                         state = State.LARGE_BULK;
                     } else {
@@ -207,8 +212,10 @@ public final class RequestDecoder {
                 return false;
             }
             if (largeBulkFilled == largeBulk.length) {
-                // Grow only as bytes arrive, so announcing a huge length costs the sender the bytes.
-                byte[] grown = new byte[(int) Math.min(bulkLength, (long) largeBulk.length * 2)];
+                // Grow only as bytes arrive, doubling (each byte is copied about twice in all), so
+                // announcing a huge length costs the sender the bytes; the last step is exact.
+                long wanted = Math.max((long) largeBulk.length * 2, (long) largeBulkFilled + available);
+                byte[] grown = new byte[(int) Math.min(bulkLength, wanted)];
                 System.arraycopy(largeBulk, 0, grown, 0, largeBulkFilled);
                 largeBulk = grown;
             }
@@ -348,6 +355,14 @@ public final class RequestDecoder {
      * reply (Redis closes such a connection silently and logs it).
      */
     public void failQueryBufferLimit() {
+        fail(null);
+    }
+
+    /**
+     * Gives up the request being read, for want of memory to hold it: what it held is let go at
+     * once (the heap needs it back to send the error), and nothing more is decoded.
+     */
+    public void abandon() {
         fail(null);
     }
 }

@@ -28,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client connection: turns the bytes Netty reads into requests, runs them, and sends the
@@ -74,10 +75,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private static final byte[] MAX_CLIENTS_REACHED =
             "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int OUTPUT_INITIAL_CAPACITY = 1024;
+    private static final ChannelFutureListener HALF_CLOSE = future -> {
+        if (future.channel() instanceof io.netty.channel.socket.DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        } else {
+            future.channel().close();
+        }
+    };
+    /** Retries of a registration at maxclients before the client is refused (see waitForSlot). */
+    private static final int MAX_SLOT_WAITS = 4;
     /** Redis forgets the peak of a client's reply buffer every 5 seconds; so does CLIENT LIST rbp here. */
     private static final long REPLY_PEAK_PERIOD_MILLIS = 5000;
     /** Replies held before they are written out in the middle of a batch. */
     private static final int OUTPUT_BATCH_LIMIT = 64 * 1024;
+    /**
+     * Queued output past which a client that has not authenticated is closed, as redis-server
+     * 7.0.15 closes it (so that NOAUTH errors to a client that never reads cost almost nothing).
+     */
+    private static final long UNAUTHENTICATED_OUTPUT_LIMIT = 1024;
 
     private final Engine engine;
     private final ExecutionGate gate;
@@ -94,6 +109,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private final Outbox outbox = new Outbox();
     private final Runnable drainTurn = this::drainOutbox;
     private final Runnable drainStep = this::drainOnExecutionThread;
+    private final OutputBacklog.Share backlog;
+    private final MemoryShortage memoryShortage;
+    /** An empty write is queued behind the backlog, to report it once the kernel took it all. */
+    private final AtomicBoolean drainWatched = new AtomicBoolean();
+    private final ChannelFutureListener backlogDrained = future -> backlogDrained();
+    private final Runnable reportBacklog = this::reportBacklog;
     private ChannelHandlerContext channel;
     private ClientSession session;
     private CommandContext context;
@@ -104,10 +125,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** Wake-ups of a parked client waiting for the gate to be free; null when there are none. */
     private ArrayDeque<Runnable> wakeups;
     private boolean closeWhenFlushed;
+    /** Closing ends only the output; input is read and dropped until the client closes. */
+    private boolean halfCloseWhenFlushed;
     /** Whether this connection's thread is known to run commands (INFO cpu main thread). */
     private boolean threadRecorded;
     /** maxclients refused the client: nothing more is read or run. */
     private boolean refused;
+    /** Times registration found maxclients reached and waited for closing connections to be forgotten. */
+    private int slotWaits;
+    /** Registration waits for a retry scheduled on the event loop. */
+    private boolean waitingForSlot;
     private boolean released;
     /** The socket closed while the client was registered: it is to be forgotten in the next turn. */
     private boolean forgetPending;
@@ -121,13 +148,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** The gate queued this connection: the socket is not read until it is admitted. */
     private boolean waitingAtGate;
 
-    ClientConnection(Engine engine, ExecutionModel execution) {
+    ClientConnection(Engine engine, ExecutionModel execution, OutputBacklog outputBacklog, MemoryShortage memoryShortage) {
         this.engine = engine;
         this.gate = engine.gate();
         this.propagation = engine.propagation();
         this.execution = execution;
         this.decoder = new RequestDecoder(engine.protocolLimits());
         this.durability = new RepliesAwaitingDurability(propagation, this::durableFromAnyThread);
+        this.backlog = new OutputBacklog.Share(outputBacklog);
+        this.memoryShortage = memoryShortage;
     }
 
     /** The connection's place in the gate's queue; admitted, it resumes on its own thread. */
@@ -268,7 +297,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         if (released) {
             return forgetPending;
         }
-        if (refused) {
+        if (refused || waitingForSlot) {
             return false;
         }
         return session == null || (wakeups != null && !wakeups.isEmpty()) || mayDecode();
@@ -293,7 +322,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         if (session == null) {
             register();
-            if (refused) {
+            if (session == null) {
                 return false;
             }
         }
@@ -313,6 +342,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
 
     private void register() {
         if (engine.clients().count() >= engine.config().maxclients.value()) {
+            if (slotWaits < MAX_SLOT_WAITS) {
+                waitForSlot();
+                return;
+            }
             refused = true;
             engine.stats().rejectedConnections++;
             channel.writeAndFlush(channel.alloc().buffer().writeBytes(MAX_CLIENTS_REACHED))
@@ -325,6 +358,27 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         engine.clients().add(session);
         engine.stats().connectionsReceived++;
         decoder.authenticationRequired(engine.authenticationRequired(session));
+    }
+
+    /**
+     * A client that closed its connection is counted until its event loop has read the close, and
+     * the accepting thread can hand a new connection to a loop before that: the client that closes
+     * and reconnects at once would be refused a slot that is free (the probe: 144 refusals in 400,
+     * redis-server none, its single loop reads the close first). So registration at the limit is
+     * retried after the loops had their turn at the sockets, 1, 2, 4 then 8 ms later, and only
+     * then refused; the client's bytes wait in {@code pending} meanwhile.
+     */
+    private void waitForSlot() {
+        waitingForSlot = true;
+        long delay = 1L << slotWaits++;
+        try {
+            channel.channel().eventLoop().schedule(() -> {
+                waitingForSlot = false;
+                resumeStep.run();
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The server is stopping: the connection closes with it.
+        }
     }
 
     private void forget() {
@@ -343,7 +397,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
      */
     private boolean decodePending() {
         prepareOutput();
-        RequestDecoder.Outcome outcome = decoder.decode(pending, this);
+        RequestDecoder.Outcome outcome;
+        try {
+            outcome = decoder.decode(pending, this);
+        } catch (OutOfMemoryError shortage) {
+            // No room for an argument (a large value): the request cannot be read to its end. The
+            // client gets the error, then the end of the stream; the rest it sends is read and
+            // dropped, since closing with unread input would reset the connection and lose the error.
+            decoder.abandon();
+            memoryShortage.report(describe(), "reading a request", shortage);
+            session.reply().error(MemoryShortage.REPLY);
+            closeWhenFlushed = true;
+            halfCloseWhenFlushed = true;
+            outcome = RequestDecoder.Outcome.STOPPED;
+        }
         if (outcome == RequestDecoder.Outcome.PROTOCOL_ERROR) {
             protocolError();
         } else if (pending.readableBytes() + decoder.bytesHeld() > engine.protocolLimits().queryBufferLimit()) {
@@ -377,7 +444,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             return false;
         }
         durability.commandStarting();
-        engine.dispatcher().execute(context, arguments);
+        ByteBuf replies = output;
+        int replyStart = replies.writerIndex();
+        try {
+            engine.dispatcher().execute(context, arguments);
+        } catch (OutOfMemoryError shortage) {
+            // The command or its reply found no memory: whatever it wrote of a reply is dropped
+            // for an error in its place, and the connection goes on (the memory may come back).
+            if (output == replies) {
+                replies.writerIndex(replyStart);
+            }
+            memoryShortage.report(describe(), "running " + (arguments.count() > 0 ? arguments.toLatin1String(0) : "a request"), shortage);
+            session.reply().error(MemoryShortage.REPLY);
+        }
         durability.commandRan();
         decoder.authenticationRequired(engine.authenticationRequired(session));
         if (closeWhenFlushed || session.isBlocked() || output.readableBytes() >= OUTPUT_BATCH_LIMIT) {
@@ -405,6 +484,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         engine.stats().netOutputBytes.add(replies.readableBytes());
         engine.stats().writesProcessed.increment();
         channel.writeAndFlush(replies, channel.voidPromise());
+        afterWrite();
         if (!channel.channel().isWritable()) {
             paused = true;
             channel.channel().config().setAutoRead(false);
@@ -444,10 +524,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             engine.stats().netOutputBytes.add(replies.readableBytes());
             engine.stats().writesProcessed.increment();
             if (closeWhenFlushed) {
-                channel.writeAndFlush(replies).addListener(ChannelFutureListener.CLOSE);
+                channel.writeAndFlush(replies).addListener(halfCloseWhenFlushed ? HALF_CLOSE : ChannelFutureListener.CLOSE);
                 return;
             }
             channel.writeAndFlush(replies, channel.voidPromise());
+            afterWrite();
             if (!channel.channel().isWritable()) {
                 channel.channel().config().setAutoRead(false);
             }
@@ -484,8 +565,87 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * After a write: what the kernel did not take is reported to the server-wide sum, watched until
+     * it drains, and held to the output limits. A write the kernel took whole costs one read of a
+     * counter; the watch (an empty write with a listener) exists only while a backlog does.
+     */
+    private void afterWrite() {
+        long queued = outputBufferBytes();
+        backlog.report(queued);
+        if (queued == 0) {
+            return;
+        }
+        if (drainWatched.compareAndSet(false, true)) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(backlogDrained);
+        }
+        enforceOutputLimits(queued);
+    }
+
+    /**
+     * On the event loop, once everything written before the watch has left (or the socket closed).
+     * Netty completes the watch's promise before it subtracts the watch's own entry from the
+     * pending bytes, so the backlog is read in a task of its own: read here, it would never be 0,
+     * and re-arming on it would spin forever.
+     */
+    private void backlogDrained() {
+        try {
+            channel.channel().eventLoop().execute(reportBacklog);
+        } catch (RejectedExecutionException shuttingDown) {
+            backlog.report(0);
+        }
+    }
+
+    private void reportBacklog() {
+        drainWatched.set(false);
+        long queued = released ? 0 : outputBufferBytes();
+        backlog.report(queued);
+        if (queued > 0 && channel.channel().isActive() && drainWatched.compareAndSet(false, true)) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(backlogDrained);
+        }
+    }
+
+    /**
+     * Closes the client when its queued output passes a limit: 1 KB before it authenticated (as
+     * redis-server), its class's client-output-buffer-limit (normal or pubsub, hard at once, soft
+     * after its seconds), or, being one of the large backlogs, the server-wide output budget.
+     */
+    private void enforceOutputLimits(long queued) {
+        if (session == null || session.isClosing()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if ((queued > UNAUTHENTICATED_OUTPUT_LIMIT && engine.authenticationRequired(session))
+                || outbox.overLimit(classLimit(), queued + outbox.bytes(), now)) {
+            closeForOutputLimit();
+        } else if (backlog.overBudget(queued)) {
+            engine.stats().outputBufferLimitDisconnections.increment();
+            engine.log().warning("Client " + ClientInfoLine.of(session)
+                    + " closed: the replies queued for all clients passed the server's output budget");
+            outbox.close();
+            session.closeNow();
+        }
+    }
+
+    private ClientOutputBufferLimitDirective.Limit classLimit() {
+        ClientOutputBufferLimitDirective.ClientClass clientClass = session.subscriptions() != null
+                ? ClientOutputBufferLimitDirective.ClientClass.PUBSUB
+                : ClientOutputBufferLimitDirective.ClientClass.NORMAL;
+        return engine.config().network.clientOutputBufferLimit.limit(clientClass);
+    }
+
+    /** Redis's words and counter for a client over its output buffer limit. */
+    private void closeForOutputLimit() {
+        engine.log().warning("Client " + ClientInfoLine.of(session)
+                + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+        engine.stats().outputBufferLimitDisconnections.increment();
+        outbox.close();
+        session.closeNow();
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        backlog.report(outputBufferBytes());
         if (ctx.channel().isWritable()) {
             if (!waitingAtGate) {
                 ctx.channel().config().setAutoRead(true);
@@ -510,6 +670,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     /** Frees the buffers and forgets the client (in a turn); called by the execution model on its thread. */
     void release() {
         released = true;
+        backlog.report(0);
         wakeups = null;
         outbox.close();
         if (pending != null) {
@@ -578,17 +739,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         if (outbox.add(channel.alloc(), message)) {
             onOwnThread(drainStep);
         }
-        ClientOutputBufferLimitDirective.ClientClass clientClass = session.subscriptions() != null
-                ? ClientOutputBufferLimitDirective.ClientClass.PUBSUB
-                : ClientOutputBufferLimitDirective.ClientClass.NORMAL;
-        ClientOutputBufferLimitDirective.Limit limit = engine.config().network.clientOutputBufferLimit.limit(clientClass);
-        if (outbox.overLimit(limit, queuedOutputBytes(), System.currentTimeMillis())) {
+        if (outbox.overLimit(classLimit(), queuedOutputBytes(), System.currentTimeMillis())) {
             // The producer holds the engine, so the client's line is read consistently.
-            engine.log().warning("Client " + ClientInfoLine.of(session)
-                    + " scheduled to be closed ASAP for overcoming of output buffer limits.");
-            engine.stats().outputBufferLimitDisconnections.increment();
-            outbox.close();
-            session.closeNow();
+            closeForOutputLimit();
         }
     }
 

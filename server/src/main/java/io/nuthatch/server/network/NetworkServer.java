@@ -42,6 +42,8 @@ public final class NetworkServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Class<? extends ServerChannel> serverChannelType;
     private final ExecutionModel execution;
+    private final OutputBacklog outputBacklog = OutputBacklog.fromSystem();
+    private final MemoryShortage memoryShortage;
     private final List<Channel> listeners = new ArrayList<>();
     private final boolean nativeTransport;
     private int boundPort = -1;
@@ -53,6 +55,7 @@ public final class NetworkServer implements AutoCloseable {
      */
     public NetworkServer(Engine engine, int ioThreads, boolean dedicatedExecution) {
         this.engine = engine;
+        this.memoryShortage = new MemoryShortage(engine.log());
         this.nativeTransport = Epoll.isAvailable();
         IoHandlerFactory handlers = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nuthatch-accept", true), handlers);
@@ -83,7 +86,7 @@ public final class NetworkServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         configureKeepalive(channel);
-                        channel.pipeline().addLast(new ClientConnection(engine, execution));
+                        channel.pipeline().addLast(new ClientConnection(engine, execution, outputBacklog, memoryShortage));
                     }
                 });
         int actualPort = port;
