@@ -330,7 +330,7 @@ podman stop -t "$grace_seconds" "$current" >/dev/null
 
 # --------------------------------------------------------------- fill past maxmemory in 512 MiB
 # About 410 MB of values into a 512 MiB container whose maxmemory is 384 MiB: the server must
-# evict (the launcher's heap holds 296 MiB of data, and the server evicts from there) and the
+# evict (the launcher's heap holds 272 MiB of data, and the server evicts from there) and the
 # kernel must never kill the JVM.
 rm -rf "${work:?}/data"/* 
 start_container

@@ -376,8 +376,12 @@ public final class AppendOnlyLog implements AutoCloseable {
             return;
         }
         writeBatch();
-        closed = true;
-        fsyncThread.interrupt();
+        // Woken, not interrupted: an interrupt that lands during force() closes the channel under
+        // the fsync (ClosedByInterruptException) and the final fsync below then fails.
+        synchronized (fsyncLock) {
+            closed = true;
+            fsyncLock.notifyAll();
+        }
         try {
             fsyncThread.join(5000);
         } catch (InterruptedException e) {

@@ -52,7 +52,11 @@ public final class SnapshotWriter implements AutoCloseable {
                 .setCreateIfMissing(true)
                 .setErrorIfExists(true)
                 .setCompressionType(compression ? CompressionType.LZ4_COMPRESSION : CompressionType.NO_COMPRESSION)
-                .setWriteBufferSize(64L << 20)
+                // Memtables live outside the heap, where the launcher's budget leaves the JVM some
+                // tens of megabytes: two of 8 MB, not RocksDB's two of 64 MB, which pushed a
+                // 512 MiB container filled during a rewrite into the kernel's OOM kill.
+                .setWriteBufferSize(8L << 20)
+                .setMaxWriteBufferNumber(2)
                 .setDisableAutoCompactions(true)
                 .setLevel0SlowdownWritesTrigger(1 << 20)
                 .setLevel0StopWritesTrigger(1 << 20)

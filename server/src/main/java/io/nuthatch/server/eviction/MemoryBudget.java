@@ -32,14 +32,14 @@ public final class MemoryBudget {
      * The JVM's own memory that does not grow with the heap: classes, compiled code, threads,
      * Netty's buffers for some tens of connections, malloc arenas.
      */
-    static final long FIXED_NON_HEAP = 96L << 20;
+    static final long FIXED_NON_HEAP = 128L << 20;
 
     private MemoryBudget() {
     }
 
     /**
      * The heap bin/nuthatch-server gives a container of {@code limit} bytes when maxmemory does not
-     * ask for less: (limit - 96 MiB) * 8 / 9, in whole MiB, as the launcher's shell arithmetic does.
+     * ask for less: (limit - 128 MiB) * 8 / 9, in whole MiB, as the launcher's shell arithmetic does.
      */
     public static long heapForContainer(long limit) {
         return ((limit >> 20) - (FIXED_NON_HEAP >> 20)) * 8 / 9 << 20;
@@ -56,7 +56,10 @@ public final class MemoryBudget {
      * VmHWM (G1, 100 KB values written past maxmemory): G1's structures took 44 MB for heaps of 156
      * and 384 MB; -Xmx160m peaked at 242 MB resident, -Xmx384m with 300 MB of data at 459 MB, and
      * -Xmx156m through ContainerMemoryTest's eight fills at 278 MB: 114 MB above the heap, which
-     * 96 MiB plus an eighth of the heap covers. bin/nuthatch-server solves heap + nonHeapBytes(heap)
+     * 96 MiB plus an eighth of the heap covered. With snapshots the image's fill check (512 MiB,
+     * -Xmx369m, an AOF rewrite during the fill) was OOM-killed at 521 MB anonymous RSS: RocksDB's
+     * memtables and the JIT's scratch memory (the kill was triggered from a C2 compiler thread)
+     * need room too, hence 128 MiB. bin/nuthatch-server solves heap + nonHeapBytes(heap)
      * = limit for the heap ({@link #heapForContainer}).
      */
     public static long nonHeapBytes(long maxHeap) {

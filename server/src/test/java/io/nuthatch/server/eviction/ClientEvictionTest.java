@@ -70,7 +70,10 @@ class ClientEvictionTest {
     private RawConnection holding(int bytes) throws IOException {
         RawConnection connection = nuthatch.connect();
         opened.add(connection);
-        connection.send(("*3\r\n$3\r\nSET\r\n$4\r\nheld\r\n$" + bytes + "\r\nstart").getBytes(StandardCharsets.US_ASCII));
+        // All but the last byte of the value: the server's buffer follows the bytes that arrived,
+        // not the length announced.
+        connection.send(("*3\r\n$3\r\nSET\r\n$4\r\nheld\r\n$" + bytes + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        connection.send("x".repeat(bytes - 1).getBytes(StandardCharsets.US_ASCII));
         return connection;
     }
 
