@@ -7,6 +7,7 @@ import io.nuthatch.persistence.rdb.RedisAofReader;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.ClientSession;
+import io.nuthatch.server.client.DetachedTransport;
 import io.nuthatch.server.command.CommandContext;
 
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class AofReplay {
 
     AofReplay(Engine engine) {
         this.engine = engine;
-        this.client = new ClientSession(-1, new DetachedTransport(), System.currentTimeMillis());
+        this.client = new ClientSession(-1, new DetachedTransport(""), System.currentTimeMillis());
         client.authenticated("default");
         client.reply().target(replies);
         this.context = engine.dispatcher().newContext(client);
