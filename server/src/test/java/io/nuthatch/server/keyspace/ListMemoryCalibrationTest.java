@@ -9,7 +9,7 @@ import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The memory estimate of lists against what the heap really grows by: many short lists (a queue
@@ -53,16 +53,27 @@ class ListMemoryCalibrationTest {
             elements[i] = ("element-" + i).getBytes(StandardCharsets.US_ASCII);
         }
         store(shape, new Keyspace(1, new MemoryAccountingCalibrationTest.CountingHooks()), keys, elements, 1);
-        Keyspace keyspace = new Keyspace(1, new MemoryAccountingCalibrationTest.CountingHooks());
-        long before = settledHeap();
-        store(shape, keyspace, keys, elements, shape.lists);
-        long heapGrowth = settledHeap() - before;
-        Database database = keyspace.database(0);
-        assertEquals(database.countMemory(), database.datasetMemory(), "the running total drifted");
-        double ratio = (double) keyspace.usedMemory() / heapGrowth;
-        assertTrue(ratio > 0.97 && ratio < 1.03, shape + ": estimate " + keyspace.usedMemory() + " bytes, heap grew by "
-                + heapGrowth + " bytes (ratio " + ratio + ")");
-        assertEquals(shape.lists, keyspace.size());
+        // Up to three measurements: the test JVM's other threads (servers of earlier tests winding
+        // down) can free or take memory between the two readings, which moves one reading; an
+        // estimate that is wrong is wrong in all three.
+        String failure = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Keyspace keyspace = new Keyspace(1, new MemoryAccountingCalibrationTest.CountingHooks());
+            long before = settledHeap();
+            store(shape, keyspace, keys, elements, shape.lists);
+            long heapGrowth = settledHeap() - before;
+            Database database = keyspace.database(0);
+            assertEquals(database.countMemory(), database.datasetMemory(), "the running total drifted");
+            assertEquals(shape.lists, keyspace.size());
+            double ratio = (double) keyspace.usedMemory() / heapGrowth;
+            if (ratio > 0.97 && ratio < 1.03) {
+                failure = null;
+                break;
+            }
+            failure = shape + ": estimate " + keyspace.usedMemory() + " bytes, heap grew by " + heapGrowth
+                    + " bytes (ratio " + ratio + ")";
+        }
+        assertNull(failure, failure);
         // Compiled code may let the keys and elements go as soon as they are last used: they were
         // there before the measurement and must be there after it, or their memory would count
         // against the lists'.

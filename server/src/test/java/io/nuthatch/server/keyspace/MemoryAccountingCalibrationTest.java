@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The keyspace's memory estimate (used_memory, what maxmemory is compared with) against what the
@@ -54,15 +54,27 @@ class MemoryAccountingCalibrationTest {
         // A first, small run loads and links every class the shape's code needs: what that keeps
         // on the heap (class mirrors, interned strings) is not the keyspace's.
         store(shape, shape.keys / 100, new Keyspace(1, new CountingHooks()), arguments);
-        Keyspace keyspace = new Keyspace(1, new CountingHooks());
-        long before = settledHeap();
-        store(shape, shape.keys, keyspace, arguments);
-        long heapGrowth = settledHeap() - before;
-        Database database = keyspace.database(0);
-        assertEquals(database.countMemory(), database.datasetMemory(), "the running total drifted");
-        double ratio = (double) keyspace.usedMemory() / heapGrowth;
-        assertTrue(ratio > 0.99 && ratio < 1.01, shape + ": estimate " + keyspace.usedMemory() + " bytes, heap grew by " + heapGrowth + " bytes (ratio " + ratio + ")");
-        assertEquals(shape.keys, keyspace.size());
+        // Up to three measurements: the test JVM's other threads (servers of earlier tests winding
+        // down) can free or take memory between the two readings, which moves one reading; an
+        // estimate that is wrong is wrong in all three.
+        String failure = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Keyspace keyspace = new Keyspace(1, new CountingHooks());
+            long before = settledHeap();
+            store(shape, shape.keys, keyspace, arguments);
+            long heapGrowth = settledHeap() - before;
+            Database database = keyspace.database(0);
+            assertEquals(database.countMemory(), database.datasetMemory(), "the running total drifted");
+            assertEquals(shape.keys, keyspace.size());
+            double ratio = (double) keyspace.usedMemory() / heapGrowth;
+            if (ratio > 0.99 && ratio < 1.01) {
+                failure = null;
+                break;
+            }
+            failure = shape + ": estimate " + keyspace.usedMemory() + " bytes, heap grew by " + heapGrowth
+                    + " bytes (ratio " + ratio + ")";
+        }
+        assertNull(failure, failure);
         assertEquals(shape.keys * 2 + 1, arguments.count());
     }
 
