@@ -29,29 +29,7 @@ for tool in redis-server redis-cli redis-benchmark java python3; do
 done
 [[ -f $JAR ]] || { echo "eviction.sh: $JAR missing (mvn -q -DskipTests package)" >&2; exit 1; }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/nuthatch-eviction.XXXXXX")
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-await_ready() {
-    for _ in $(seq 600); do
-        redis-cli -p "$1" PING >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    echo "eviction.sh: the server on port $1 did not start" >&2
-    exit 1
-}
+. "$ROOT/bench/lib/servers.sh" eviction
 
 info_field() {
     redis-cli -p "$1" INFO "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'

@@ -48,29 +48,7 @@ for jar in "$JAR" "$BENCH_JAR"; do
     [[ -f $jar ]] || { echo "hitratio.sh: $jar missing (mvn -q -o -DskipTests package)" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/nuthatch-hitratio.XXXXXX")
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-await_ready() {
-    for _ in $(seq 600); do
-        redis-cli -p "$1" PING >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    echo "hitratio.sh: the server on port $1 did not start" >&2
-    exit 1
-}
+. "$ROOT/bench/lib/servers.sh" hitratio
 
 replay() {
     java -Xmx1g -cp "$BENCH_JAR" io.nuthatch.bench.hitratio.HitRatioReplay --keys "$KEYS" --requests "$REQUESTS" \

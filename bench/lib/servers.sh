@@ -1,0 +1,29 @@
+# Sourced by the benchmark scripts that start servers of their own: a scratch directory ($WORK),
+# the servers' pids ($PIDS, stopped and waited for on exit), a free port, and waiting for PING.
+#
+#   . "$ROOT/bench/lib/servers.sh" <script name>
+
+BENCH_SCRIPT=$1
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/nuthatch-$BENCH_SCRIPT.XXXXXX")
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+await_ready() {
+    for _ in $(seq 600); do
+        redis-cli -p "$1" PING >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    echo "$BENCH_SCRIPT.sh: the server on port $1 did not start" >&2
+    exit 1
+}
