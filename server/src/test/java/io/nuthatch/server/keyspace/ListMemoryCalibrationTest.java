@@ -53,8 +53,8 @@ class ListMemoryCalibrationTest {
             elements[i] = ("element-" + i).getBytes(StandardCharsets.US_ASCII);
         }
         store(shape, new Keyspace(1, new MemoryAccountingCalibrationTest.CountingHooks()), keys, elements, 1);
-        // Up to three measurements: the test JVM's other threads (servers of earlier tests winding
-        // down) can free or take memory between the two readings, which moves one reading; an
+        // Up to three measurements: the test JVM's own threads (compiler, collector, a test server
+        // still winding down) can free or take memory between the two readings, which moves one reading; an
         // estimate that is wrong is wrong in all three.
         String failure = null;
         for (int attempt = 0; attempt < 3; attempt++) {

@@ -54,8 +54,8 @@ class MemoryAccountingCalibrationTest {
         // A first, small run loads and links every class the shape's code needs: what that keeps
         // on the heap (class mirrors, interned strings) is not the keyspace's.
         store(shape, shape.keys / 100, new Keyspace(1, new CountingHooks()), arguments);
-        // Up to three measurements: the test JVM's other threads (servers of earlier tests winding
-        // down) can free or take memory between the two readings, which moves one reading; an
+        // Up to three measurements: the test JVM's own threads (compiler, collector, a test server
+        // still winding down) can free or take memory between the two readings, which moves one reading; an
         // estimate that is wrong is wrong in all three.
         String failure = null;
         for (int attempt = 0; attempt < 3; attempt++) {
