@@ -389,7 +389,12 @@ public final class ExecutionGate implements AutoCloseable {
                 boolean more = true;
                 while (more && !stopRequested) {
                     more = loading.loadSlice();
-                    holder.yieldPoint();
+                    // Not after the last slice: it has already said the load is over (INFO's
+                    // loading:0), and a window then would still answer -LOADING to the clients
+                    // that read that and went on.
+                    if (more) {
+                        holder.yieldPoint();
+                    }
                 }
             } finally {
                 end();
