@@ -39,7 +39,8 @@ public final class DoubleStrings {
         1e19, 1e20, 1e21, 1e22,
     };
     private static final long EXACT_MANTISSA_LIMIT = 1L << 53;
-    private static final int MAX_FAST_DIGITS = 19;
+    /** Digits a long always holds: a 19th could pass 2^63 and wrap the mantissa negative. */
+    private static final int MAX_FAST_DIGITS = 18;
 
     private DoubleStrings() {
     }
