@@ -120,10 +120,12 @@ class SelfMeasurementsScrapeTest {
     void aScriptThatWritesMovesToTheScriptThread() throws Exception {
         try (RawConnection connection = start()) {
             assertEquals(0, figure("nuthatch_script_thread_moves_total"));
+            // A read-only script usually stays on its caller's thread, unless it outlives the 2 ms
+            // inline slice (a loaded machine can make it), so only the writing one is certain.
             connection.call("EVAL", "return redis.call('GET', KEYS[1])", "1", "k");
-            assertEquals(0, figure("nuthatch_script_thread_moves_total"), "a short read-only script stays");
+            double before = figure("nuthatch_script_thread_moves_total");
             connection.call("EVAL", "return redis.call('SET', KEYS[1], 'v')", "1", "k");
-            assertEquals(1, figure("nuthatch_script_thread_moves_total"));
+            assertEquals(before + 1, figure("nuthatch_script_thread_moves_total"));
         }
     }
 }
