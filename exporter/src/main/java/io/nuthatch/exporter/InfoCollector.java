@@ -36,7 +36,7 @@ public final class InfoCollector {
         collector.collectInfo(source.infoSections(), source.databases());
         collector.collectSlowlog(source.slowlog());
         collector.collectLatencySpikes(source.latencySpikes());
-        for (MetricFamily own : source.serverMetrics()) {
+        for (MetricFamily own : NuthatchMetricTable.families(source.measurements())) {
             collector.families.put(own.name(), own);
         }
         return new ArrayList<>(collector.families.values());

@@ -51,9 +51,8 @@ public interface MetricsSource {
     boolean shuttingDown();
 
     /**
-     * Nuthatch's own families (named nuthatch_*), written after redis_exporter's: what the
-     * server measures of itself that INFO has no field for. Read after {@link #infoSections()}
-     * in the same scrape.
+     * What the server measures of itself (exported as nuthatch_*, after redis_exporter's families):
+     * read after {@link #infoSections()} in the same scrape.
      */
-    List<MetricFamily> serverMetrics();
+    ServerMeasurements measurements();
 }

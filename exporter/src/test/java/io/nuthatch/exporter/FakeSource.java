@@ -12,6 +12,49 @@ final class FakeSource implements MetricsSource {
     List<LatencySpike> spikes = List.of();
     boolean responsive = true;
     boolean shuttingDown;
+    FakeMeasurements measurements = new FakeMeasurements();
+
+    /** Measurements a test sets; histograms of two buckets (and +Inf), empty at first. */
+    static final class FakeMeasurements implements ServerMeasurements {
+        HistogramReading fsync = new HistogramReading(new double[] {0.001, 1}, new long[] {0, 0, 0}, 0);
+        long scriptMoves;
+        double infoSnapshotSeconds = 0.0005;
+
+        @Override
+        public HistogramReading aofFsyncSeconds() {
+            return fsync;
+        }
+
+        @Override
+        public HistogramReading snapshotSeconds() {
+            return new HistogramReading(new double[] {1}, new long[] {0, 0}, 0);
+        }
+
+        @Override
+        public HistogramReading evictionCycleKeys() {
+            return new HistogramReading(new double[] {1}, new long[] {0, 0}, 0);
+        }
+
+        @Override
+        public HistogramReading evictionCycleSeconds() {
+            return new HistogramReading(new double[] {1}, new long[] {0, 0}, 0);
+        }
+
+        @Override
+        public long scriptThreadMoves() {
+            return scriptMoves;
+        }
+
+        @Override
+        public double infoSnapshotSeconds() {
+            return infoSnapshotSeconds;
+        }
+
+        @Override
+        public double clientsWalkSeconds() {
+            return 0;
+        }
+    }
 
     FakeSource field(String section, String name, String value) {
         sections.computeIfAbsent(section, s -> new LinkedHashMap<>()).put(name, value);
@@ -49,7 +92,7 @@ final class FakeSource implements MetricsSource {
     }
 
     @Override
-    public List<MetricFamily> serverMetrics() {
-        return List.of(new MetricFamily("nuthatch_test_figure", MetricType.GAUGE, "A figure of the test").add(5));
+    public ServerMeasurements measurements() {
+        return measurements;
     }
 }

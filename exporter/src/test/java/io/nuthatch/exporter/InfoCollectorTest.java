@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,7 +103,39 @@ class InfoCollectorTest {
 
     @Test
     void theServersOwnFamiliesAreWrittenToo() throws IOException {
-        assertLine(text(new FakeSource(), Exposition.Format.TEXT), "nuthatch_test_figure 5");
+        FakeSource source = new FakeSource();
+        source.measurements.scriptMoves = 3;
+        String text = text(source, Exposition.Format.TEXT);
+        assertLine(text, "# TYPE nuthatch_script_thread_moves_total counter");
+        assertLine(text, "nuthatch_script_thread_moves_total 3");
+        assertLine(text, "nuthatch_scrape_info_snapshot_seconds 5.0e-4");
+        for (NuthatchMetricTable row : NuthatchMetricTable.values()) {
+            assertLine(text, "# TYPE " + row.metric() + " " + row.type().exposed());
+        }
+    }
+
+    @Test
+    void histogramsAreWrittenCumulativeWithTheirSumAndCount() throws IOException {
+        FakeSource source = new FakeSource();
+        source.measurements.fsync = new HistogramReading(new double[] {0.001, 1}, new long[] {4, 2, 1}, 3.5);
+        String text = text(source, Exposition.Format.TEXT);
+        assertLine(text, "# TYPE nuthatch_aof_fsync_seconds histogram");
+        assertLine(text, "nuthatch_aof_fsync_seconds_bucket{le=\"0.001\"} 4");
+        assertLine(text, "nuthatch_aof_fsync_seconds_bucket{le=\"1.0\"} 6");
+        assertLine(text, "nuthatch_aof_fsync_seconds_bucket{le=\"+Inf\"} 7");
+        assertLine(text, "nuthatch_aof_fsync_seconds_sum 3.5");
+        assertLine(text, "nuthatch_aof_fsync_seconds_count 7");
+        String openMetrics = text(source, Exposition.Format.OPENMETRICS);
+        assertLine(openMetrics, "# TYPE nuthatch_aof_fsync_seconds histogram");
+        assertLine(openMetrics, "nuthatch_aof_fsync_seconds_bucket{le=\"+Inf\"} 7");
+    }
+
+    @Test
+    void bucketBoundsAreSpelledAsClientLibrariesSpellThem() {
+        assertEquals("0.0001", NuthatchMetricTable.bound(0.0001));
+        assertEquals("1.0", NuthatchMetricTable.bound(1));
+        assertEquals("2.5", NuthatchMetricTable.bound(2.5));
+        assertEquals("16384.0", NuthatchMetricTable.bound(16384));
     }
 
     @Test

@@ -47,6 +47,10 @@ public final class AppendOnlyLog implements AutoCloseable {
 
         /** A warning for the server log (a slow fsync, a failed write, a recovery). */
         void warning(String message);
+
+        /** An fsync of the fsync thread took {@code nanos}, whether it succeeded or not. */
+        default void fsynced(long nanos) {
+        }
     }
 
     private static final long EVERYSEC_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -263,14 +267,17 @@ public final class AppendOnlyLog implements AutoCloseable {
 
     private void fsync(long size, long offset) {
         FileChannel target = channel;
+        long started = System.nanoTime();
         try {
             target.force(false);
+            observer.fsynced(System.nanoTime() - started);
             boolean recovered = lastFsyncError != null;
             lastFsyncError = null;
             if (recovered) {
                 observer.warning("AOF fsync succeeded again.");
             }
         } catch (IOException e) {
+            observer.fsynced(System.nanoTime() - started);
             if (lastFsyncError == null) {
                 observer.warning("Error fsyncing the AOF file: " + describe(e));
             }

@@ -21,6 +21,12 @@ public final class ClientRegistry {
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger blocked = new AtomicInteger();
     private final AtomicInteger blockedWithTimeout = new AtomicInteger();
+    /**
+     * The sum of each client's buffers as the cron's walk last counted them: a client's share goes
+     * with it when it is removed. Written under the engine (the walk, and every removal); atomic
+     * so that a read from any thread sees a whole value.
+     */
+    private final AtomicLong accountedBufferBytes = new AtomicLong();
 
     /** The id the next client gets; ids are never reused. */
     public long nextId() {
@@ -33,9 +39,12 @@ public final class ClientRegistry {
         }
     }
 
+    /** Forgets a client. Under the engine lock. */
     public void remove(ClientSession client) {
         if (clients.remove(client.id()) != null) {
             count.decrementAndGet();
+            accountedBufferBytes.addAndGet(-client.accountedBufferBytes);
+            client.accountedBufferBytes = 0;
         }
     }
 
@@ -49,6 +58,26 @@ public final class ClientRegistry {
 
     public Collection<ClientSession> all() {
         return Collections.unmodifiableCollection(clients.values());
+    }
+
+    /** The clients connected after the client with id {@code id} (in id order), for walks in steps. */
+    public Collection<ClientSession> after(long id) {
+        return Collections.unmodifiableCollection(clients.tailMap(id, false).values());
+    }
+
+    /**
+     * Counts a client's buffers at {@code bytes} in {@link #accountedBufferBytes()}, in place of what
+     * was counted for it before. Under the engine lock, as removals are, so a client the walk
+     * visits is still here and its share goes when it is removed.
+     */
+    public void accountBuffers(ClientSession client, long bytes) {
+        accountedBufferBytes.addAndGet(bytes - client.accountedBufferBytes);
+        client.accountedBufferBytes = bytes;
+    }
+
+    /** The clients' buffers as the walk last counted each of them. */
+    public long accountedBufferBytes() {
+        return accountedBufferBytes.get();
     }
 
     /** A client was parked by a blocking command (INFO's blocked_clients, clients_in_timeout_table). */

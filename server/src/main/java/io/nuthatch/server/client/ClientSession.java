@@ -127,6 +127,8 @@ public final class ClientSession {
     private boolean noEvict;
     /** This connection's memory when client eviction last measured it (maxmemory-clients). */
     private long evictionMemory;
+    /** Its buffers as the cron's clients walk last counted them ({@link ClientRegistry#accountBuffers}). */
+    long accountedBufferBytes;
     private boolean noTouch;
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean closing;

@@ -245,6 +245,9 @@ public final class Eviction {
             return Outcome.WITHIN_LIMIT;
         } finally {
             propagation.endUnit();
+            long nanos = System.nanoTime() - started;
+            engine.introspection().measurements().evictionCycle(keys, nanos);
+            engine.introspection().latency("eviction-cycle", nanos / 1_000_000);
         }
     }
 

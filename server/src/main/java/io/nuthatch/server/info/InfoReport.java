@@ -169,8 +169,8 @@ public final class InfoReport {
 
     /**
      * The periodic part, run by the server's cron under the engine lock: samples the instantaneous
-     * rates every 100 ms (at hz 10, every run; Redis's run_with_period(100)), and every run walks
-     * the clients once ({@link ClientFigures}) and follows the peak of used_memory.
+     * rates every 100 ms (at hz 10, every run; Redis's run_with_period(100)), and every run takes a
+     * step of the walk of the clients ({@link ClientFigures}) and follows the peak of used_memory.
      */
     public void cronTick() {
         engine.stats().commandThread(Thread.currentThread());
@@ -180,14 +180,14 @@ public final class InfoReport {
                 || cronLoops % (InstantaneousMetrics.PERIOD_MILLIS / periodMillis) == 0) {
             stats.sample();
         }
-        // Every run: the one walk of the clients (their memory, which eviction reads, and the
-        // recent peaks), then the peak of used_memory.
-        clients.refresh(System.currentTimeMillis());
+        // Every run: a step of the walk of the clients (their buffers, which eviction reads, and
+        // the recent peaks), then the peak of used_memory.
+        clients.refresh(System.currentTimeMillis(), hz);
         memory.usedMemory();
         cronLoops++;
     }
 
-    /** How long the cron's last walk of the clients held the engine, in nanoseconds. */
+    /** How long the cron's last step of the clients walk held the engine, in nanoseconds. */
     public long lastClientWalkNanos() {
         return clients.lastWalkNanos();
     }

@@ -16,6 +16,7 @@ public final class Introspection {
     private final ServerConfig config;
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latencyMonitor = new LatencyMonitor();
+    private final SelfMeasurements measurements = new SelfMeasurements();
     private final MonitorFeed monitors;
 
     public Introspection(ServerConfig config, PubSub delivery) {
@@ -35,6 +36,11 @@ public final class Introspection {
     /** The latency monitor; persistence and eviction record their events (aof-*, eviction-*) here. */
     public LatencyMonitor latencyMonitor() {
         return latencyMonitor;
+    }
+
+    /** The figures of the exporter's nuthatch_* families. */
+    public SelfMeasurements measurements() {
+        return measurements;
     }
 
     /** Records an event's latency when it reaches latency-monitor-threshold (ms; 0 turns the monitor off). */

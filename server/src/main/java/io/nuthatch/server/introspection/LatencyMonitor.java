@@ -66,6 +66,11 @@ public final class LatencyMonitor {
         return latest;
     }
 
+    /** The events with samples, in the order of their first sample. */
+    public synchronized List<String> events() {
+        return new ArrayList<>(events.keySet());
+    }
+
     /** The highest latency of an event since it was reset, or -1 for an event without samples. */
     public synchronized long max(String event) {
         Series series = events.get(event);

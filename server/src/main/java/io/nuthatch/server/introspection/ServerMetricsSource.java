@@ -1,8 +1,8 @@
 package io.nuthatch.server.introspection;
 
-import io.nuthatch.exporter.MetricFamily;
-import io.nuthatch.exporter.MetricType;
+import io.nuthatch.exporter.HistogramReading;
 import io.nuthatch.exporter.MetricsSource;
+import io.nuthatch.exporter.ServerMeasurements;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.network.NetworkServer;
 
@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
  * which takes the engine for as long as reading the figures takes and answers the last snapshot
  * rather than wait behind long work; the slow log's figures are volatile copies.
  */
-public final class ServerMetricsSource implements MetricsSource {
+public final class ServerMetricsSource implements MetricsSource, ServerMeasurements {
     private final Engine engine;
     private final NetworkServer network;
     private final BooleanSupplier stopping;
@@ -62,12 +62,42 @@ public final class ServerMetricsSource implements MetricsSource {
     }
 
     @Override
-    public List<MetricFamily> serverMetrics() {
-        return List.of(new MetricFamily("nuthatch_scrape_info_snapshot_seconds", MetricType.GAUGE,
-                "How long this scrape's reading of INFO took: the time it held the engine, and any wait for it")
-                .add(lastSnapshotNanos / 1e9),
-                new MetricFamily("nuthatch_clients_walk_seconds", MetricType.GAUGE,
-                        "How long the cron's last walk of every client took (their memory and buffer peaks for INFO)")
-                        .add(engine.info().lastClientWalkNanos() / 1e9));
+    public ServerMeasurements measurements() {
+        return this;
+    }
+
+    @Override
+    public HistogramReading aofFsyncSeconds() {
+        return engine.introspection().measurements().aofFsyncSeconds();
+    }
+
+    @Override
+    public HistogramReading snapshotSeconds() {
+        return engine.introspection().measurements().snapshotSeconds();
+    }
+
+    @Override
+    public HistogramReading evictionCycleKeys() {
+        return engine.introspection().measurements().evictionCycleKeys();
+    }
+
+    @Override
+    public HistogramReading evictionCycleSeconds() {
+        return engine.introspection().measurements().evictionCycleSeconds();
+    }
+
+    @Override
+    public long scriptThreadMoves() {
+        return engine.introspection().measurements().scriptThreadMoves();
+    }
+
+    @Override
+    public double infoSnapshotSeconds() {
+        return lastSnapshotNanos / 1e9;
+    }
+
+    @Override
+    public double clientsWalkSeconds() {
+        return engine.info().lastClientWalkNanos() / 1e9;
     }
 }

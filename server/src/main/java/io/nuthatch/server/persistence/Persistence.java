@@ -406,6 +406,11 @@ public final class Persistence implements AppendOnlyLog.Observer {
     // ---------------------------------------------------------------- AppendOnlyLog.Observer
 
     @Override
+    public void fsynced(long nanos) {
+        engine.introspection().measurements().aofFsynced(nanos);
+    }
+
+    @Override
     public void durableThrough(long offset) {
         propagation.durableThrough(offset);
     }

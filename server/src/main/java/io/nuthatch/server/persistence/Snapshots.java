@@ -412,7 +412,9 @@ public final class Snapshots {
         }
         persistence.manifestSwitched(next);
         deleteRetired(next.retiredBy(old));
-        long seconds = Math.round((System.nanoTime() - startedNanos) / 1e9);
+        long nanos = System.nanoTime() - startedNanos;
+        engine.introspection().measurements().snapshotWritten(nanos);
+        long seconds = Math.round(nanos / 1e9);
         lastSaveMillis = System.currentTimeMillis();
         dirtyAtLastSave = done.dirtyAtStart();
         if (purpose == Purpose.SAVE) {

@@ -169,6 +169,7 @@ public final class LuaScripts {
         }
         // It ran past the inline slice or was about to write: again, from the start, where it may
         // leave the caller's turn. It has had no effect so far, so nobody can tell.
+        engine.introspection().measurements().scriptMoved();
         prepare(caller, firstKey, keyCount, noWrites, allowOom);
         if (thread.runAttached(body, firstSliceNanos())) {
             writeOutcome(caller.reply(), result, errorReply, redis.protocol());

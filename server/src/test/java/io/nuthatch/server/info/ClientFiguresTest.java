@@ -104,6 +104,45 @@ class ClientFiguresTest {
         }
     }
 
+    /**
+     * With 60 clients at hz 10 a cron tick visits 6 of them: a big buffer on any one is still seen
+     * within a pass, and a client that goes takes its buffers out of mem_clients_normal at once,
+     * without waiting for the walk to come round.
+     */
+    @Test
+    void theWalkInStepsSeesEveryClientAndForgetsOneThatGoesAtOnce() throws IOException {
+        List<RawConnection> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 60; i++) {
+                RawConnection other = new RawConnection(server.port());
+                idle.add(other);
+                other.call("PING");
+            }
+            long idleMemory = InfoText.fetch(connection, "memory").number("Memory", "mem_clients_normal");
+            RawConnection writer = idle.get(30);
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            head.writeBytes("*2\r\n$4\r\nECHO\r\n$200000\r\n".getBytes(StandardCharsets.US_ASCII));
+            head.writeBytes(new byte[100_000]);
+            writer.send(head.toByteArray());
+            pollUntil(info -> info.number("Clients", "client_recent_max_input_buffer") >= 100_000);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (InfoText.fetch(connection, "memory").number("Memory", "mem_clients_normal") < idleMemory + 100_000) {
+                assertTrue(System.currentTimeMillis() < deadline, "the buffer is counted in mem_clients_normal");
+            }
+
+            long connected = info().number("Clients", "connected_clients");
+            writer.close();
+            idle.remove(writer);
+            pollUntil(info -> info.number("Clients", "connected_clients") == connected - 1);
+            assertTrue(InfoText.fetch(connection, "memory").number("Memory", "mem_clients_normal") < idleMemory,
+                    "its buffer and its connection left mem_clients_normal with it");
+        } finally {
+            for (RawConnection other : idle) {
+                other.close();
+            }
+        }
+    }
+
     private String clientId(RawConnection other) throws IOException {
         String reply = new String(other.call("CLIENT", "ID"), StandardCharsets.US_ASCII);
         return reply.substring(1, reply.indexOf('\r'));

@@ -3,18 +3,20 @@ package io.nuthatch.server.command.server;
 import io.nuthatch.exporter.MetricsSource.LatencySpike;
 import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.server.command.CommandContext;
+import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.info.LatencyHistogram;
 import io.nuthatch.server.introspection.LatencyMonitor;
+import io.nuthatch.server.introspection.LatencyReport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * LATENCY LATEST/HISTORY/RESET/HISTOGRAM/HELP over the engine's {@link LatencyMonitor} and the
- * per-command latency histograms, with Redis 7.0's replies. GRAPH and DOCTOR are not here yet.
+ * LATENCY LATEST/HISTORY/RESET/GRAPH/DOCTOR/HISTOGRAM/HELP over the engine's {@link LatencyMonitor}
+ * and the per-command latency histograms, with Redis 7.0's replies.
  */
 public final class LatencyCommands {
     private static final String[] HELP = {
@@ -47,6 +49,10 @@ public final class LatencyCommands {
                 LatencyCommands::history);
         table.subcommand("latency", "reset", "Forgets the samples of the events named, or of all.", "O(1)",
                 LatencyCommands::reset);
+        table.subcommand("latency", "graph", "Draws the samples of an event as an ASCII chart.", "O(1)",
+                LatencyCommands::graph);
+        table.subcommand("latency", "doctor", "Reports the latency events seen, in words, with advice.", "O(1)",
+                LatencyCommands::doctor);
         table.subcommand("latency", "histogram", "Returns the cumulative latency distribution of the commands named,"
                 + " or of all that ran.", "O(N) where N is the number of commands with latency information",
                 LatencyCommands::histogram);
@@ -76,6 +82,22 @@ public final class LatencyCommands {
             reply.integer(sample.unixSeconds());
             reply.integer(sample.millis());
         }
+    }
+
+    static void graph(CommandContext c) {
+        String event = c.argumentText(2);
+        String graph = LatencyReport.graph(c.engine().introspection().latencyMonitor(), event,
+                System.currentTimeMillis() / 1000);
+        if (graph == null) {
+            throw new CommandError("ERR No samples available for event '" + event + "'");
+        }
+        c.reply().verbatim("txt", graph.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void doctor(CommandContext c) {
+        String report = LatencyReport.doctor(c.engine().introspection().latencyMonitor(), c.config(),
+                System.currentTimeMillis() / 1000);
+        c.reply().verbatim("txt", report.getBytes(StandardCharsets.UTF_8));
     }
 
     static void reset(CommandContext c) {
