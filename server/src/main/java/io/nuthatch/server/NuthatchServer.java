@@ -136,7 +136,7 @@ public final class NuthatchServer implements AutoCloseable {
      */
     private static int listenTlsAtStartup(ServerConfig config, NetworkServer network, ServerLog log) throws IOException {
         int configured = config.tls.tlsPort.intValue();
-        if (configured == 0) {
+        if (!usesTls(config)) {
             return -1;
         }
         try {
@@ -144,6 +144,9 @@ public final class NuthatchServer implements AutoCloseable {
         } catch (TlsConfigurationException e) {
             log.warning(e.getMessage());
             throw new StartupException("Failed to configure TLS. Check logs for more info.");
+        }
+        if (configured == 0) {
+            return -1;
         }
         try {
             return network.listenTls(config.usesFreePort() ? 0 : configured, config.bind.value());
@@ -157,10 +160,18 @@ public final class NuthatchServer implements AutoCloseable {
      * this; connections accepted from now on use it, open ones keep the one they shook hands with.
      */
     private void reloadTls() throws ConfigException {
-        if (engine.config().tls.tlsPort.intValue() == 0) {
-            return;
+        if (usesTls(engine.config())) {
+            loadTls();
         }
-        loadTls();
+    }
+
+    /**
+     * Whether the TLS settings must be usable: Redis reads them when tls-port, tls-replication or
+     * tls-cluster is on (the last two change nothing else here, but a file they would need missing
+     * is the same error).
+     */
+    private static boolean usesTls(ServerConfig config) {
+        return config.tls.tlsPort.intValue() != 0 || config.tls.tlsReplication.value() || config.tls.tlsCluster.value();
     }
 
     private void loadTls() throws ConfigException {
