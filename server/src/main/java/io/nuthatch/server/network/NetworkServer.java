@@ -21,6 +21,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.nuthatch.server.Engine;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -104,7 +105,7 @@ public final class NetworkServer implements AutoCloseable {
         }
         ServerBootstrap bootstrap = bootstrap(new ChannelInitializer<SocketChannel>() {
             @Override
-            protected void initChannel(SocketChannel channel) {
+            protected void initChannel(SocketChannel channel) throws SSLException {
                 configureKeepalive(channel);
                 channel.pipeline().addLast(tls.newHandler(channel.alloc()),
                         new TlsHandshake(NetworkServer.this::newConnection, tlsFailures));

@@ -11,6 +11,7 @@ import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.config.TlsDirectives;
 
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -47,7 +48,8 @@ public final class TlsConfiguration {
     private static final Set<String> KNOWN_PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
     /** What one read of the directives produced; replaced whole, so a connection sees one consistent set. */
-    private record Settings(SslContext context, boolean preferServerCiphers, boolean sessionCaching) {
+    private record Settings(SslContext context, SslContextBuilder builder, boolean preferServerCiphers,
+                            boolean sessionCaching) {
     }
 
     private volatile Settings current;
@@ -99,7 +101,8 @@ public final class TlsConfiguration {
                     .sessionTimeout(tls.tlsSessionCacheTimeout.intValue());
         }
         try {
-            current = new Settings(builder.build(), tls.tlsPreferServerCiphers.value(), tls.tlsSessionCaching.value());
+            current = new Settings(builder.build(), builder, tls.tlsPreferServerCiphers.value(),
+                    tls.tlsSessionCaching.value());
         } catch (IOException | RuntimeException e) {
             throw new TlsConfigurationException("Failed to configure TLS: " + reason(e));
         }
@@ -111,9 +114,13 @@ public final class TlsConfiguration {
     }
 
     /** The handler that runs TLS for one new connection, with the settings current now. */
-    SslHandler newHandler(ByteBufAllocator allocator) {
+    SslHandler newHandler(ByteBufAllocator allocator) throws SSLException {
         Settings settings = current;
-        SSLEngine engine = settings.context.newEngine(allocator);
+        // The JDK has no switch for its session cache, and a session ticket resumes a session even
+        // once it was invalidated: a context of its own per connection is what leaves nothing to
+        // resume (building it costs CPU on every connection, so only with tls-session-caching no).
+        SslContext context = settings.sessionCaching ? settings.context : settings.builder.build();
+        SSLEngine engine = context.newEngine(allocator);
         if (settings.preferServerCiphers) {
             SSLParameters parameters = engine.getSSLParameters();
             parameters.setUseCipherSuitesOrder(true);
@@ -121,15 +128,6 @@ public final class TlsConfiguration {
         }
         SslHandler handler = new SslHandler(engine);
         handler.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
-        if (!settings.sessionCaching) {
-            // The JDK has no switch for its session cache: a session invalidated once its handshake
-            // ends is never resumed.
-            handler.handshakeFuture().addListener(done -> {
-                if (done.isSuccess()) {
-                    engine.getSession().invalidate();
-                }
-            });
-        }
         return handler;
     }
 

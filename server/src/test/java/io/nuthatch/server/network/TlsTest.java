@@ -195,6 +195,25 @@ class TlsTest {
     }
 
     @Test
+    void tlsSessionCachingDecidesWhetherASecondConnectionResumesTheSession() throws Exception {
+        for (boolean caching : List.of(true, false)) {
+            try (NuthatchServer server = start("tls-protocols", "TLSv1.2", "tls-session-caching", caching ? "yes" : "no")) {
+                SSLContext client = clientContext(true);
+                byte[] first;
+                try (SSLSocket connection = connect(client, server.tlsPort())) {
+                    assertEquals("+PONG\r\n", call(connection, "PING"));
+                    first = connection.getSession().getId();
+                }
+                try (SSLSocket connection = connect(client, server.tlsPort())) {
+                    assertEquals("+PONG\r\n", call(connection, "PING"));
+                    assertEquals(caching, java.util.Arrays.equals(first, connection.getSession().getId()),
+                            "tls-session-caching " + caching);
+                }
+            }
+        }
+    }
+
+    @Test
     void privateKeysInEveryFormOpensslWritesAreRead() throws Exception {
         for (Path key : List.of(certificates.serverKeyPkcs1, certificates.serverKeyEncryptedPkcs8,
                 certificates.serverKeyEncryptedTraditional)) {
@@ -370,12 +389,19 @@ class TlsTest {
     }
 
     private static SSLSocket connect(int port, boolean clientCertificate) throws Exception {
+        return connect(clientContext(clientCertificate), port);
+    }
+
+    private static SSLContext clientContext(boolean clientCertificate) throws IOException {
         SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
                 .trustManager(certificates.caCert.toFile());
         if (clientCertificate) {
             builder.keyManager(certificates.clientCert.toFile(), certificates.clientKey.toFile());
         }
-        SSLContext context = ((JdkSslContext) builder.build()).context();
+        return ((JdkSslContext) builder.build()).context();
+    }
+
+    private static SSLSocket connect(SSLContext context, int port) throws Exception {
         Socket tcp = new Socket();
         tcp.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         tcp.setSoTimeout(10_000);
