@@ -249,6 +249,32 @@ class TlsTest {
     }
 
     @Test
+    void theProcessExitsWithRedisServersLinesWhenTheKeyFileIsBad() throws Exception {
+        Path garbage = java.nio.file.Files.writeString(directory.resolve("garbage.key"), "not a key\n");
+        // tls-port 1: the TLS settings are read before anything listens, so nothing binds it.
+        List<String> arguments = List.of("--port", "0", "--tls-port", "1", "--save", "",
+                "--tls-cert-file", certificates.serverCert.toString(), "--tls-key-file", garbage.toString(),
+                "--tls-ca-cert-file", certificates.caCert.toString());
+        List<String> redis = new ArrayList<>(List.of("redis-server"));
+        redis.addAll(arguments);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> ours = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                io.nuthatch.server.Main.class.getName()));
+        ours.addAll(arguments);
+        ours.addAll(List.of("--exporter-port", "0"));
+        for (List<String> command : List.of(redis, ours)) {
+            Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), output);
+            assertEquals(1, process.exitValue(), output);
+            List<String> lines = output.lines().map(line -> line.replaceFirst("^\\d+:[A-Z] \\d+ \\w+ \\d+ [\\d:.]+ ", ""))
+                    .toList();
+            assertTrue(lines.get(lines.size() - 2).startsWith("# Failed to load private key: " + garbage + ": "), output);
+            assertEquals("# Failed to configure TLS. Check logs for more info.", lines.get(lines.size() - 1), output);
+        }
+    }
+
+    @Test
     void aCaCertificateDirectoryTrustsTheClientsItsCertificatesSigned() throws Exception {
         try (NuthatchServer server = start("tls-ca-cert-file", "", "tls-ca-cert-dir", directory.toString())) {
             assertEquals("PONG", redisCli(server.tlsPort(), true, "PING"));
