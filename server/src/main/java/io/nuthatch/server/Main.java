@@ -179,7 +179,7 @@ public final class Main {
         logDirectivesWithoutEffect(config, log);
         checkMemory(config, log);
         log.role('M');
-        if (config.port.intValue() == 0 || config.bind.value().isEmpty()) {
+        if ((config.port.intValue() == 0 && config.tls.tlsPort.intValue() == 0) || config.bind.value().isEmpty()) {
             log.warning("Configured to not listen anywhere, exiting.");
             return Startup.exit(1);
         }
@@ -210,6 +210,10 @@ public final class Main {
         } catch (UncheckedIOException e) {
             log.warning(e.getMessage());
             log.warning("Failed listening on port " + config.port.value() + " (TCP), aborting.");
+            pidFile.remove();
+            return 1;
+        } catch (StartupException e) {
+            log.warning(e.getMessage());
             pidFile.remove();
             return 1;
         }

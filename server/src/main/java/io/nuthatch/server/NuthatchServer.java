@@ -3,12 +3,15 @@ package io.nuthatch.server;
 import io.netty.util.ResourceLeakDetector;
 import io.nuthatch.exporter.PrometheusEndpoint;
 import io.nuthatch.server.command.CommandTable;
+import io.nuthatch.server.config.ConfigApplier;
+import io.nuthatch.server.config.ConfigDirective;
 import io.nuthatch.server.config.ConfigException;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.introspection.ServerMetricsSource;
 import io.nuthatch.server.log.ServerLog;
 import io.nuthatch.server.network.NetworkServer;
+import io.nuthatch.server.network.TlsConfigurationException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +40,7 @@ public final class NuthatchServer implements AutoCloseable {
     private final ServerCron cron;
     private final NetworkServer network;
     private volatile int port;
+    private volatile int tlsPort = -1;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int exitStatus;
@@ -75,11 +79,13 @@ public final class NuthatchServer implements AutoCloseable {
         boolean dedicated = "dedicated".equals(System.getProperty(EXECUTION_PROPERTY));
         NetworkServer network = new NetworkServer(engine, config.ioThreads.intValue(), dedicated);
         int port = -1;
+        int tlsPort = -1;
         try {
             cron.start();
             if (config.usesFreePort() || config.port.intValue() != 0) {
                 port = network.listen(config.usesFreePort() ? 0 : config.port.intValue(), config.bind.value());
             }
+            tlsPort = listenTlsAtStartup(config, network, log);
         } catch (IOException | RuntimeException e) {
             cron.close();
             network.close();
@@ -88,11 +94,15 @@ public final class NuthatchServer implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
-        engine.info().listeningPort(port);
+        engine.info().listeningPort(port > 0 ? port : tlsPort);
         if (config.usesFreePort() && port > 0) {
-            showPort(config, port);
+            showPort(config.port, port);
+        }
+        if (config.usesFreePort() && tlsPort > 0) {
+            showPort(config.tls.tlsPort, tlsPort);
         }
         NuthatchServer server = new NuthatchServer(engine, cron, network, port);
+        server.tlsPort = tlsPort;
         engine.shutdownAction(server::close);
         engine.persistence().startLoading(() -> {
             server.exitStatus = 1;
@@ -102,10 +112,96 @@ public final class NuthatchServer implements AutoCloseable {
         config.loglevel.onChange(() -> log.level(ServerLog.Level.byName(config.loglevel.value())));
         config.port.onApply(() -> server.listenAgain("Unable to listen on this port. Check server logs."));
         config.bind.onApply(() -> server.listenAgain("Failed to bind to specified addresses."));
-        log.notice("Running mode=standalone, port=" + port + ", execution=" + (dedicated ? "dedicated" : "event-loop")
-                + ", io-threads=" + config.ioThreads.value() + ".");
-        log.notice("Ready to accept connections tcp");
+        ConfigApplier listenTls = server::listenTlsAgain;
+        config.bind.onApply(listenTls);
+        config.tls.tlsPort.onApply(listenTls);
+        ConfigApplier reloadTls = server::reloadTls;
+        config.tls.settingsReadByTls().forEach(directive -> directive.onApply(reloadTls));
+        log.notice("Running mode=standalone, port=" + port + (tlsPort > 0 ? ", tls-port=" + tlsPort : "")
+                + ", execution=" + (dedicated ? "dedicated" : "event-loop") + ", io-threads=" + config.ioThreads.value() + ".");
+        if (port > 0) {
+            log.notice("Ready to accept connections tcp");
+        }
+        if (tlsPort > 0) {
+            log.notice("Ready to accept connections tls");
+        }
         return server;
+    }
+
+    /**
+     * tls-port at startup: the TLS settings are read first, and a file or setting that cannot be
+     * used stops startup as it stops redis-server.
+     *
+     * @return the TLS port listened on, or -1 without tls-port
+     */
+    private static int listenTlsAtStartup(ServerConfig config, NetworkServer network, ServerLog log) throws IOException {
+        int configured = config.tls.tlsPort.intValue();
+        if (!usesTls(config)) {
+            return -1;
+        }
+        try {
+            network.tls().load(config);
+        } catch (TlsConfigurationException e) {
+            log.warning(e.getMessage());
+            throw new StartupException("Failed to configure TLS. Check logs for more info.");
+        }
+        if (configured == 0) {
+            return -1;
+        }
+        try {
+            return network.listenTls(config.usesFreePort() ? 0 : configured, config.bind.value());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not listen on tls-port " + configured + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * CONFIG SET of a tls-* setting: Redis re-reads the whole TLS configuration then, and so does
+     * this; connections accepted from now on use it, open ones keep the one they shook hands with.
+     */
+    private void reloadTls() throws ConfigException {
+        if (usesTls(engine.config())) {
+            loadTls();
+        }
+    }
+
+    /**
+     * Whether the TLS settings must be usable: Redis reads them when tls-port, tls-replication or
+     * tls-cluster is on (the last two change nothing else here, but a file they would need missing
+     * is the same error).
+     */
+    private static boolean usesTls(ServerConfig config) {
+        return config.tls.tlsPort.intValue() != 0 || config.tls.tlsReplication.value() || config.tls.tlsCluster.value();
+    }
+
+    private void loadTls() throws ConfigException {
+        try {
+            network.tls().load(engine.config());
+        } catch (TlsConfigurationException e) {
+            engine.log().warning(e.getMessage());
+            throw new ConfigException("Unable to update TLS configuration. Check server logs.");
+        }
+    }
+
+    /** CONFIG SET tls-port or bind: listens for TLS where the configuration now says. */
+    private void listenTlsAgain() throws ConfigException {
+        ServerConfig config = engine.config();
+        int configured = config.tls.tlsPort.intValue();
+        if (configured != 0 && !network.tls().isLoaded()) {
+            loadTls();
+        }
+        network.stopListeningTls();
+        tlsPort = -1;
+        if (configured != 0) {
+            try {
+                tlsPort = network.listenTls(configured, config.bind.value());
+            } catch (IOException | RuntimeException e) {
+                network.stopListeningTls();
+                engine.log().warning("Could not listen on tls-port " + configured + ": " + e.getMessage());
+                throw new ConfigException("Unable to listen on this port. Check server logs.");
+            }
+        }
+        engine.info().listeningPort(port > 0 ? port : tlsPort);
     }
 
     /**
@@ -135,10 +231,10 @@ public final class NuthatchServer implements AutoCloseable {
         return endpoint == null ? -1 : endpoint.port();
     }
 
-    /** Makes the port directive say where a server on a free port listens (CONFIG GET port, CONFIG SET bind). */
-    private static void showPort(ServerConfig config, int port) {
+    /** Makes a port directive say where a server on a free port listens (CONFIG GET port, CONFIG SET bind). */
+    private static void showPort(ConfigDirective directive, int port) {
         try {
-            config.port.set(Integer.toString(port));
+            directive.set(Integer.toString(port));
         } catch (ConfigException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -150,6 +246,7 @@ public final class NuthatchServer implements AutoCloseable {
         network.stopListening();
         port = -1;
         if (config.port.intValue() == 0) {
+            engine.info().listeningPort(tlsPort);
             return;
         }
         try {
@@ -158,6 +255,8 @@ public final class NuthatchServer implements AutoCloseable {
             network.stopListening();
             engine.log().warning("Could not listen on port " + config.port.value() + ": " + e.getMessage());
             throw new ConfigException(failure);
+        } finally {
+            engine.info().listeningPort(port > 0 ? port : tlsPort);
         }
     }
 
@@ -177,6 +276,11 @@ public final class NuthatchServer implements AutoCloseable {
     /** The TCP port the server listens on, or -1 when it listens on none (port 0). */
     public int port() {
         return port;
+    }
+
+    /** The TLS port the server listens on, or -1 when it listens on none (tls-port 0). */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** The engine, for tests and embedding code that look at the server from inside. */
@@ -249,6 +353,7 @@ public final class NuthatchServer implements AutoCloseable {
         }
         try {
             network.stopListening();
+            network.stopListeningTls();
             cron.close();
             engine.gate().requestStop();
             network.close();

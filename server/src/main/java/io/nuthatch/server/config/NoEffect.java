@@ -7,7 +7,7 @@ package io.nuthatch.server.config;
 final class NoEffect {
     static final String REPLICATION = "Nuthatch has no replication";
     static final String CLUSTER = "Nuthatch does not run as a cluster";
-    static final String TLS = "TLS is not implemented yet";
+    static final String JDK_TLS_GROUPS = "the JDK's TLS uses its own Diffie-Hellman groups (RFC 7919)";
     static final String PERSISTENCE = "persistence is not implemented yet";
     static final String NOT_YET = "not implemented yet";
     static final String ACL = "ACL files, the ACL log and channel permissions are not implemented yet";

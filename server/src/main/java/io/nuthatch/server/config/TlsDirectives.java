@@ -1,5 +1,7 @@
 package io.nuthatch.server.config;
 
+import java.util.List;
+
 /** TLS on tls-port: the certificates, keys and protocol settings. */
 public final class TlsDirectives {
     private static final long INT_MAX = Integer.MAX_VALUE;
@@ -26,31 +28,39 @@ public final class TlsDirectives {
     public final IntegerDirective tlsSessionCacheTimeout;
 
     TlsDirectives(DirectiveRegistry registry) {
-        String none = NoEffect.TLS;
-        tlsPort = registry.add(new IntegerDirective("tls-port", 0, 0, 65535)).withoutEffect(none);
-        tlsCertFile = registry.add(file("tls-cert-file")).withoutEffect(none);
-        tlsKeyFile = registry.add(file("tls-key-file")).withoutEffect(none);
-        tlsKeyFilePass = registry.add(file("tls-key-file-pass")).sensitive().withoutEffect(none);
-        tlsClientCertFile = registry.add(file("tls-client-cert-file")).withoutEffect(none);
-        tlsClientKeyFile = registry.add(file("tls-client-key-file")).withoutEffect(none);
-        tlsClientKeyFilePass = registry.add(file("tls-client-key-file-pass")).sensitive().withoutEffect(none);
-        tlsDhParamsFile = registry.add(file("tls-dh-params-file")).withoutEffect(none);
-        tlsCaCertFile = registry.add(file("tls-ca-cert-file")).withoutEffect(none);
-        tlsCaCertDir = registry.add(file("tls-ca-cert-dir")).withoutEffect(none);
-        tlsAuthClients = registry.add(new EnumDirective("tls-auth-clients", "yes", "no", "yes", "optional"))
-                .withoutEffect(none);
-        tlsReplication = registry.add(new BooleanDirective("tls-replication", false)).withoutEffect(none);
-        tlsCluster = registry.add(new BooleanDirective("tls-cluster", false)).withoutEffect(none);
-        tlsProtocols = registry.add(file("tls-protocols")).withoutEffect(none);
-        tlsCiphers = registry.add(file("tls-ciphers")).withoutEffect(none);
-        tlsCiphersuites = registry.add(file("tls-ciphersuites")).withoutEffect(none);
-        tlsPreferServerCiphers = registry.add(new BooleanDirective("tls-prefer-server-ciphers", false))
-                .withoutEffect(none);
-        tlsSessionCaching = registry.add(new BooleanDirective("tls-session-caching", true)).withoutEffect(none);
-        tlsSessionCacheSize = registry.add(new IntegerDirective("tls-session-cache-size", 20 * 1024, 0, INT_MAX))
-                .withoutEffect(none);
-        tlsSessionCacheTimeout = registry.add(new IntegerDirective("tls-session-cache-timeout", 300, 0, INT_MAX))
-                .withoutEffect(none);
+        String replication = NoEffect.REPLICATION;
+        tlsPort = registry.add(new IntegerDirective("tls-port", 0, 0, 65535));
+        tlsCertFile = registry.add(file("tls-cert-file"));
+        tlsKeyFile = registry.add(file("tls-key-file"));
+        tlsKeyFilePass = registry.add(file("tls-key-file-pass")).sensitive();
+        // The client certificate is what Redis presents to a master or another cluster node.
+        tlsClientCertFile = registry.add(file("tls-client-cert-file")).withoutEffect(replication);
+        tlsClientKeyFile = registry.add(file("tls-client-key-file")).withoutEffect(replication);
+        tlsClientKeyFilePass = registry.add(file("tls-client-key-file-pass")).sensitive().withoutEffect(replication);
+        tlsDhParamsFile = registry.add(file("tls-dh-params-file")).withoutEffect(NoEffect.JDK_TLS_GROUPS);
+        tlsCaCertFile = registry.add(file("tls-ca-cert-file"));
+        tlsCaCertDir = registry.add(file("tls-ca-cert-dir"));
+        tlsAuthClients = registry.add(new EnumDirective("tls-auth-clients", "yes", "no", "yes", "optional"));
+        tlsReplication = registry.add(new BooleanDirective("tls-replication", false)).withoutEffect(replication);
+        tlsCluster = registry.add(new BooleanDirective("tls-cluster", false)).withoutEffect(NoEffect.CLUSTER);
+        tlsProtocols = registry.add(file("tls-protocols"));
+        tlsCiphers = registry.add(file("tls-ciphers"));
+        tlsCiphersuites = registry.add(file("tls-ciphersuites"));
+        tlsPreferServerCiphers = registry.add(new BooleanDirective("tls-prefer-server-ciphers", false));
+        tlsSessionCaching = registry.add(new BooleanDirective("tls-session-caching", true));
+        tlsSessionCacheSize = registry.add(new IntegerDirective("tls-session-cache-size", 20 * 1024, 0, INT_MAX));
+        tlsSessionCacheTimeout = registry.add(new IntegerDirective("tls-session-cache-timeout", 300, 0, INT_MAX));
+    }
+
+    /**
+     * The directives a CONFIG SET of which re-reads the TLS settings (every tls-* one but tls-port,
+     * which listens anew), as every one of them does in Redis.
+     */
+    public List<ConfigDirective> settingsReadByTls() {
+        return List.of(tlsCertFile, tlsKeyFile, tlsKeyFilePass, tlsClientCertFile, tlsClientKeyFile,
+                tlsClientKeyFilePass, tlsDhParamsFile, tlsCaCertFile, tlsCaCertDir, tlsAuthClients, tlsReplication,
+                tlsCluster, tlsProtocols, tlsCiphers, tlsCiphersuites, tlsPreferServerCiphers, tlsSessionCaching,
+                tlsSessionCacheSize, tlsSessionCacheTimeout);
     }
 
     /** A setting that is unset until given (a file, a pass phrase, a cipher list). */

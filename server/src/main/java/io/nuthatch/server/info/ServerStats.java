@@ -39,6 +39,8 @@ public final class ServerStats {
     public final LongAdder queryBufferLimitDisconnections = new LongAdder();
     /** Clients closed for their output buffer limit: counted by the thread that delivered to them. */
     public final LongAdder outputBufferLimitDisconnections = new LongAdder();
+    /** Connections on tls-port closed before their TLS handshake completed (failed or timed out). */
+    public final LongAdder tlsHandshakeFailures = new LongAdder();
     /** Failed AUTH / HELLO AUTH (acl_access_denied_auth). */
     public long aclDeniedAuth;
     /** Running share of expired keys among those the active expiry cycle samples (0..1). */
@@ -116,6 +118,7 @@ public final class ServerStats {
         errorReplies = 0;
         unexpectedErrorReplies = 0;
         netInputBytes.reset();
+        tlsHandshakeFailures.reset();
         netOutputBytes.reset();
         readsProcessed.reset();
         writesProcessed.reset();

@@ -21,6 +21,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.nuthatch.server.Engine;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -45,8 +46,12 @@ public final class NetworkServer implements AutoCloseable {
     private final OutputBacklog outputBacklog = OutputBacklog.fromSystem();
     private final MemoryShortage memoryShortage;
     private final List<Channel> listeners = new ArrayList<>();
+    private final List<Channel> tlsListeners = new ArrayList<>();
     private final boolean nativeTransport;
+    private final TlsConfiguration tls = new TlsConfiguration();
+    private final TlsHandshake.Failures tlsFailures;
     private int boundPort = -1;
+    private int boundTlsPort = -1;
 
     /**
      * @param ioThreads         event loops for client connections
@@ -56,6 +61,7 @@ public final class NetworkServer implements AutoCloseable {
     public NetworkServer(Engine engine, int ioThreads, boolean dedicatedExecution) {
         this.engine = engine;
         this.memoryShortage = new MemoryShortage(engine.log());
+        this.tlsFailures = new TlsHandshake.Failures(engine.log(), engine.stats());
         this.nativeTransport = Epoll.isAvailable();
         IoHandlerFactory handlers = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nuthatch-accept", true), handlers);
@@ -75,35 +81,76 @@ public final class NetworkServer implements AutoCloseable {
      * @return the port listened on
      */
     public int listen(int port, List<String> bindAddresses) throws IOException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        ServerBootstrap bootstrap = bootstrap(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                configureKeepalive(channel);
+                channel.pipeline().addLast(newConnection());
+            }
+        });
+        boundPort = bindAll(bootstrap, port, bindAddresses, listeners, "TCP");
+        return boundPort;
+    }
+
+    /**
+     * Listens for TLS on the given port (0: a free port) at the bind addresses, with the settings
+     * {@link #tls()} holds when each connection is accepted. Plain connections never see a TLS
+     * handler: their pipeline is the client's connection alone.
+     *
+     * @return the port listened on
+     */
+    public int listenTls(int port, List<String> bindAddresses) throws IOException {
+        if (!tls.isLoaded()) {
+            throw new IllegalStateException("TLS settings are not loaded");
+        }
+        ServerBootstrap bootstrap = bootstrap(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) throws SSLException {
+                configureKeepalive(channel);
+                channel.pipeline().addLast(tls.newHandler(channel.alloc()),
+                        new TlsHandshake(NetworkServer.this::newConnection, tlsFailures));
+            }
+        });
+        boundTlsPort = bindAll(bootstrap, port, bindAddresses, tlsListeners, "TLS");
+        return boundTlsPort;
+    }
+
+    /** The TLS settings new connections on tls-port take. */
+    public TlsConfiguration tls() {
+        return tls;
+    }
+
+    private ClientConnection newConnection() {
+        return new ClientConnection(engine, execution, outputBacklog, memoryShortage);
+    }
+
+    private ServerBootstrap bootstrap(ChannelInitializer<SocketChannel> initializer) {
+        return new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(serverChannelType)
                 .option(ChannelOption.SO_BACKLOG, Math.max(1, engine.config().tcpBacklog.intValue()))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        configureKeepalive(channel);
-                        channel.pipeline().addLast(new ClientConnection(engine, execution, outputBacklog, memoryShortage));
-                    }
-                });
+                .childHandler(initializer);
+    }
+
+    private int bindAll(ServerBootstrap bootstrap, int port, List<String> bindAddresses, List<Channel> bound,
+                        String kind) throws IOException {
         int actualPort = port;
         for (BindAddress address : BindAddress.resolve(bindAddresses)) {
             try {
                 Channel channel = bindFirstAvailable(bootstrap, address, actualPort);
-                listeners.add(channel);
+                bound.add(channel);
                 actualPort = ((InetSocketAddress) channel.localAddress()).getPort();
             } catch (IOException e) {
                 if (!address.optional()) {
                     throw e;
                 }
-                engine.log().warning("Could not create server TCP listening socket " + address + ":" + port
+                engine.log().warning("Could not create server " + kind + " listening socket " + address + ":" + port
                         + ": " + e.getMessage() + " (skipped: optional address)");
             }
         }
-        boundPort = actualPort;
         return actualPort;
     }
 
@@ -139,6 +186,11 @@ public final class NetworkServer implements AutoCloseable {
         return boundPort;
     }
 
+    /** The TLS port listened on, or -1 when not listening for TLS. */
+    public int tlsPort() {
+        return boundTlsPort;
+    }
+
     /**
      * Whether every event loop ran a task within the timeout: the exporter's /health. A loop stuck
      * in a command does not answer; one whose client waits for long work on the gate does.
@@ -158,17 +210,29 @@ public final class NetworkServer implements AutoCloseable {
         return true;
     }
 
-    /** Stops accepting connections; clients stay connected. */
+    /** Stops accepting plain TCP connections; clients stay connected. */
     public void stopListening() {
-        for (Channel listener : listeners) {
+        close(listeners);
+        boundPort = -1;
+    }
+
+    /** Stops accepting TLS connections; clients stay connected. */
+    public void stopListeningTls() {
+        close(tlsListeners);
+        boundTlsPort = -1;
+    }
+
+    private static void close(List<Channel> bound) {
+        for (Channel listener : bound) {
             listener.close().syncUninterruptibly();
         }
-        listeners.clear();
+        bound.clear();
     }
 
     @Override
     public void close() {
         stopListening();
+        stopListeningTls();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         execution.shutdown();

@@ -5,5 +5,10 @@
  * after entering the engine's {@link io.nuthatch.server.gate.ExecutionGate}, and must never make an
  * event loop wait while long work holds the engine: a connection that cannot run keeps its bytes
  * and is resumed by the gate.
+ *
+ * <p>TLS (tls-port) is Netty's SslHandler with the JDK's provider, in front of the same
+ * ClientConnection, which never knows whether its bytes were encrypted; the client connection is
+ * put in place only once the handshake succeeded (TlsHandshake). A plain connection's pipeline is
+ * the ClientConnection alone, so TLS costs plain clients nothing.
  */
 package io.nuthatch.server.network;

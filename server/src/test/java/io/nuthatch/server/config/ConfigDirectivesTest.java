@@ -85,9 +85,6 @@ class ConfigDirectivesTest {
                 List<String> values = new ArrayList<>(ODD_VALUES);
                 values.add(0, redisBefore.get(name));
                 for (String value : values) {
-                    if ((name.startsWith("tls-") && value.equals("yes")) || (name.equals("tls-port") && value.equals("7"))) {
-                        continue; // Redis would try to load certificates there are none of: TLS is not ours yet
-                    }
                     String expected = Resp.escape(reference.call("CONFIG", "SET", name, value));
                     String actual = Resp.escape(ours.call("CONFIG", "SET", name, value));
                     if (!expected.equals(actual)) {
