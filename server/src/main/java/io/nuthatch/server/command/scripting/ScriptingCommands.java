@@ -122,7 +122,7 @@ public final class ScriptingCommands {
     }
 
     static void kill(CommandContext c) {
-        scripts(c).kill();
+        scripts(c).kill(false);
         c.reply().ok();
     }
 
