@@ -138,6 +138,14 @@ public final class FunctionLibraries {
         return create(code, replace, current, TimeUnit.MILLISECONDS.toNanos(LOAD_TIMEOUT_MILLIS)).name();
     }
 
+    /**
+     * A library read from an RDB file, replacing one of the same name; no time limit, as Redis
+     * sets none when it loads a file (its code ran within one when it was first loaded).
+     */
+    public String loadWithoutTimeLimit(byte[] code) {
+        return create(code, true, current, 0).name();
+    }
+
     /** FUNCTION DELETE; false when there is no such library. */
     public boolean delete(String libraryName) {
         Library library = current.libraries.get(libraryName);
