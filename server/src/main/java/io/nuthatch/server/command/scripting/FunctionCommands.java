@@ -113,6 +113,7 @@ public final class FunctionCommands {
     }
 
     static void fcall(CommandContext c, boolean readOnly) {
+        ScriptingCommands.feedMonitors(c);
         FunctionLibraries.LibraryFunction function = functions(c).find(c.argumentText(1));
         if (function == null) {
             throw FUNCTION_NOT_FOUND;
