@@ -182,6 +182,11 @@ public final class Engine implements KeyspaceHooks {
         return scripts;
     }
 
+    /** The scripts' cache and interpreter if a script or function ever ran or loaded, else null (INFO asks so). */
+    public LuaScripts scriptsIfStarted() {
+        return scripts;
+    }
+
     /**
      * FUNCTION DUMP's payload of the libraries loaded, for a snapshot; null when there are none,
      * without starting an interpreter for the question.

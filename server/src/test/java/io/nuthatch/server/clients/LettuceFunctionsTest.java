@@ -108,6 +108,16 @@ class LettuceFunctionsTest {
     }
 
     @Test
+    void infoMemoryCountsLibrariesAndFunctions() {
+        redis.functionLoad(LOCKS);
+        String memory = redis.info("memory");
+        assertTrue(memory.contains("number_of_functions:3\r\n"), memory);
+        assertTrue(memory.contains("number_of_libraries:1\r\n"), memory);
+        redis.functionFlush(FlushMode.SYNC);
+        assertTrue(redis.info("memory").contains("number_of_libraries:0\r\n"));
+    }
+
+    @Test
     void aDumpRestoresTheLibrariesAfterAFlush() {
         redis.functionLoad(LOCKS);
         byte[] dump = redis.functionDump();
