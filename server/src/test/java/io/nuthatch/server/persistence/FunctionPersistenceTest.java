@@ -1,6 +1,7 @@
 package io.nuthatch.server.persistence;
 
 import io.nuthatch.persistence.Manifest;
+import io.nuthatch.persistence.snapshot.SnapshotCheck;
 import io.nuthatch.persistence.snapshot.SnapshotFunctions;
 import io.nuthatch.server.NuthatchServer;
 import io.nuthatch.server.config.ServerConfig;
@@ -15,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -84,6 +86,26 @@ class FunctionPersistenceTest {
             assertEquals("$1\\r\\n2\\r\\n", call(client, "GET", "n"));
         }
         assertTrue(log().contains("Loaded 1 function libraries from " + manifest.snapshot()), log());
+    }
+
+    @Test
+    void checkSnapshotVerifiesTheLibrariesFile() throws Exception {
+        try (NuthatchServer server = start(); RawConnection client = new RawConnection(server.port())) {
+            call(client, "FUNCTION", "LOAD", COUNTER);
+            assertEquals("+OK\\r\\n", call(client, "SAVE"));
+        }
+        Path snapshot = dir.resolve(Manifest.read(dir).snapshot());
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        assertEquals(0, SnapshotCheck.run(snapshot, new PrintStream(report, true, StandardCharsets.UTF_8)));
+        assertTrue(report.toString(StandardCharsets.UTF_8).contains("function libraries of"), report.toString());
+        Path file = snapshot.resolve(SnapshotFunctions.FILE);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x20;
+        Files.write(file, bytes);
+        report.reset();
+        assertEquals(1, SnapshotCheck.run(snapshot, new PrintStream(report, true, StandardCharsets.UTF_8)));
+        assertTrue(report.toString(StandardCharsets.UTF_8).contains("FUNCTIONS does not match its checksum"),
+                report.toString());
     }
 
     @Test
