@@ -160,7 +160,7 @@ public final class FunctionCommands {
         if (c.argumentCount() == 3 && !c.isKeyword(2, SYNC) && !c.isKeyword(2, ASYNC)) {
             throw FLUSH_MODE;
         }
-        functions(c).flush();
+        c.engine().clearFunctionLibraries();
         c.markDirty();
         c.reply().ok();
     }
