@@ -166,6 +166,7 @@ public final class LuaScripts {
         running = script.function();
         runningName = script.sha();
         runningChunk = LuaSandbox.CHUNK_NAME;
+        runningFunction = null;
         start(caller, firstKey, keyCount, readOnly || script.noWrites(), allowOom);
     }
 
