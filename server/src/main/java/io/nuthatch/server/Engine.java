@@ -182,6 +182,29 @@ public final class Engine implements KeyspaceHooks {
         return scripts;
     }
 
+    /** The scripts' cache and interpreter if a script or function ever ran or loaded, else null (INFO asks so). */
+    public LuaScripts scriptsIfStarted() {
+        return scripts;
+    }
+
+    /**
+     * FUNCTION DUMP's payload of the libraries loaded, for a snapshot; null when there are none,
+     * without starting an interpreter for the question.
+     */
+    public byte[] functionLibrariesPayload() {
+        if (scripts == null || scripts.functions().libraryCount() == 0) {
+            return null;
+        }
+        return scripts.functions().dump(false);
+    }
+
+    /** Drops every function library (a load that starts over), without starting an interpreter for it. */
+    public void clearFunctionLibraries() {
+        if (scripts != null) {
+            scripts.functions().flush();
+        }
+    }
+
     /** Subscriptions, and the delivery of messages to clients other than the one running a command. */
     public PubSub pubsub() {
         return pubsub;

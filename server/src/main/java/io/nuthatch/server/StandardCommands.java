@@ -41,6 +41,7 @@ import io.nuthatch.server.command.string.CounterCommands;
 import io.nuthatch.server.command.string.StringCommands;
 import io.nuthatch.server.command.string.StringRangeCommands;
 import io.nuthatch.server.command.transaction.TransactionCommands;
+import io.nuthatch.server.command.scripting.FunctionCommands;
 import io.nuthatch.server.command.scripting.ScriptingCommands;
 import io.nuthatch.server.command.zset.SortedSetCommands;
 
@@ -92,6 +93,7 @@ public final class StandardCommands {
                 SlowlogCommands::register,
                 LatencyCommands::register,
                 MonitorCommands::register,
-                ScriptingCommands::register);
+                ScriptingCommands::register,
+                FunctionCommands::register);
     }
 }

@@ -25,10 +25,12 @@ public final class SnapshotCheck {
                     expiring++;
                 }
             }
+            byte[] functions = SnapshotFunctions.read(directory);
             out.println("Snapshot " + directory + " is complete and sound: " + reader.rowsRead() + " keys ("
                     + expiring + " with an expiry), checksum " + (reader.marker().checked() ? "verified" : "not recorded"
                     + " (written with rdbchecksum no)") + ", taken at Unix ms " + reader.marker().createdMillis()
-                    + ", " + SnapshotWriter.size(directory) + " bytes on disk.");
+                    + ", " + SnapshotWriter.size(directory) + " bytes on disk"
+                    + (functions == null ? "." : ", function libraries of " + functions.length + " bytes."));
             for (int database = 0; database < perDatabase.length; database++) {
                 if (perDatabase[database] > 0) {
                     out.println("db" + database + ": " + perDatabase[database] + " keys");

@@ -4,6 +4,7 @@ import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.keyspace.Keyspace;
+import io.nuthatch.server.scripting.LuaScripts;
 import io.nuthatch.server.type.MemoryLayout;
 
 /**
@@ -110,6 +111,7 @@ final class MemoryInfo {
         long resident = Math.min(heap[2] + ProcessMetrics.nonHeapCommitted(), rss);
         long netUsage = used > STARTUP_BYTES ? used - STARTUP_BYTES : 1;
         long maxmemory = engine.config().maxmemory.value();
+        LuaScripts scripts = engine.scriptsIfStarted();
 
         out.addBytesWithHuman("used_memory", used)
                 .addBytesWithHuman("used_memory_rss", rss)
@@ -123,14 +125,15 @@ final class MemoryInfo {
                 .add("allocator_active", active)
                 .add("allocator_resident", resident)
                 .addBytesWithHuman("total_system_memory", ProcessMetrics.totalSystemMemory())
-                // No scripting engine yet: no Lua VM, no cached scripts, no functions.
+                // LuaJ's state lives in the JVM heap, counted in used_memory's estimate of nothing:
+                // its sizes are not measured, only what scripts and libraries there are.
                 .add("used_memory_lua", 0)
                 .add("used_memory_vm_eval", 0)
                 .add("used_memory_lua_human", InfoFields.human(0))
                 .add("used_memory_scripts_eval", 0)
-                .add("number_of_cached_scripts", 0)
-                .add("number_of_functions", 0)
-                .add("number_of_libraries", 0)
+                .add("number_of_cached_scripts", scripts == null ? 0 : scripts.cachedCount())
+                .add("number_of_functions", scripts == null ? 0 : scripts.functions().functionCount())
+                .add("number_of_libraries", scripts == null ? 0 : scripts.functions().libraryCount())
                 .add("used_memory_vm_functions", 0)
                 .addBytesWithHuman("used_memory_vm_total", 0)
                 .add("used_memory_functions", 0)

@@ -22,7 +22,8 @@ import java.util.List;
  *     ran (arity, unknown command, ACL, OOM, -LOADING), nor one only queued by MULTI: EXEC shows
  *     each queued command as it runs it, then itself;</li>
  * <li>never a command flagged admin (CONFIG, DEBUG, CLIENT LIST, SLOWLOG, LATENCY, MONITOR...) or
- *     skip_monitor;</li>
+ *     skip_monitor, except the commands that run scripts, shown before they run
+ *     ({@link #scriptStarts}), then each command of the script from the client "lua";</li>
  * <li>the database the client has selected once the command ran (SELECT 5 shows 5);</li>
  * <li>secrets replaced with "(redacted)": every argument of AUTH, the user name and password after
  *     HELLO's AUTH, the password after MIGRATE's AUTH and the user name and password after its
@@ -92,6 +93,19 @@ public final class MonitorFeed {
         if (command.has(CommandFlag.ADMIN) || command.has(CommandFlag.SKIP_MONITOR)) {
             return;
         }
+        feed(client, command, arguments);
+    }
+
+    /**
+     * EVAL, EVALSHA, their _RO forms and FCALL are flagged skip_monitor and fed here instead,
+     * before they run (whatever their outcome), so that the lines of their scripts' commands
+     * ("[0 lua]") come after theirs, as Redis's evalCommand and fcallCommand feed them.
+     */
+    public void scriptStarts(ClientSession client, CommandSpec command, RequestArguments arguments) {
+        feed(client, command, arguments);
+    }
+
+    private void feed(ClientSession client, CommandSpec command, RequestArguments arguments) {
         format(client, command, arguments);
         for (int i = monitors.size() - 1; i >= 0; i--) {
             if (monitors.get(i).isClosing()) {

@@ -7,6 +7,7 @@ import io.nuthatch.persistence.rdb.RdbInput;
 import io.nuthatch.persistence.rdb.RedisAofReader;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.codec.EncodingLimits;
+import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.config.ServerConfig;
 
 import java.io.BufferedInputStream;
@@ -60,9 +61,8 @@ public final class RedisDataImport {
                     + " %d expired keys skipped, in %.3f seconds", description, outcome.keys, outcome.commands,
                     outcome.expiredSkipped, outcome.seconds));
             if (!outcome.functionLibraries.isEmpty()) {
-                engine.log().warning(outcome.functionLibraries.size() + " function librar"
-                        + (outcome.functionLibraries.size() == 1 ? "y" : "ies")
-                        + " found in the imported data; functions are not loaded by this server yet");
+                engine.log().notice("Loaded " + outcome.functionLibraries.size() + " function librar"
+                        + (outcome.functionLibraries.size() == 1 ? "y" : "ies") + " from the imported data");
             }
             return outcome;
         }
@@ -94,7 +94,7 @@ public final class RedisDataImport {
             return truncated;
         }
 
-        /** The Redis 7 function libraries found (FUNCTION2 records), for the scripting side. */
+        /** The Redis 7 function libraries found (FUNCTION2 records), loaded as they were read. */
         public List<byte[]> functionLibraries() {
             return functionLibraries;
         }
@@ -162,6 +162,7 @@ public final class RedisDataImport {
                 outcome.keys += loader.loaded();
                 outcome.expiredSkipped += loader.expiredSkipped();
                 outcome.functionLibraries.addAll(loader.functionLibraries());
+                loadLibraries(engine, name, loader.functionLibraries());
                 commandsOffset = in.offset();
                 commands = in.remainder();
             }
@@ -175,6 +176,23 @@ public final class RedisDataImport {
             } finally {
                 replay.close();
             }
+        }
+    }
+
+    /**
+     * The libraries of an RDB's FUNCTION2 records, loaded before the commands after it run (an AOF
+     * increment may delete or replace them). As in Redis, one that does not load fails the import.
+     */
+    private static void loadLibraries(Engine engine, String file, List<byte[]> libraries) throws RdbFormatException {
+        engine.lock().lock();
+        try {
+            for (byte[] code : libraries) {
+                engine.scripts().functions().loadWithoutTimeLimit(code);
+            }
+        } catch (CommandError refused) {
+            throw new RdbFormatException(file + ": a function library does not load: " + refused.getMessage());
+        } finally {
+            engine.lock().unlock();
         }
     }
 

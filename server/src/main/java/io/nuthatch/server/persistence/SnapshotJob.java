@@ -2,6 +2,7 @@ package io.nuthatch.server.persistence;
 
 import io.nuthatch.persistence.rdb.RdbOutput;
 import io.nuthatch.persistence.snapshot.SnapshotFormat;
+import io.nuthatch.persistence.snapshot.SnapshotFunctions;
 import io.nuthatch.persistence.snapshot.SnapshotWriter;
 import io.nuthatch.server.codec.EncodingLimits;
 import io.nuthatch.server.codec.ValueCodec;
@@ -43,6 +44,9 @@ final class SnapshotJob {
 
     private final KeyspaceWalk walk;
     private final SnapshotWriter writer;
+    private final Path directory;
+    /** The function libraries when the walk started, or null when there were none. */
+    private final byte[] functionLibraries;
     private final ValueCodec codec;
     private final RdbOutput scratch = new RdbOutput(false);
     private final List<Row> staged = new ArrayList<>();
@@ -63,10 +67,14 @@ final class SnapshotJob {
      *
      * @param name       the snapshot's name in the manifest (relative to {@code dir})
      * @param newSegment the log segment started at this very point, or null without a log
+     * @param functionLibraries FUNCTION DUMP's payload at this very point, or null when there are no libraries
      */
     SnapshotJob(Keyspace keyspace, Path directory, String name, long sequence, String newSegment,
-            EncodingLimits limits, boolean compression, boolean checksum, long dirtyAtStart) throws IOException {
+            EncodingLimits limits, boolean compression, boolean checksum, long dirtyAtStart,
+            byte[] functionLibraries) throws IOException {
         this.writer = SnapshotWriter.create(directory, compression, checksum);
+        this.directory = directory;
+        this.functionLibraries = functionLibraries;
         this.walk = keyspace.startWalk();
         this.codec = new ValueCodec(limits);
         this.name = name;
@@ -106,6 +114,9 @@ final class SnapshotJob {
     /** Makes the snapshot durable and complete (its marker written). */
     void complete() throws IOException {
         writeStaged();
+        if (functionLibraries != null) {
+            SnapshotFunctions.write(directory, functionLibraries);
+        }
         writer.complete();
     }
 

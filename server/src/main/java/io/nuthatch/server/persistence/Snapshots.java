@@ -341,7 +341,7 @@ public final class Snapshots {
             }
             return new SnapshotJob(engine.keyspace(), path, name, sequence, newSegment,
                     EncodingLimits.of(config.encoding), config.persistence.rdbcompression.value(),
-                    config.persistence.rdbchecksum.value(), engine.dirty());
+                    config.persistence.rdbchecksum.value(), engine.dirty(), engine.functionLibrariesPayload());
         } catch (IOException | RuntimeException | LinkageError e) {
             // LinkageError: RocksDB's native library could not be loaded on this platform.
             log.warning((purpose == Purpose.SAVE ? "Can't save in background: " : "Can't rewrite append only file in"

@@ -212,6 +212,7 @@ final class StartupLoad implements ExecutionGate.Loading {
         Path path = directory.resolve(name);
         try {
             snapshotReader = SnapshotReader.open(path, engine.config().persistence.rdbchecksum.value());
+            SnapshotLibraries.load(engine, path);
             snapshotBytes = SnapshotWriter.size(path);
             progress.nextFile(snapshotBytes);
         } catch (SnapshotDamagedException e) {
@@ -229,6 +230,7 @@ final class StartupLoad implements ExecutionGate.Loading {
             snapshotReader = null;
         }
         engine.keyspace().clear();
+        engine.clearFunctionLibraries();
         boolean previousExists = manifest.previousSnapshot() != null || !manifest.previousSegments().isEmpty();
         if (fellBack || !previousExists) {
             log.warning(problem.getMessage());

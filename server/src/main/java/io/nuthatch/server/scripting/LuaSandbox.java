@@ -45,6 +45,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class LuaSandbox {
     static final String CHUNK_NAME = "@user_script";
+    /** The chunk name of a function library's code, as Redis 7.0 names it. */
+    static final String FUNCTION_CHUNK_NAME = "@user_function";
 
     final Globals globals = new Globals();
     /**
@@ -54,6 +56,8 @@ final class LuaSandbox {
      */
     final Globals scriptGlobals = new Globals();
     final InstructionHook hook = new InstructionHook();
+    /** The metatable of {@link #scriptGlobals}: where reads fall through to. */
+    private final LuaTable protection = new LuaTable();
 
     LuaSandbox() {
         scriptGlobals.debuglib = hook;
@@ -117,7 +121,6 @@ final class LuaSandbox {
             }
         });
         globals.setmetatable(missing);
-        LuaTable protection = new LuaTable();
         protection.rawset(LuaValue.INDEX, globals);
         protection.rawset(LuaValue.NEWINDEX, new VarArgFunction() {
             @Override
@@ -126,6 +129,28 @@ final class LuaSandbox {
             }
         });
         scriptGlobals.setmetatable(protection);
+    }
+
+    /**
+     * Makes the globals scripts see fall through to {@code api} instead of the real globals, while
+     * a function library's code runs to register its functions (Redis 7.0 gives it only a small
+     * {@code redis} table then); null restores them.
+     */
+    void globalsWhileLoading(LuaTable api) {
+        protection.rawset(LuaValue.INDEX, api == null ? globals : api);
+    }
+
+    /** A table whose reads of missing names fail as a script's read of a missing global does. */
+    static LuaTable withMissingNameError(LuaTable table) {
+        LuaTable missing = new LuaTable();
+        missing.rawset(LuaValue.INDEX, new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue self, LuaValue name) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + name.tojstring() + "'");
+            }
+        });
+        table.setmetatable(missing);
+        return table;
     }
 
     /** Compiles a script's body into a function of the protected globals. */

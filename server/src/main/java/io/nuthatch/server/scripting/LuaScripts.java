@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
  * ({@code {err=...}}, which redis.call raises for a command's error reply) with its own code.
  */
 public final class LuaScripts {
-    /** A compiled script. */
     /**
      * A compiled script, with what its {@code #!lua} shebang declared: none (Redis's compatibility
      * mode), or its flags (no-writes, allow-oom; the others change nothing without a cluster).
@@ -43,6 +42,8 @@ public final class LuaScripts {
     static final CommandError WRITE_FLAG_IN_READ_ONLY =
             new CommandError("ERR Can not execute a script with write flag using *_ro command.");
     static final CommandError SCRIPT_OOM = new CommandError("OOM command not allowed when used memory > 'maxmemory'.");
+    static final CommandError BUSY_WITH_SCRIPT = new CommandError(ExecutionGate.LongKind.SCRIPT.busyReply());
+    static final CommandError BUSY_WITH_FUNCTION = new CommandError(ExecutionGate.LongKind.FUNCTION.busyReply());
     static final CommandError NOT_BUSY = new CommandError("NOTBUSY No scripts in execution right now.");
     static final CommandError UNKILLABLE = new CommandError("UNKILLABLE Sorry the script already executed write"
             + " commands against the dataset. You can either wait the script termination or kill the server in a"
@@ -65,6 +66,7 @@ public final class LuaScripts {
     private final LuaSandbox sandbox = new LuaSandbox();
     private final Map<String, Script> cache = new HashMap<>();
     private final RedisLibrary redis;
+    private final FunctionLibraries functions;
     private long cacheBytes;
 
     private final ScriptThread thread = new ScriptThread("nuthatch-script");
@@ -73,8 +75,18 @@ public final class LuaScripts {
     private final InstructionHook.Checkpoint inlineCheckpoint = this::inlineCheckpoint;
     private boolean inlineMayMove;
     private long inlineDeadline;
-    /** The script running now and its outcome; written and read by whoever holds the engine. */
-    private Script running;
+    /**
+     * The script or function running now and its outcome; written and read by whoever holds the
+     * engine. A script is named by its SHA1 in errors, a function by its name.
+     */
+    private LuaFunction running;
+    private String runningName;
+    private String runningChunk;
+    private FunctionLibraries.LibraryFunction runningFunction;
+    private LuaValue functionKeys;
+    private LuaValue functionArguments;
+    /** The command that called a function, kept once it runs long, for FUNCTION STATS. */
+    private byte[][] functionCommand;
     private ClientSession callerSession;
     private long startedNanos;
     private LuaValue result;
@@ -89,6 +101,12 @@ public final class LuaScripts {
         this.engine = engine;
         this.redis = new RedisLibrary(engine);
         sandbox.globals.rawset("redis", redis.table());
+        this.functions = new FunctionLibraries(sandbox, redis.table());
+    }
+
+    /** The libraries of FUNCTION LOAD, run by {@link #call}. */
+    public FunctionLibraries functions() {
+        return functions;
     }
 
     /** The script of a body, compiled now unless cached. */
@@ -144,21 +162,47 @@ public final class LuaScripts {
      * written when the script ends (see {@link ScriptThread} and {@link #detach}).
      */
     public void run(CommandContext caller, Script script, int firstKey, int keyCount, boolean readOnly) {
-        boolean allowOom = false;
-        if (script.shebang()) {
-            // Redis 7.0's scriptPrepareForRun: a script that declared its flags is refused up front.
-            if (!script.noWrites() && readOnly) {
-                throw WRITE_FLAG_IN_READ_ONLY;
-            }
-            allowOom = script.allowOom() || script.noWrites();
-            if (!allowOom && engine.eviction().refusesWrites()) {
-                throw SCRIPT_OOM;
-            }
+        boolean allowOom = script.shebang() && declaredFlagsAllow(script.noWrites(), script.allowOom(), readOnly);
+        running = script.function();
+        runningName = script.sha();
+        runningChunk = LuaSandbox.CHUNK_NAME;
+        runningFunction = null;
+        start(caller, firstKey, keyCount, readOnly || script.noWrites(), allowOom);
+    }
+
+    /**
+     * FCALL and FCALL_RO: runs a library's function as {@link #run} runs a script; the function
+     * gets the keys and the other arguments as its two parameters (no KEYS or ARGV globals).
+     */
+    public void call(CommandContext caller, FunctionLibraries.LibraryFunction function, int firstKey, int keyCount,
+            boolean readOnly) {
+        boolean allowOom = declaredFlagsAllow(function.noWrites(), function.allowOom(), readOnly);
+        running = function.callback();
+        runningName = function.name();
+        runningChunk = LuaSandbox.FUNCTION_CHUNK_NAME;
+        runningFunction = function;
+        start(caller, firstKey, keyCount, readOnly || function.noWrites(), allowOom);
+    }
+
+    /**
+     * Redis 7.0's scriptPrepareForRun for a script that declared its flags (a shebang, or any
+     * function): refused up front by a read-only command unless no-writes, or over maxmemory
+     * unless allow-oom or no-writes. Whether its writes may go past maxmemory.
+     */
+    private boolean declaredFlagsAllow(boolean noWrites, boolean allowOom, boolean readOnly) {
+        if (!noWrites && readOnly) {
+            throw WRITE_FLAG_IN_READ_ONLY;
         }
-        running = script;
+        boolean mayExceed = allowOom || noWrites;
+        if (!mayExceed && engine.eviction().refusesWrites()) {
+            throw SCRIPT_OOM;
+        }
+        return mayExceed;
+    }
+
+    private void start(CommandContext caller, int firstKey, int keyCount, boolean noWrites, boolean allowOom) {
         callerSession = caller.client();
         startedNanos = System.nanoTime();
-        boolean noWrites = readOnly || script.noWrites();
         prepare(caller, firstKey, keyCount, noWrites, allowOom);
         // Inside EXEC the caller cannot be parked: the script runs where it is until it ends.
         boolean mayMove = caller.mayBlock();
@@ -191,9 +235,17 @@ public final class LuaScripts {
         for (int i = argvStart; i < argumentCount; i++) {
             argv.rawset(i - argvStart + 1, LuaString.valueUsing(caller.copyArgument(i)));
         }
-        sandbox.globals.rawset(KEYS, keys);
-        sandbox.globals.rawset(ARGV, argv);
-        redis.begin(caller, running.sha(), readOnly, allowOom);
+        if (runningFunction == null) {
+            sandbox.globals.rawset(KEYS, keys);
+            sandbox.globals.rawset(ARGV, argv);
+        } else {
+            // A function sees no KEYS or ARGV: reading them fails as reading any missing global.
+            sandbox.globals.rawset(KEYS, LuaValue.NIL);
+            sandbox.globals.rawset(ARGV, LuaValue.NIL);
+            functionKeys = keys;
+            functionArguments = argv;
+        }
+        redis.begin(caller, runningName, readOnly, allowOom);
         memory.scriptStarts();
     }
 
@@ -251,16 +303,18 @@ public final class LuaScripts {
     private boolean execute(InstructionHook.Checkpoint hook) {
         sandbox.hook.checkpoint(hook);
         try {
-            result = running.function().call();
+            result = runningFunction == null ? running.call() : running.call(functionKeys, functionArguments);
             errorReply = null;
         } catch (ScriptMoves moves) {
             return false;
         } catch (LuaError error) {
             result = null;
-            errorReply = errorReply(error, running.sha());
+            errorReply = errorReply(error, runningName, runningChunk);
         } catch (StackOverflowError overflow) {
             result = null;
-            errorReply = "ERR Error running script (call to f_" + running.sha() + "): stack overflow";
+            errorReply = runningFunction == null
+                    ? "ERR Error running script (call to f_" + runningName + "): stack overflow"
+                    : "ERR Error running script (call to " + runningName + "): stack overflow";
         } catch (ScriptStopped stopped) {
             result = null;
             errorReply = stopped.reply();
@@ -299,8 +353,9 @@ public final class LuaScripts {
             throw new ScriptStopped(SERVER_STOPPING);
         }
         if (killRequested) {
-            throw new ScriptStopped("ERR Script killed by user with SCRIPT KILL... script: " + running.sha()
-                    + ", on @user_script:" + sandbox.hook.currentLine() + ".");
+            // Redis 7.0 says SCRIPT KILL for a function stopped by FUNCTION KILL too.
+            throw new ScriptStopped("ERR Script killed by user with SCRIPT KILL... script: " + runningName + ", on "
+                    + runningChunk + ":" + sandbox.hook.currentLine() + ".");
         }
     }
 
@@ -310,9 +365,16 @@ public final class LuaScripts {
      * as one unit when it ends), and the engine is handed to the script's thread as long work.
      */
     private void detach(CommandContext caller) {
+        if (runningFunction != null) {
+            functionCommand = new byte[caller.argumentCount()][];
+            for (int i = 0; i < functionCommand.length; i++) {
+                functionCommand[i] = caller.copyArgument(i);
+            }
+        }
         parked = caller.block(0, c -> c.reply().error(SCRIPT_STILL_RUNNING));
         engine.propagation().beginUnit();
-        engine.gate().handOver(ExecutionGate.LongKind.SCRIPT, thread.thread(), startedNanos);
+        engine.gate().handOver(runningFunction == null ? ExecutionGate.LongKind.SCRIPT : ExecutionGate.LongKind.FUNCTION,
+                thread.thread(), startedNanos);
         thread.release();
     }
 
@@ -342,13 +404,18 @@ public final class LuaScripts {
     /** The error of a script stopped for memory; the line is known at a checkpoint, not after an OutOfMemoryError. */
     private String memoryReply() {
         int line = sandbox.hook.currentLine();
-        return "ERR Script used more memory than the server can give it... script: " + running.sha()
-                + (line > 0 ? ", on @user_script:" + line + "." : ".");
+        return "ERR Script used more memory than the server can give it... script: " + runningName
+                + (line > 0 ? ", on " + runningChunk + ":" + line + "." : ".");
     }
 
     private void endRun() {
         redis.end();
         running = null;
+        runningName = null;
+        runningFunction = null;
+        functionKeys = null;
+        functionArguments = null;
+        functionCommand = null;
         result = null;
         errorReply = null;
         parked = null;
@@ -369,18 +436,43 @@ public final class LuaScripts {
      * next checkpoint unless it has written (Redis's -UNKILLABLE: a half-run script would leave
      * the dataset half changed).
      */
-    public void kill() {
+    public void kill(boolean function) {
         if (running == null || holder == null) {
             throw NOT_BUSY;
         }
         if (redis.wrote()) {
             throw UNKILLABLE;
         }
+        // SCRIPT KILL stops only EVAL's scripts, FUNCTION KILL only functions: each gets the
+        // other's -BUSY, as in Redis 7.0's scriptKill.
+        if (function != (runningFunction != null)) {
+            throw function ? BUSY_WITH_SCRIPT : BUSY_WITH_FUNCTION;
+        }
         killRequested = true;
     }
 
+    /**
+     * FUNCTION STATS while a script runs past its first slice: refused with -BUSY while it is
+     * EVAL's; a function is described by its name, the command that called it and how long it
+     * has run. Null when nothing runs long.
+     */
+    public RunningFunction runningFunction() {
+        if (running == null || holder == null) {
+            return null;
+        }
+        if (runningFunction == null) {
+            throw BUSY_WITH_SCRIPT;
+        }
+        return new RunningFunction(runningName, functionCommand,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+    }
+
+    /** What FUNCTION STATS says of the function running. */
+    public record RunningFunction(String name, byte[][] command, long durationMillis) {
+    }
+
     /** LuaJ's parser names a one-character token by its code ("unexpected symbol 43 (+)"); Lua 5.1 quotes it. */
-    private static String compileMessage(String message) {
+    static String compileMessage(String message) {
         java.util.regex.Matcher token = java.util.regex.Pattern.compile("unexpected symbol (\\d+) \\(.*\\)$").matcher(message);
         if (!token.find()) {
             return message;
@@ -390,30 +482,39 @@ public final class LuaScripts {
         return name == null ? message : message.substring(0, token.start()) + "unexpected symbol near '" + name + "'";
     }
 
-    /** Redis 7.0's error reply for an error that ended a script. */
-    static String errorReply(LuaError error, String sha) {
+    /** Redis 7.0's error reply for an error that ended a script ({@code chunk} @user_script) or a function. */
+    static String errorReply(LuaError error, String name, String chunk) {
+        String position = errorPosition(error, chunk);
+        String reply = errorText(error, chunk);
+        return position == null ? reply : reply + " script: " + name + ", on " + position + ".";
+    }
+
+    /** Where the error was raised, as "@user_script:3", or null when LuaJ did not say. */
+    private static String errorPosition(LuaError error, String chunk) {
         String message = error.getMessage();
-        String position = null;
-        String text = message;
-        // LuaJ writes the position as "@user_script:3 message"; Lua 5.1 as "user_script:3: message".
-        if (message != null && message.startsWith(LuaSandbox.CHUNK_NAME + ":")) {
+        if (message != null && message.startsWith(chunk + ":")) {
             int space = message.indexOf(' ');
             if (space > 0) {
-                position = message.substring(0, space);
-                text = position.substring(1) + ": " + message.substring(space + 1);
+                return message.substring(0, space);
             }
         }
+        return null;
+    }
+
+    /**
+     * An error's text without where it ended the script: an error table's own, or "ERR " and the
+     * message with Lua 5.1's "user_script:3: " before it.
+     */
+    static String errorText(LuaError error, String chunk) {
         LuaValue object = error.getMessageObject();
-        String reply;
         if (object != null && object.istable() && object.rawget(ReplyToLua.ERR).isstring()) {
-            reply = LuaSandbox.text(object.rawget(ReplyToLua.ERR));
-        } else {
-            reply = "ERR " + text;
+            return LuaSandbox.text(object.rawget(ReplyToLua.ERR));
         }
-        if (position != null) {
-            reply += " script: " + sha + ", on " + position + ".";
-        }
-        return reply;
+        String message = error.getMessage();
+        String position = errorPosition(error, chunk);
+        // LuaJ writes the position as "@user_script:3 message"; Lua 5.1 as "user_script:3: message".
+        return position == null ? "ERR " + message
+                : "ERR " + position.substring(1) + ": " + message.substring(position.length() + 1);
     }
 
     /** SHA1 of bytes, in lower-case hex (SCRIPT LOAD's reply, redis.sha1hex). */

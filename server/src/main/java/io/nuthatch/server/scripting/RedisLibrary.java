@@ -230,6 +230,9 @@ final class RedisLibrary {
         }
         int start = client.replies.writerIndex();
         engine.dispatcher().runInUnit(context, command, request);
+        if (command.has(CommandFlag.READONLY)) {
+            engine.tracking().scriptRead(caller.client(), caller.command(), caller.arguments());
+        }
         LuaValue reply;
         if (ReplyToLua.isError(client.replies, start)) {
             reply = errorTable("-" + ReplyToLua.errorText(client.replies, start));

@@ -15,7 +15,8 @@ final class ScriptClient extends DetachedTransport {
     final ByteBuf replies = Unpooled.buffer(256);
 
     ScriptClient() {
-        super("");
+        // MONITOR shows the commands of scripts as "[0 lua]", Redis's name for this client.
+        super("lua");
         session = new ClientSession(0, this, System.currentTimeMillis());
         session.reply().target(replies);
         session.authenticated("default");

@@ -3,6 +3,12 @@
  * the cache of compiled scripts ({@link io.nuthatch.server.scripting.LuaScripts}), the {@code redis}
  * table ({@link io.nuthatch.server.scripting.RedisLibrary}), the conversions between RESP and Lua
  * both ways, and the libraries Redis bundles (cjson, cmsgpack, bit, struct), written here.
+ * Redis 7's function libraries ({@link io.nuthatch.server.scripting.FunctionLibraries}) live in
+ * the same state: Redis gives them a state of their own, but the globals are read-only either way,
+ * KEYS and ARGV are cleared before a function runs, and only the globals seen while a library
+ * loads differ (swapped for the load's small redis table, then back), so one state costs less and
+ * shows no difference. FCALL runs a function on the same path as EVAL (inline, then the script
+ * thread, BUSY, KILL), named by the function in errors and as FUNCTION long work at the gate.
  *
  * <h2>Why LuaJ, and what it costs</h2>
  * Scripts run on LuaJ 3.0.1 (org.luaj:luaj-jse), compiled once to LuaJ's prototypes and

@@ -132,14 +132,37 @@ public final class ClientTracking {
         if (flushPending) {
             sendFlush();
         }
+        if (command.has(CommandFlag.READONLY) && !command.has(CommandFlag.PUBSUB) && !runsReadOnlyScript(command)) {
+            rememberKeys(client, command, arguments);
+        }
+    }
+
+    /**
+     * A script's read-only command ran. Redis 7.0 then tracks, for the client that ran the script,
+     * the keys of that client's command (EVAL's or FCALL's declared keys), not the keys the
+     * script's command read: a script that reads only keys it did not declare is not tracked.
+     */
+    public void scriptRead(ClientSession caller, CommandSpec scriptCommand, RequestArguments arguments) {
+        rememberKeys(caller, scriptCommand, arguments);
+    }
+
+    private void rememberKeys(ClientSession client, CommandSpec command, RequestArguments arguments) {
         TrackingMode mode = client.tracking();
-        if (mode != null && command.has(CommandFlag.READONLY) && !command.has(CommandFlag.PUBSUB)
-                && mode.remembersReads()) {
+        if (mode != null && mode.remembersReads()) {
             for (CommandKeys.KeyReference key : CommandKeys.find(command, arguments, 0)) {
                 int index = key.position();
                 keys.remember(arguments.array(index), arguments.offset(index), arguments.length(index), client.id());
             }
         }
+    }
+
+    /**
+     * EVAL_RO, EVALSHA_RO and FCALL_RO are flagged readonly, but Redis 7.0 tracks their keys only
+     * when their script runs a read-only command ({@link #scriptRead}), as for EVAL.
+     */
+    private static boolean runsReadOnlyScript(CommandSpec command) {
+        String name = command.name();
+        return name.equals("eval_ro") || name.equals("evalsha_ro") || name.equals("fcall_ro");
     }
 
     /**

@@ -275,6 +275,11 @@ final class CaseConnections implements ReplyComparison.ConnectionNames, AutoClos
             if (!"+OK\\r\\n".equals(Resp.escape(reply))) {
                 throw new AssertionError(serverName + " FLUSHALL: " + Resp.escape(reply));
             }
+            // FLUSHALL leaves function libraries, which would carry from one case (or protocol) to the next.
+            reply = connection.call("FUNCTION", "FLUSH");
+            if (!"+OK\\r\\n".equals(Resp.escape(reply))) {
+                throw new AssertionError(serverName + " FUNCTION FLUSH: " + Resp.escape(reply));
+            }
             flushed = true;
         }
     }

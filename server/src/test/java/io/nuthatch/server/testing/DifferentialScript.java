@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  * A line may start with {@code @name} (letters, digits, '-', '_') to run on that connection of the
  * case; a line without one runs on {@code @A}. Each connection is opened at its first use, on both
  * servers, switched to the case's protocol; it keeps its own database, name and state until the
- * case ends. The first one opened flushes both servers, so every case starts from empty databases.
+ * case ends. The first one opened flushes both servers, so every case starts from empty databases
+ * and no function libraries.
  * An argument spelled exactly {@code @B.id} or {@code @B.addr} is replaced, on each server, by that
  * connection's client id or its {@code ip:port} as the server sees it (for CLIENT KILL, CLIENT
  * TRACKING REDIRECT). Opening a connection in RESP3 sends HELLO 3: a connection first used while

@@ -82,18 +82,27 @@ public final class ScriptingCommands {
     }
 
     static void eval(CommandContext c, boolean readOnly) {
+        feedMonitors(c);
         int keys = keyCount(c);
         LuaScripts.Script script = scripts(c).load(c.copyArgument(1));
         run(c, script, keys, readOnly);
     }
 
     static void evalSha(CommandContext c, boolean readOnly) {
+        feedMonitors(c);
         int keys = keyCount(c);
         LuaScripts.Script script = scripts(c).find(c.argumentText(1));
         if (script == null) {
             throw NO_SCRIPT;
         }
         run(c, script, keys, readOnly);
+    }
+
+    /** MONITOR's line for a command that runs a script, before the lines of the script's commands. */
+    static void feedMonitors(CommandContext c) {
+        if (c.engine().introspection().monitors().isActive()) {
+            c.engine().introspection().monitors().scriptStarts(c.client(), c.command(), c.arguments());
+        }
     }
 
     private static void run(CommandContext c, LuaScripts.Script script, int keys, boolean readOnly) {
@@ -122,7 +131,7 @@ public final class ScriptingCommands {
     }
 
     static void kill(CommandContext c) {
-        scripts(c).kill();
+        scripts(c).kill(false);
         c.reply().ok();
     }
 
