@@ -98,7 +98,7 @@ final class StatsInfo {
                 .add("acl_access_denied_auth", stats.aclDeniedAuth)
                 .add("acl_access_denied_cmd", engine.acl().deniedCommands())
                 .add("acl_access_denied_key", engine.acl().deniedKeys())
-                .add("acl_access_denied_channel", 0);
+                .add("acl_access_denied_channel", engine.acl().deniedChannels());
     }
 
     /** Time spent running commands, from the per-command totals. */
