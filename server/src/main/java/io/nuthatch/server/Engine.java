@@ -100,6 +100,7 @@ public final class Engine implements KeyspaceHooks {
         this.persistence = new Persistence(this);
         this.acl = new AclUsers(commands, () -> config.security.aclPubsubDefault.value().equals("allchannels"),
                 config.security.acllogMaxLen::value);
+        config.describeUsersWith(acl::describeAll);
         acl.requirepass(config.requirepass.value());
         config.requirepass.onChange(() -> acl.requirepass(config.requirepass.value()));
         this.requirepassFile = new RequirepassFile(config.security.requirepassFile, acl::requirepass, log);

@@ -70,12 +70,22 @@ public final class AclFile {
             }
             AclUser user = acl.newUser(name);
             loaded.put(name, user);
-            for (String rule : arguments.subList(2, arguments.size())) {
+            // Every unknown command is reported, with its rule; of the other errors only the
+            // first, since it may be the cause of those after it.
+            boolean syntaxError = false;
+            for (String argument : arguments.subList(2, arguments.size())) {
+                String rule = trim(argument, "\t\r\n");
                 try {
-                    acl.applyRule(user, trim(rule, "\t\r\n"));
+                    acl.applyRule(user, rule);
                 } catch (AclRuleException e) {
-                    errors.append(file).append(':').append(lineNumber).append(": ").append(e.getMessage()).append(". ");
-                    break;
+                    if (e.getMessage().equals(AclUser.UNKNOWN_COMMAND)) {
+                        errors.append(file).append(':').append(lineNumber).append(": Error in applying operation '")
+                                .append(rule).append("': ").append(e.getMessage()).append(". ");
+                    } else if (!syntaxError) {
+                        errors.append(file).append(':').append(lineNumber).append(": ").append(e.getMessage())
+                                .append(". ");
+                        syntaxError = true;
+                    }
                 }
             }
         }

@@ -193,8 +193,8 @@ public final class AclUsers {
     }
 
     /**
-     * The users the configuration declares, at startup, as Redis's ACLLoadConfiguredUsers: a user
-     * named again (the default user) starts from "reset". Then the aclfile, when one is set.
+     * The users the configuration declares, at startup, as Redis's ACLLoadConfiguredUsers: the
+     * one that exists already (the default user) starts from "reset". Then the aclfile, when one is set.
      *
      * @param declared the arguments of each {@code user} line
      * @param aclfile  null when there is none
@@ -209,8 +209,13 @@ public final class AclUsers {
         }
         for (List<String> line : declared) {
             String name = line.get(0);
-            AclUser user = users.containsKey(name) ? users.get(name).copy() : newUser(name);
-            applyUnchecked(user, "reset");
+            AclUser user;
+            if (users.containsKey(name)) {
+                user = users.get(name).copy();
+                applyUnchecked(user, "reset");
+            } else {
+                user = newUser(name);
+            }
             for (String rule : line.subList(1, line.size())) {
                 try {
                     applyRule(user, rule);
