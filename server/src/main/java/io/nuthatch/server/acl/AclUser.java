@@ -40,6 +40,8 @@ public final class AclUser {
     private final List<KeyPattern> keyPatterns = new ArrayList<>();
     private boolean allChannels;
     private final List<String> channelPatterns = new ArrayList<>();
+    /** The same patterns as bytes, for the checks on the command path. */
+    private final List<byte[]> channelPatternBytes = new ArrayList<>();
 
     AclUser(String name, AclCommandSet commandSet) {
         this.name = name;
@@ -59,6 +61,7 @@ public final class AclUser {
         copy.keyPatterns.addAll(keyPatterns);
         copy.allChannels = allChannels;
         copy.channelPatterns.addAll(channelPatterns);
+        copy.channelPatternBytes.addAll(channelPatternBytes);
         return copy;
     }
 
@@ -92,8 +95,7 @@ public final class AclUser {
         if (allChannels) {
             return true;
         }
-        for (String pattern : channelPatterns) {
-            byte[] patternBytes = pattern.getBytes(StandardCharsets.ISO_8859_1);
+        for (byte[] patternBytes : channelPatternBytes) {
             if (isPattern) {
                 if (java.util.Arrays.equals(patternBytes, 0, patternBytes.length, channel, offset, offset + length)) {
                     return true;
@@ -192,10 +194,12 @@ public final class AclUser {
             case "allchannels", "&*" -> {
                 allChannels = true;
                 channelPatterns.clear();
+                channelPatternBytes.clear();
             }
             case "resetchannels" -> {
                 allChannels = false;
                 channelPatterns.clear();
+                channelPatternBytes.clear();
             }
             case "allcommands", "+@all" -> {
                 allCommands = true;
@@ -249,6 +253,7 @@ public final class AclUser {
             String pattern = rule.substring(1);
             if (!channelPatterns.contains(pattern)) {
                 channelPatterns.add(pattern);
+                channelPatternBytes.add(pattern.getBytes(StandardCharsets.ISO_8859_1));
             }
         } else if (first == '+' || first == '-') {
             applyCommandRule(lower, first == '+');
