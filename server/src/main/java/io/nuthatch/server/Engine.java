@@ -98,7 +98,9 @@ public final class Engine implements KeyspaceHooks {
         this.dispatcher = new CommandDispatcher(this);
         this.info = new InfoReport(this);
         this.persistence = new Persistence(this);
-        this.acl = new AclUsers(commands);
+        this.acl = new AclUsers(commands, () -> config.security.aclPubsubDefault.value().equals("allchannels"),
+                config.security.acllogMaxLen::value);
+        config.describeUsersWith(acl::describeAll);
         acl.requirepass(config.requirepass.value());
         config.requirepass.onChange(() -> acl.requirepass(config.requirepass.value()));
         this.requirepassFile = new RequirepassFile(config.security.requirepassFile, acl::requirepass, log);

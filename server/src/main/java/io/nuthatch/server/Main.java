@@ -2,6 +2,7 @@ package io.nuthatch.server;
 
 import io.nuthatch.persistence.log.SegmentCheck;
 import io.nuthatch.persistence.snapshot.SnapshotCheck;
+import io.nuthatch.server.acl.AclUsers;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.config.CommandLine;
 import io.nuthatch.server.config.ConfigDirective;
@@ -145,7 +146,7 @@ public final class Main {
                 log.warning("Reading config from stdin");
             }
             try {
-                new ConfigLoader(config, commandNames()).load(commandLine.configFile(),
+                new ConfigLoader(config, commandNames()).checkingUserRulesWith(Main::userRuleProblem).load(commandLine.configFile(),
                         commandLine.configFromStandardInput() ? standardInput : null, commandLine.options());
             } catch (ConfigFileError e) {
                 if (e.isUnreadableFile()) {
@@ -207,6 +208,12 @@ public final class Main {
         NuthatchServer server;
         try {
             server = NuthatchServer.start(config, log);
+        } catch (NuthatchServer.StartupRefused e) {
+            for (String line : e.getMessage().split("\n")) {
+                log.warning(line);
+            }
+            pidFile.remove();
+            return 1;
         } catch (UncheckedIOException e) {
             log.warning(e.getMessage());
             log.warning("Failed listening on port " + config.port.value() + " (TCP), aborting.");
@@ -261,7 +268,7 @@ public final class Main {
     /**
      * Refuses a user declared with a blank in its name, as redis-server does when it loads the
      * users after the configuration: {@code --user "alice on nopass"} is one argument, so the
-     * whole text is the name. The rules themselves are checked when ACL users are implemented.
+     * whole text is the name. The rules were checked as the lines were read (ConfigLoader).
      */
     private static boolean checkUserNames(ServerConfig config, ServerLog log) {
         for (List<String> user : config.declaredUsers()) {
@@ -274,6 +281,16 @@ public final class Main {
             }
         }
         return true;
+    }
+
+    private static AclUsers userRuleChecker;
+
+    /** Why the rules of a config file's user line cannot apply, or null (see ConfigLoader). */
+    private static String userRuleProblem(List<String> rules) {
+        if (userRuleChecker == null) {
+            userRuleChecker = new AclUsers(StandardCommands.table(), () -> false, () -> 0);
+        }
+        return userRuleChecker.ruleProblem(rules);
     }
 
     /** The names of the commands, for rename-command's checks while the configuration is read. */
@@ -295,10 +312,6 @@ public final class Main {
             if (directive.isSetExplicitly() && directive.noEffectReason() != null) {
                 byReason.computeIfAbsent(directive.noEffectReason(), reason -> new ArrayList<>()).add(directive.name());
             }
-        }
-        for (List<String> user : config.declaredUsers()) {
-            byReason.computeIfAbsent("user directives are not applied yet; ACL SETUSER is", reason -> new ArrayList<>())
-                    .add("user " + user.get(0));
         }
         byReason.forEach((reason, names) ->
                 log.warning("Accepted without effect (" + reason + "): " + String.join(", ", names)));

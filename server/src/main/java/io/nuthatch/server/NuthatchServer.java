@@ -2,6 +2,7 @@ package io.nuthatch.server;
 
 import io.netty.util.ResourceLeakDetector;
 import io.nuthatch.exporter.PrometheusEndpoint;
+import io.nuthatch.server.acl.AclFile;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.config.ConfigApplier;
 import io.nuthatch.server.config.ConfigDirective;
@@ -75,6 +76,7 @@ public final class NuthatchServer implements AutoCloseable {
             }
         });
         Engine engine = new Engine(config, commands, log);
+        loadUsers(engine);
         ServerCron cron = new ServerCron(engine);
         boolean dedicated = "dedicated".equals(System.getProperty(EXECUTION_PROPERTY));
         NetworkServer network = new NetworkServer(engine, config.ioThreads.intValue(), dedicated);
@@ -126,6 +128,24 @@ public final class NuthatchServer implements AutoCloseable {
             log.notice("Ready to accept connections tls");
         }
         return server;
+    }
+
+    /** Thrown when the configuration cannot start a server; the message is what the log must say, a line per line. */
+    public static final class StartupRefused extends RuntimeException {
+        StartupRefused(String message) {
+            super(message);
+        }
+    }
+
+    /** The users of {@code user} lines and of the aclfile, before any client can connect. */
+    private static void loadUsers(Engine engine) {
+        ServerConfig config = engine.config();
+        String aclfile = config.security.aclfile.value();
+        try {
+            engine.acl().loadAtStartup(config.declaredUsers(), aclfile.isEmpty() ? null : config.resolvePath(aclfile));
+        } catch (AclFile.LoadError e) {
+            throw new StartupRefused(e.getMessage());
+        }
     }
 
     /**

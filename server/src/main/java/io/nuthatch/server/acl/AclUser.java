@@ -24,6 +24,8 @@ public final class AclUser {
     record KeyPattern(String pattern, byte[] bytes, boolean read, boolean write) {
     }
 
+    static final String UNKNOWN_COMMAND = "Unknown command or category name in ACL";
+
     private final String name;
     private final AclCommandSet commandSet;
     private boolean enabled;
@@ -38,6 +40,8 @@ public final class AclUser {
     private final List<KeyPattern> keyPatterns = new ArrayList<>();
     private boolean allChannels;
     private final List<String> channelPatterns = new ArrayList<>();
+    /** The same patterns as bytes, for the checks on the command path. */
+    private final List<byte[]> channelPatternBytes = new ArrayList<>();
 
     AclUser(String name, AclCommandSet commandSet) {
         this.name = name;
@@ -57,6 +61,7 @@ public final class AclUser {
         copy.keyPatterns.addAll(keyPatterns);
         copy.allChannels = allChannels;
         copy.channelPatterns.addAll(channelPatterns);
+        copy.channelPatternBytes.addAll(channelPatternBytes);
         return copy;
     }
 
@@ -72,8 +77,34 @@ public final class AclUser {
         return nopass;
     }
 
-    boolean allCommandsAndKeys() {
-        return allCommands && allowed.cardinality() == commandSet.size() && allKeys;
+    /** Whether nothing is denied: every command, key and channel (the default user as it starts). */
+    boolean allowsEverything() {
+        return allCommands && allKeys && allChannels && allowed.cardinality() == commandSet.size();
+    }
+
+    boolean allChannels() {
+        return allChannels;
+    }
+
+    /**
+     * Whether a channel may be used: a channel name (PUBLISH, SUBSCRIBE) must match one of the
+     * patterns; a pattern (PSUBSCRIBE) must be one of them, letter for letter, since a pattern
+     * matching only part of what the user may see would still let it see more.
+     */
+    boolean mayUseChannel(byte[] channel, int offset, int length, boolean isPattern) {
+        if (allChannels) {
+            return true;
+        }
+        for (byte[] patternBytes : channelPatternBytes) {
+            if (isPattern) {
+                if (java.util.Arrays.equals(patternBytes, 0, patternBytes.length, channel, offset, offset + length)) {
+                    return true;
+                }
+            } else if (io.nuthatch.server.keyspace.GlobPattern.matches(patternBytes, channel, offset, length, false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean mayRun(int commandId) {
@@ -98,6 +129,29 @@ public final class AclUser {
             }
         }
         return false;
+    }
+
+    /** Whether every channel and pattern a connection is subscribed to is still allowed. */
+    public boolean maySubscribeToAll(io.nuthatch.server.client.Subscriptions subscriptions) {
+        if (allChannels) {
+            return true;
+        }
+        for (io.nuthatch.server.pubsub.ChannelName pattern : subscriptions.patterns()) {
+            if (!mayUseChannel(pattern.bytes(), 0, pattern.bytes().length, true)) {
+                return false;
+            }
+        }
+        for (io.nuthatch.server.pubsub.ChannelName channel : subscriptions.channels()) {
+            if (!mayUseChannel(channel.bytes(), 0, channel.bytes().length, false)) {
+                return false;
+            }
+        }
+        for (io.nuthatch.server.pubsub.ChannelName channel : subscriptions.shardChannels()) {
+            if (!mayUseChannel(channel.bytes(), 0, channel.bytes().length, false)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the password matches one of the user's, in time that does not depend on where they differ. */
@@ -140,10 +194,12 @@ public final class AclUser {
             case "allchannels", "&*" -> {
                 allChannels = true;
                 channelPatterns.clear();
+                channelPatternBytes.clear();
             }
             case "resetchannels" -> {
                 allChannels = false;
                 channelPatterns.clear();
+                channelPatternBytes.clear();
             }
             case "allcommands", "+@all" -> {
                 allCommands = true;
@@ -197,6 +253,7 @@ public final class AclUser {
             String pattern = rule.substring(1);
             if (!channelPatterns.contains(pattern)) {
                 channelPatterns.add(pattern);
+                channelPatternBytes.add(pattern.getBytes(StandardCharsets.ISO_8859_1));
             }
         } else if (first == '+' || first == '-') {
             applyCommandRule(lower, first == '+');
@@ -259,7 +316,7 @@ public final class AclUser {
         if (name.startsWith("@")) {
             AclCategory category = AclCategories.byName(name.substring(1));
             if (category == null) {
-                throw new AclRuleException("Unknown command or category name in ACL");
+                throw new AclRuleException(UNKNOWN_COMMAND);
             }
             commandSet.changeCategory(allowed, category, allow);
             return;
@@ -268,7 +325,7 @@ public final class AclUser {
         if (command == null) {
             // Redis's "+cmd|firstarg" (allowing one first argument of a plain command) is not
             // supported: it is refused like an unknown name rather than accepted and ignored.
-            throw new AclRuleException("Unknown command or category name in ACL");
+            throw new AclRuleException(UNKNOWN_COMMAND);
         }
         commandSet.change(allowed, command, allow);
     }

@@ -123,7 +123,8 @@ public final class CommandDispatcher {
         if (engine.authenticationRequired(client) && !command.has(CommandFlag.NO_AUTH)) {
             return Errors.NO_AUTH;
         }
-        CommandError denied = engine.acl().check(client, command, arguments);
+        CommandError denied = engine.acl().check(client, command, arguments,
+                client.transaction() != null && client.transaction().isOpen());
         if (denied != null) {
             return denied;
         }

@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -109,9 +112,41 @@ public final class CommandTable {
         return Collections.unmodifiableCollection(commands.values());
     }
 
-    /** Number of top-level commands (COMMAND COUNT). */
+    /** Number of top-level commands, renamed and removed ones included. */
     public int size() {
         return commands.size();
+    }
+
+    /**
+     * The top-level commands a client can call, in registration order: those rename-command removed
+     * are not among them. This is what COMMAND, COMMAND COUNT, LIST and DOCS show, as Redis shows its
+     * server.commands; a renamed command is there under its original name, as in Redis.
+     */
+    public List<CommandSpec> callableCommands() {
+        Set<CommandSpec> callable = Collections.newSetFromMap(new IdentityHashMap<>());
+        callable.addAll(lookupNames.values());
+        List<CommandSpec> inOrder = new ArrayList<>(callable.size());
+        for (CommandSpec command : commands.values()) {
+            if (callable.contains(command)) {
+                inOrder.add(command);
+            }
+        }
+        return inOrder;
+    }
+
+    /**
+     * A command by the full name a client calls it ("newconfig|get" after {@code rename-command
+     * config newconfig}), ignoring case; null when no command answers to it. COMMAND INFO, DOCS
+     * and GETKEYS look commands up so, as Redis looks them up in server.commands.
+     */
+    public CommandSpec findCallable(String fullName) {
+        String lower = fullName.toLowerCase(Locale.ROOT);
+        int bar = lower.indexOf('|');
+        CommandSpec command = lookupNames.get(bar < 0 ? lower : lower.substring(0, bar));
+        if (command == null || bar < 0) {
+            return command;
+        }
+        return command.subcommands().get(lower.substring(bar + 1));
     }
 
     /**

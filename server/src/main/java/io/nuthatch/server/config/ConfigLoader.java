@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +39,7 @@ public final class ConfigLoader {
     private final ServerConfig config;
     private final Set<String> commandNames;
     private boolean readingConfigFile;
+    private Function<List<String>, String> userRules;
 
     /**
      * @param commandNames the names of the commands the server has, for rename-command's checks;
@@ -124,7 +126,7 @@ public final class ConfigLoader {
         } else if (name.equals("rename-command") && count == 3) {
             renameCommand(values.get(0), values.get(1));
         } else if (name.equals("user") && count >= 2) {
-            config.declareUser(values);
+            declareUser(values);
         } else if (name.equals("loadmodule") && count >= 2) {
             throw new ConfigException("Nuthatch does not load Redis modules; remove 'loadmodule " + values.get(0) + "'");
         } else if (name.indexOf('.') >= 0) {
@@ -155,6 +157,38 @@ public final class ConfigLoader {
         }
         List<String> split = ConfigSyntax.splitArguments(values.get(0));
         return split == null ? List.of() : split;
+    }
+
+    /**
+     * A user line, checked as Redis checks it while reading: a name declared twice is an error, and
+     * so is a rule that cannot apply, except a command or category it does not know (Redis waits
+     * for the modules to load before it decides on those; the server refuses them when it applies
+     * the users).
+     */
+    private void declareUser(List<String> values) throws ConfigException {
+        for (List<String> declared : config.declaredUsers()) {
+            if (declared.get(0).equals(values.get(0))) {
+                throw new ConfigException("Error in user declaration '" + values.get(0) + "': Duplicate user found. A"
+                        + " user can only be defined once in config files");
+            }
+        }
+        if (userRules != null) {
+            String problem = userRules.apply(values.subList(1, values.size()));
+            if (problem != null) {
+                // Redis 7.0 names the "user" keyword here rather than the rule, whichever rule failed.
+                throw new ConfigException("Error in user declaration 'user': " + problem);
+            }
+        }
+        config.declareUser(values);
+    }
+
+    /**
+     * Checks the rules of {@code user} lines as they are read: the function returns why the rules
+     * do not apply, or null.
+     */
+    public ConfigLoader checkingUserRulesWith(Function<List<String>, String> check) {
+        this.userRules = check;
+        return this;
     }
 
     private void renameCommand(String name, String newName) throws ConfigException {

@@ -134,11 +134,21 @@ public final class ConfigRewrite {
     }
 
     /**
-     * The user lines. Nuthatch has no ACL users yet, so the default user is described from
-     * requirepass as Redis describes it, and users a file declared are written back as read.
+     * The user lines, as Redis's rewriteConfigUserOption: none when an aclfile keeps the users,
+     * else every user as ACL LIST describes it. A config that no server holds (a test's) has no
+     * users of its own: its default user is described from requirepass, and the declared users
+     * are written back as read.
      */
     private void rewriteUsers(ServerConfig config) {
         if (!config.security.aclfile.value().isEmpty()) {
+            markProcessed("user");
+            return;
+        }
+        List<String> described = config.describedUsers();
+        if (described != null) {
+            for (String user : described) {
+                line("user", user, true);
+            }
             markProcessed("user");
             return;
         }

@@ -30,7 +30,7 @@ public final class NetworkDirectives {
         bind = registry.add(new WordListDirective("bind", List.of("*", "-::*")));
         bindSourceAddr = registry.add(new StringDirective("bind-source-addr", "").emptyIsUnset())
                 .withoutEffect(NoEffect.REPLICATION);
-        protectedMode = registry.add(new BooleanDirective("protected-mode", true)).withoutEffect(NoEffect.NOT_YET);
+        protectedMode = registry.add(new BooleanDirective("protected-mode", true));
         port = registry.add(new IntegerDirective("port", 6379, 0, 65535));
         tcpBacklog = registry.add(new IntegerDirective("tcp-backlog", 511, 0, INT_MAX)).immutable();
         unixsocket = registry.add(new StringDirective("unixsocket", "").emptyIsUnset()).immutable()

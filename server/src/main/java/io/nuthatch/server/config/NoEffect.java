@@ -10,7 +10,6 @@ final class NoEffect {
     static final String JDK_TLS_GROUPS = "the JDK's TLS uses its own Diffie-Hellman groups (RFC 7919)";
     static final String PERSISTENCE = "persistence is not implemented yet";
     static final String NOT_YET = "not implemented yet";
-    static final String ACL = "ACL files, the ACL log and channel permissions are not implemented yet";
     static final String JVM_MEMORY = "the JVM manages memory: no jemalloc, no defragmentation, no transparent huge pages";
     static final String JVM_PROCESS = "a JVM process has no title, CPU affinity or OOM score of its own to set";
     static final String FOREGROUND = "Nuthatch runs in the foreground; let the container runtime or supervisor run it";

@@ -16,10 +16,9 @@ public final class SecurityDirectives {
         requirepass = registry.add(new StringDirective("requirepass", "").emptyIsUnset().binarySafe()).sensitive();
         requirepassFile = registry.add(new StringDirective("requirepass-file", "").emptyIsUnset()
                 .validatedBy(RequirepassFile::problem)).hidden();
-        aclfile = registry.add(new StringDirective("aclfile", "")).immutable().withoutEffect(NoEffect.ACL);
-        acllogMaxLen = registry.add(new IntegerDirective("acllog-max-len", 128, 0, Long.MAX_VALUE))
-                .withoutEffect(NoEffect.ACL);
+        aclfile = registry.add(new StringDirective("aclfile", "")).immutable();
+        acllogMaxLen = registry.add(new IntegerDirective("acllog-max-len", 128, 0, Long.MAX_VALUE));
         aclPubsubDefault = registry.add(new EnumDirective("acl-pubsub-default", "resetchannels", "allchannels",
-                "resetchannels")).withoutEffect(NoEffect.ACL);
+                "resetchannels"));
     }
 }

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 
 /**
@@ -61,6 +62,7 @@ public final class ServerConfig {
 
     private final Map<String, String> renamedCommands = new LinkedHashMap<>();
     private final List<List<String>> declaredUsers = new ArrayList<>();
+    private Supplier<List<String>> userDescriptions;
     private Path configFile;
     private boolean freePort;
 
@@ -94,6 +96,19 @@ public final class ServerConfig {
     /** Records a {@code user} line of a config file (its arguments), kept for the ACL and CONFIG REWRITE. */
     public void declareUser(List<String> arguments) {
         declaredUsers.add(List.copyOf(arguments));
+    }
+
+    /**
+     * Where CONFIG REWRITE gets the users in force, as ACL LIST lines: the server's ACL sets it,
+     * since this package knows nothing of users beyond the lines it read.
+     */
+    public void describeUsersWith(Supplier<List<String>> users) {
+        this.userDescriptions = users;
+    }
+
+    /** The users in force as ACL LIST lines, or null when no server's ACL described them. */
+    public List<String> describedUsers() {
+        return userDescriptions == null ? null : userDescriptions.get();
     }
 
     /** The users config files declared, each the arguments of its {@code user} line. */

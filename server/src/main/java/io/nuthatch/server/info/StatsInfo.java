@@ -98,7 +98,7 @@ final class StatsInfo {
                 .add("acl_access_denied_auth", stats.aclDeniedAuth)
                 .add("acl_access_denied_cmd", engine.acl().deniedCommands())
                 .add("acl_access_denied_key", engine.acl().deniedKeys())
-                .add("acl_access_denied_channel", 0)
+                .add("acl_access_denied_channel", engine.acl().deniedChannels())
                 // Nuthatch's own: Redis 7.0 logs a failed TLS handshake but counts it nowhere.
                 .add("nuthatch_tls_handshake_failures", stats.tlsHandshakeFailures.sum());
     }

@@ -74,6 +74,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
         implements RequestDecoder.RequestListener, ClientSession.Transport {
     private static final byte[] MAX_CLIENTS_REACHED =
             "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PROTECTED_MODE_DENIED = ("-DENIED Redis is running in protected mode because protected"
+            + " mode is enabled and no password is set for the default user. In this mode connections are only"
+            + " accepted from the loopback interface. If you want to connect from external computers to Redis you"
+            + " may adopt one of the following solutions: 1) Just disable protected mode sending the command"
+            + " 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host"
+            + " the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do"
+            + " so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the"
+            + " protected mode by editing the Redis configuration file, and setting the protected mode option to"
+            + " 'no', and then restarting the server. 3) If you started the server manually just for testing,"
+            + " restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the"
+            + " default user. NOTE: You only need to do one of the above things in order for the server to start"
+            + " accepting connections from the outside.\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final int OUTPUT_INITIAL_CAPACITY = 1024;
     private static final ChannelFutureListener HALF_CLOSE = future -> {
         if (future.channel() instanceof io.netty.channel.socket.DuplexChannel duplex) {
@@ -129,7 +141,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean halfCloseWhenFlushed;
     /** Whether this connection's thread is known to run commands (INFO cpu main thread). */
     private boolean threadRecorded;
-    /** maxclients refused the client: nothing more is read or run. */
+    /** maxclients or protected mode refused the client: nothing more is read or run. */
     private boolean refused;
     /** Times registration found maxclients reached and waited for closing connections to be forgotten. */
     private int slotWaits;
@@ -352,12 +364,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        if (deniedByProtectedMode()) {
+            refused = true;
+            engine.stats().rejectedConnections++;
+            engine.log().verbose("Refused the connection of " + remoteAddress() + ": protected mode, and the default"
+                    + " user has no password");
+            channel.writeAndFlush(channel.alloc().buffer().writeBytes(PROTECTED_MODE_DENIED))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         session = new ClientSession(engine.clients().nextId(), this, System.currentTimeMillis());
         session.reply().errorListener(engine.stats()::errorReplied);
         context = engine.dispatcher().newContext(session);
         engine.clients().add(session);
         engine.stats().connectionsReceived++;
         decoder.authenticationRequired(engine.authenticationRequired(session));
+    }
+
+    /**
+     * Redis's protected mode: while it is on and the default user needs no password, a client from
+     * anywhere but this machine's loopback gets -DENIED and is closed, before it can send anything,
+     * so that a server started without thought is not open to the network. Checked after
+     * maxclients, as Redis does.
+     */
+    private boolean deniedByProtectedMode() {
+        return engine.config().protectedMode.value() && engine.acl().defaultUser().isNopass() && !isLocal();
     }
 
     /**

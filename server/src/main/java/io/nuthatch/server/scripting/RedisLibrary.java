@@ -2,6 +2,8 @@ package io.nuthatch.server.scripting;
 
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
+import io.nuthatch.server.acl.AclLog;
+import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.ServerIdentity;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandFlag;
@@ -212,6 +214,17 @@ final class RedisLibrary {
         }
         if (command.has(CommandFlag.NOSCRIPT)) {
             return errorTable("This Redis command is not allowed from script");
+        }
+        // The script runs as its caller's user; the caller is the client the engine is serving.
+        ClientSession caller = engine.currentClient() != null ? engine.currentClient() : client.session;
+        AclLog.Reason denial = engine.acl().checkFromScript(caller, command, request);
+        if (denial != null) {
+            return errorTable(switch (denial) {
+                case COMMAND -> "The user executing the script can't run this command or subcommand";
+                case KEY -> "The user executing the script can't access at least one of the keys mentioned in the"
+                        + " command arguments";
+                default -> "The user executing the script can't publish to the channel mentioned in the command";
+            });
         }
         if (readOnly && command.has(CommandFlag.WRITE)) {
             return errorTable("Write commands are not allowed from read-only scripts.");

@@ -43,6 +43,19 @@ class AclTest {
     }
 
     @Test
+    void deniedChannelsAreCountedInInfo() throws IOException {
+        try (RawConnection admin = nuthatch.connect(); RawConnection user = nuthatch.connect()) {
+            admin.call("ACL", "SETUSER", "listener", "on", ">pw", "+@all", "&news");
+            assertEquals("+OK\r\n", text(user.call("AUTH", "listener", "pw")));
+            long channels = infoField(admin, "acl_access_denied_channel");
+            assertTrue(text(user.call("PUBLISH", "other", "x")).startsWith("-NOPERM"));
+            assertEquals(":0\r\n", text(user.call("PUBLISH", "news", "x")));
+            assertEquals(channels + 1, infoField(admin, "acl_access_denied_channel"));
+            admin.call("ACL", "DELUSER", "listener");
+        }
+    }
+
+    @Test
     void deniedCommandsAndKeysAreCountedInInfo() throws IOException {
         try (RawConnection admin = nuthatch.connect(); RawConnection user = nuthatch.connect()) {
             admin.call("ACL", "SETUSER", "counted", "on", ">pw", "-@all", "+get", "~k*");

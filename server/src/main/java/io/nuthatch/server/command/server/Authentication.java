@@ -18,6 +18,7 @@ final class Authentication {
     static void authenticate(CommandContext c, String user, String password) {
         if (!c.engine().acl().accepts(user, password)) {
             c.engine().stats().aclDeniedAuth++;
+            c.engine().acl().authenticationFailed(c.client(), user);
             throw WRONG_PASSWORD;
         }
         c.client().authenticated(user);

@@ -88,14 +88,15 @@ public final class IntrospectionCommands {
     }
 
     static void all(CommandContext c) {
-        c.reply().arrayHeader(c.engine().commands().size());
-        for (CommandSpec command : c.engine().commands().commands()) {
+        List<CommandSpec> commands = c.engine().commands().callableCommands();
+        c.reply().arrayHeader(commands.size());
+        for (CommandSpec command : commands) {
             writeInfo(c.reply(), command);
         }
     }
 
     static void count(CommandContext c) {
-        c.reply().integer(c.engine().commands().size());
+        c.reply().integer(c.engine().commands().callableCommands().size());
     }
 
     static void info(CommandContext c) {
@@ -105,7 +106,7 @@ public final class IntrospectionCommands {
         }
         c.reply().arrayHeader(c.argumentCount() - 2);
         for (int i = 2; i < c.argumentCount(); i++) {
-            CommandSpec command = c.engine().commands().find(c.argumentText(i));
+            CommandSpec command = c.engine().commands().findCallable(c.argumentText(i));
             if (command == null) {
                 c.reply().nullBulk();
             } else {
@@ -117,8 +118,9 @@ public final class IntrospectionCommands {
     static void docs(CommandContext c) {
         ReplyWriter reply = c.reply();
         if (c.argumentCount() == 2) {
-            reply.mapHeader(c.engine().commands().size());
-            for (CommandSpec command : c.engine().commands().commands()) {
+            List<CommandSpec> commands = c.engine().commands().callableCommands();
+            reply.mapHeader(commands.size());
+            for (CommandSpec command : commands) {
                 reply.bulk(command.name());
                 writeDocs(reply, command);
             }
@@ -126,7 +128,7 @@ public final class IntrospectionCommands {
         }
         List<CommandSpec> found = new ArrayList<>();
         for (int i = 2; i < c.argumentCount(); i++) {
-            CommandSpec command = c.engine().commands().find(c.argumentText(i));
+            CommandSpec command = c.engine().commands().findCallable(c.argumentText(i));
             if (command != null) {
                 found.add(command);
             }
@@ -143,7 +145,7 @@ public final class IntrospectionCommands {
         int count = c.argumentCount();
         List<String> names = new ArrayList<>();
         if (count == 2) {
-            for (CommandSpec command : c.engine().commands().commands()) {
+            for (CommandSpec command : c.engine().commands().callableCommands()) {
                 names.add(command.name());
                 names.addAll(command.subcommands().values().stream().map(CommandSpec::name).toList());
             }
@@ -173,7 +175,7 @@ public final class IntrospectionCommands {
     }
 
     private static void collect(CommandContext c, List<String> names, Predicate<CommandSpec> test) {
-        for (CommandSpec command : c.engine().commands().commands()) {
+        for (CommandSpec command : c.engine().commands().callableCommands()) {
             if (test.test(command)) {
                 names.add(command.name());
             }
@@ -248,7 +250,7 @@ public final class IntrospectionCommands {
         if (name.indexOf('|') >= 0) {
             return null;
         }
-        CommandSpec command = c.engine().commands().find(name);
+        CommandSpec command = c.engine().commands().findCallable(name);
         if (command == null || !command.isContainer() || c.argumentCount() < 4) {
             return command;
         }

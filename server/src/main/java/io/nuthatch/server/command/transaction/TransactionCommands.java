@@ -197,7 +197,13 @@ public final class TransactionCommands {
         c.denyBlocking(true);
         try {
             for (int i = 0; i < count; i++) {
-                c.engine().dispatcher().runInUnit(c, transaction.queuedCommand(i), transaction.queuedArguments(i));
+                CommandError denied = c.engine().acl().checkQueued(c.client(), transaction.queuedCommand(i),
+                        transaction.queuedArguments(i));
+                if (denied != null) {
+                    c.reply().error(denied.reply());
+                } else {
+                    c.engine().dispatcher().runInUnit(c, transaction.queuedCommand(i), transaction.queuedArguments(i));
+                }
             }
         } finally {
             c.denyBlocking(false);
