@@ -215,9 +215,10 @@ final class RedisLibrary {
         if (command.has(CommandFlag.NOSCRIPT)) {
             return errorTable("This Redis command is not allowed from script");
         }
-        // The script runs as its caller's user; the caller is the client the engine is serving.
-        ClientSession caller = engine.currentClient() != null ? engine.currentClient() : client.session;
-        AclLog.Reason denial = engine.acl().checkFromScript(caller, command, request);
+        // The script runs as its caller's user.
+        ClientSession runAs = caller != null ? caller.client()
+                : engine.currentClient() != null ? engine.currentClient() : client.session;
+        AclLog.Reason denial = engine.acl().checkFromScript(runAs, command, request);
         if (denial != null) {
             return errorTable(switch (denial) {
                 case COMMAND -> "The user executing the script can't run this command or subcommand";
