@@ -32,7 +32,8 @@ import java.util.List;
 /**
  * Loads what the manifest names, in slices of the execution gate's LOADING state (clients get
  * -LOADING meanwhile, and INFO, CONFIG and the other loading-ok commands between slices): the
- * snapshot, row by row, each value decoded by the codec, then each segment in order, each batch
+ * snapshot, decoded by {@link SnapshotDecoding}'s threads and inserted here in batches into tables
+ * sized from the marker's counts, then each segment in order, each batch
  * checked before it is applied.
  *
  * <p>A snapshot that cannot be used (no marker, a damaged block, totals or checksum that do not
