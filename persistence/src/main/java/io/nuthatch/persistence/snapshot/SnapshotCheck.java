@@ -19,17 +19,27 @@ public final class SnapshotCheck {
         long expiring = 0;
         try (SnapshotReader reader = SnapshotReader.open(directory, true)) {
             SnapshotReader.Row row = new SnapshotReader.Row();
-            while (reader.next(row)) {
-                perDatabase[row.database()]++;
-                if (row.expiresAt() != SnapshotFormat.NO_EXPIRY) {
-                    expiring++;
+            for (SnapshotReader.Part part : reader.parts()) {
+                while (part.next(row)) {
+                    perDatabase[row.database()]++;
+                    if (row.expiresAt() != SnapshotFormat.NO_EXPIRY) {
+                        expiring++;
+                    }
+                }
+            }
+            reader.verifyTotals();
+            for (int database = 0; database < perDatabase.length; database++) {
+                long stated = reader.marker().keys(database);
+                if (stated >= 0 && stated != perDatabase[database]) {
+                    throw new SnapshotDamagedException(directory, "it holds " + perDatabase[database] + " rows of db"
+                            + database + " and its marker says " + stated);
                 }
             }
             byte[] functions = SnapshotFunctions.read(directory);
             out.println("Snapshot " + directory + " is complete and sound: " + reader.rowsRead() + " keys ("
                     + expiring + " with an expiry), checksum " + (reader.marker().checked() ? "verified" : "not recorded"
                     + " (written with rdbchecksum no)") + ", taken at Unix ms " + reader.marker().createdMillis()
-                    + ", " + SnapshotWriter.size(directory) + " bytes on disk"
+                    + ", " + SnapshotWriter.size(directory) + " bytes on disk in " + reader.parts().size() + " files"
                     + (functions == null ? "." : ", function libraries of " + functions.length + " bytes."));
             for (int database = 0; database < perDatabase.length; database++) {
                 if (perDatabase[database] > 0) {

@@ -1,7 +1,10 @@
 package io.nuthatch.persistence.snapshot;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -24,35 +28,56 @@ import java.util.zip.CRC32C;
  * <p><b>The marker.</b> {@value #MARKER} is written last, after RocksDB has flushed its memtables
  * and closed (the rows are written without RocksDB's own write-ahead log: the marker is what makes
  * them count), by temporary file, fsync, rename and directory fsync. A directory without it is a
- * snapshot that never completed and is never loaded. It holds the number of rows and, unless
- * {@code rdbchecksum no}, the sum of the CRC-32C of every row (key and value), which a load checks
- * at the end; its last line is the CRC-32C of the lines before it:
+ * snapshot that never completed and is never loaded. It holds the number of rows, the rows of each
+ * database (so that a load sizes each database's table once instead of growing it twenty times)
+ * and, unless {@code rdbchecksum no}, the sum of the CRC-32C of every row (key and value), which a
+ * load checks at the end; its last line is the CRC-32C of the lines before it:
  *
  * <pre>
- * nuthatch-snapshot 1
+ * nuthatch-snapshot 2
  * keys 1000000
+ * databases 0:999990 3:10
  * checksum 00000a3f6c81e2d4
  * created 1764567890123
  * crc 5e1d22aa
  * </pre>
  *
+ * Format 1 (written before the per-database counts) has no {@code databases} line and is still read.
  * The row checksum is a sum so that it does not depend on the order: the rows are written in the
- * walk's order and read back in RocksDB's. RocksDB also checks each block's own checksum as it reads.
+ * walk's order and read back file by file, in parallel. RocksDB also checks each block's own
+ * checksum as it reads.
  */
 public final class SnapshotFormat {
     /** The completion marker's file name, inside the snapshot directory. */
     public static final String MARKER = "NUTHATCH-SNAPSHOT-COMPLETE";
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
+    /** The first format, without the {@code databases} line. */
+    static final int FORMAT_WITHOUT_COUNTS = 1;
+    /** Database numbers are two bytes of the row key. */
+    static final int MAX_DATABASES = 1 << 16;
     static final int ROW_KEY_PREFIX = 2;
     static final int ROW_VALUE_PREFIX = 8;
+    /** The expiry at the start of a row value: big-endian. */
+    static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     /** Expiry time of a key without one. */
     public static final long NO_EXPIRY = -1;
 
     private SnapshotFormat() {
     }
 
-    /** What a marker says; {@code checksum} means something only when {@code checked} (rdbchecksum yes). */
-    public record Marker(long keys, boolean checked, long checksum, long createdMillis) {
+    /**
+     * What a marker says; {@code checksum} means something only when {@code checked} (rdbchecksum
+     * yes). {@code keysPerDatabase} is indexed by database number (trailing empty ones left out);
+     * empty for a format 1 marker, which did not record it.
+     */
+    public record Marker(long keys, long[] keysPerDatabase, boolean checked, long checksum, long createdMillis) {
+        /** Rows of database {@code database}, or -1 when the marker does not say (format 1). */
+        public long keys(int database) {
+            if (keysPerDatabase.length == 0 && keys > 0) {
+                return -1;
+            }
+            return database < keysPerDatabase.length ? keysPerDatabase[database] : 0;
+        }
     }
 
     static byte[] rowKey(int database, byte[] key, int offset, int length) {
@@ -65,15 +90,19 @@ public final class SnapshotFormat {
 
     static byte[] rowValue(long expiresAt, byte[] value, int offset, int length) {
         byte[] row = new byte[ROW_VALUE_PREFIX + length];
-        ByteBuffer.wrap(row).putLong(expiresAt);
+        LONG.set(row, 0, expiresAt);
         System.arraycopy(value, offset, row, ROW_VALUE_PREFIX, length);
         return row;
     }
 
     static long rowChecksum(byte[] rowKey, byte[] rowValue) {
+        return rowChecksum(rowKey, rowKey.length, rowValue, rowValue.length);
+    }
+
+    static long rowChecksum(byte[] rowKey, int keyLength, byte[] rowValue, int valueLength) {
         CRC32C crc = new CRC32C();
-        crc.update(rowKey, 0, rowKey.length);
-        crc.update(rowValue, 0, rowValue.length);
+        crc.update(rowKey, 0, keyLength);
+        crc.update(rowValue, 0, valueLength);
         return crc.getValue();
     }
 
@@ -81,6 +110,7 @@ public final class SnapshotFormat {
         StringBuilder text = new StringBuilder()
                 .append("nuthatch-snapshot ").append(FORMAT).append('\n')
                 .append("keys ").append(marker.keys()).append('\n')
+                .append("databases").append(databasesText(marker.keysPerDatabase())).append('\n')
                 .append("checksum ").append(marker.checked() ? String.format("%016x", marker.checksum()) : "none")
                 .append('\n')
                 .append("created ").append(marker.createdMillis()).append('\n');
@@ -118,28 +148,68 @@ public final class SnapshotFormat {
             throw new SnapshotDamagedException(directory, "no completion marker (" + MARKER
                     + "): the snapshot was never completed");
         }
-        if (lines.size() != 5) {
-            throw new SnapshotDamagedException(directory, "the marker has " + lines.size() + " lines, not 5");
+        boolean withCounts = !lines.isEmpty() && lines.get(0).equals("nuthatch-snapshot " + FORMAT);
+        int expected = withCounts ? 6 : 5;
+        if (lines.size() != expected) {
+            throw new SnapshotDamagedException(directory, "the marker has " + lines.size() + " lines, not " + expected);
         }
         CRC32C crc = new CRC32C();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < expected - 1; i++) {
             byte[] line = (lines.get(i) + "\n").getBytes(StandardCharsets.US_ASCII);
             crc.update(line, 0, line.length);
         }
         try {
-            if (!lines.get(4).equals(String.format("crc %08x", crc.getValue()))
-                    || !lines.get(0).equals("nuthatch-snapshot " + FORMAT)) {
+            if (!lines.get(expected - 1).equals(String.format("crc %08x", crc.getValue()))
+                    || !(withCounts || lines.get(0).equals("nuthatch-snapshot " + FORMAT_WITHOUT_COUNTS))) {
                 throw new SnapshotDamagedException(directory, "the marker is damaged or of another format");
             }
-            long keys = Long.parseLong(value(lines.get(1), "keys"));
-            String checksum = value(lines.get(2), "checksum");
+            int line = 1;
+            long keys = Long.parseLong(value(lines.get(line++), "keys"));
+            long[] perDatabase = withCounts ? parseDatabases(lines.get(line++)) : new long[0];
+            String checksum = value(lines.get(line++), "checksum");
             boolean checked = !checksum.equals("none");
             long sum = checked ? Long.parseUnsignedLong(checksum, 16) : 0;
-            long created = Long.parseLong(value(lines.get(3), "created"));
-            return new Marker(keys, checked, sum, created);
+            long created = Long.parseLong(value(lines.get(line), "created"));
+            if (withCounts && Arrays.stream(perDatabase).sum() != keys) {
+                throw new SnapshotDamagedException(directory, "the marker's keys per database do not add up to "
+                        + keys);
+            }
+            return new Marker(keys, perDatabase, checked, sum, created);
         } catch (NumberFormatException | IndexOutOfBoundsException e) {
             throw new SnapshotDamagedException(directory, "the marker is damaged: " + e.getMessage());
         }
+    }
+
+    private static String databasesText(long[] perDatabase) {
+        StringBuilder text = new StringBuilder();
+        for (int database = 0; database < perDatabase.length; database++) {
+            if (perDatabase[database] > 0) {
+                text.append(' ').append(database).append(':').append(perDatabase[database]);
+            }
+        }
+        return text.toString();
+    }
+
+    private static long[] parseDatabases(String line) {
+        if (!line.equals("databases") && !line.startsWith("databases ")) {
+            throw new NumberFormatException("expected 'databases', found '" + line + "'");
+        }
+        long[] perDatabase = new long[0];
+        for (String pair : line.substring("databases".length()).trim().split(" ")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int colon = pair.indexOf(':');
+            int database = Integer.parseInt(pair.substring(0, colon));
+            if (database < 0 || database >= MAX_DATABASES) {
+                throw new NumberFormatException("database " + database);
+            }
+            if (database >= perDatabase.length) {
+                perDatabase = Arrays.copyOf(perDatabase, database + 1);
+            }
+            perDatabase[database] = Long.parseLong(pair.substring(colon + 1));
+        }
+        return perDatabase;
     }
 
     private static String value(String line, String word) {

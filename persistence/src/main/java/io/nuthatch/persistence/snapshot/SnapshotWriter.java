@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 
 /**
  * Writes one snapshot directory: rows added in any order ({@link #add}), then {@link #complete()},
@@ -42,6 +43,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private RocksDB db;
     private WriteBatch batch = new WriteBatch();
     private long keys;
+    private long[] keysPerDatabase = new long[16];
     private long rowChecksums;
     private boolean done;
 
@@ -95,6 +97,10 @@ public final class SnapshotWriter implements AutoCloseable {
             rowChecksums += SnapshotFormat.rowChecksum(rowKey, rowValue);
         }
         keys++;
+        if (database >= keysPerDatabase.length) {
+            keysPerDatabase = Arrays.copyOf(keysPerDatabase, Math.max(database + 1, keysPerDatabase.length * 2));
+        }
+        keysPerDatabase[database]++;
         try {
             batch.put(rowKey, rowValue);
             if (batch.getDataSize() >= BATCH_BYTES) {
@@ -133,7 +139,7 @@ public final class SnapshotWriter implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new IOException("Error writing the snapshot " + directory + ": " + e.getMessage(), e);
         }
-        SnapshotFormat.writeMarker(directory, new SnapshotFormat.Marker(keys, checksum, rowChecksums,
+        SnapshotFormat.writeMarker(directory, new SnapshotFormat.Marker(keys, keysPerDatabase, checksum, rowChecksums,
                 System.currentTimeMillis()));
         SnapshotFormat.syncDirectory(directory.getParent());
         done = true;

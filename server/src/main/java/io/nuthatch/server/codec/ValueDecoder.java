@@ -225,6 +225,7 @@ final class ValueDecoder {
         }
         SortedSet set = size > limits.zsetMaxListpackEntries() ? SortedSet.createSkipList()
                 : SortedSet.create(0, Long.MAX_VALUE, Long.MAX_VALUE);
+        set.reserve(blob.length);
         while (reader.next()) {
             byte[] member = reader.copyString();
             reader.nextRequired();
@@ -233,6 +234,7 @@ final class ValueDecoder {
                 throw in.corrupt("a duplicate sorted set member");
             }
         }
+        set.trimToSize();
         return set;
     }
 
@@ -267,6 +269,9 @@ final class ValueDecoder {
             throw in.corrupt("a packed hash with a field and no value");
         }
         HashValue hash = HashValue.empty();
+        if (reader.count() / 2 <= limits.hashMaxListpackEntries()) {
+            hash.reserve(blob.length);
+        }
         while (reader.next()) {
             byte[] field = reader.copyString();
             reader.nextRequired();

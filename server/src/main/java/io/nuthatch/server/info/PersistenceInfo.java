@@ -26,8 +26,8 @@ final class PersistenceInfo {
                 .addRatio("current_fork_perc", 0);
         engine.persistence().snapshots().writeSaveFields(out);
         out.add("rdb_last_cow_size", 0)
-                .add("rdb_last_load_keys_expired", 0)
-                .add("rdb_last_load_keys_loaded", 0)
+                .add("rdb_last_load_keys_expired", engine.persistence().lastLoadSnapshotKeysExpired())
+                .add("rdb_last_load_keys_loaded", engine.persistence().lastLoadSnapshotKeys())
                 .add("aof_enabled", engine.persistence().aofEnabled() ? 1 : 0);
         engine.persistence().snapshots().writeRewriteFields(out);
         out.add("aof_last_write_status", engine.persistence().aofLastWriteStatus())

@@ -599,7 +599,27 @@ public final class Database {
 
     /** Adds a new entry: it is born past any walk in progress, which must not report it. */
     private KeyEntry insert(byte[] data, StoredValue value, int form, long expiresAt) {
-        int hash = KeyHashing.hash(data, EntryData.keyOffset(data), EntryData.keyLength(data));
+        return insert(data, KeyHashing.hash(data, EntryData.keyOffset(data), EntryData.keyLength(data)), value, form,
+                expiresAt);
+    }
+
+    /** Loading: an entry array and hash a {@link LoadBatch} prepared, of a key known to be absent. */
+    void insertLoaded(byte[] data, int hash, StoredValue value, long expiresAt) {
+        insert(data, hash, value, KeyEntry.WHOLE, expiresAt);
+    }
+
+    /**
+     * Loading: the table will hold about {@code keys} keys, so it takes its final size at once
+     * instead of doubling twenty times (each doubling rehashes every key already in it). Only an
+     * empty table is sized.
+     */
+    public void reserve(long keys) {
+        if (table.size() == 0) {
+            table.reserve((int) Math.min(keys, 1 << 30));
+        }
+    }
+
+    private KeyEntry insert(byte[] data, int hash, StoredValue value, int form, long expiresAt) {
         int meta = KeyEntry.tag(hash) | keyspace.bornWalkBit | form;
         KeyEntry entry;
         if (expiresAt != KeyEntry.NO_EXPIRY) {

@@ -186,6 +186,16 @@ final class KeyTable {
         }
     }
 
+    /** An empty table takes the capacity for {@code entries} keys at once (loading). */
+    void reserve(int entries) {
+        if (size == 0 && rehashTarget == null) {
+            int capacity = capacityFor(entries);
+            if (capacity > buckets.length) {
+                buckets = new KeyEntry[capacity];
+            }
+        }
+    }
+
     /** Starts shrinking a table that has become mostly empty; called from the cron, as in Redis. */
     void shrinkIfSparse() {
         if (rehashTarget == null && buckets.length > INITIAL_CAPACITY

@@ -56,6 +56,8 @@ public final class Persistence implements AppendOnlyLog.Observer {
     /** Sizes of the segments before the current one, for aof_current_size. */
     private long earlierSegmentsSize;
     private long lastLoadKeys;
+    private long lastLoadSnapshotKeys;
+    private long lastLoadSnapshotKeysExpired;
     /** The last sequence number given to a file, listed in the manifest or not. */
     private long lastSequence;
     /** Whether the log's segment is not in the manifest yet (the log turned on at run time, rewrite pending). */
@@ -127,9 +129,16 @@ public final class Persistence implements AppendOnlyLog.Observer {
         engine.gate().load(new StartupLoad(engine, directory, config.persistence.aofLoadTruncated.value(), progress,
                 new StartupLoad.Outcome() {
                     @Override
-                    public void loaded(Manifest loadedManifest, long keys, double seconds, boolean imported) {
+                    public void loaded(Manifest loadedManifest, long keys, double seconds, boolean imported,
+                            long snapshotKeys, long snapshotKeysExpired) {
                         progress.ended();
                         lastLoadKeys = keys;
+                        lastLoadSnapshotKeys = snapshotKeys;
+                        lastLoadSnapshotKeysExpired = snapshotKeysExpired;
+                        if (loadedManifest.snapshot() != null) {
+                            log.notice("Done loading RDB, keys loaded: " + snapshotKeys + ", keys expired: "
+                                    + snapshotKeysExpired + ".");
+                        }
                         manifest = loadedManifest;
                         lastSequence = loadedManifest.sequence();
                         log.notice(String.format(Locale.ROOT, "DB loaded from %s: %.3f seconds, %d keys",
@@ -445,6 +454,16 @@ public final class Persistence implements AppendOnlyLog.Observer {
 
     public long lastLoadKeys() {
         return lastLoadKeys;
+    }
+
+    /** INFO's rdb_last_load_keys_loaded: keys the startup load took from the snapshot. */
+    public long lastLoadSnapshotKeys() {
+        return lastLoadSnapshotKeys;
+    }
+
+    /** INFO's rdb_last_load_keys_expired: keys of the snapshot left out because their time had passed. */
+    public long lastLoadSnapshotKeysExpired() {
+        return lastLoadSnapshotKeysExpired;
     }
 
     /** The aof_* fields Redis adds while the log is on, then the loading_* fields while loading. */

@@ -10,16 +10,13 @@ import io.nuthatch.server.info.ServerStats;
 import io.nuthatch.server.log.ServerLog;
 
 import io.nuthatch.persistence.rdb.RdbFormatException;
-import io.nuthatch.persistence.rdb.RdbInput;
 import io.nuthatch.persistence.snapshot.SnapshotDamagedException;
 import io.nuthatch.persistence.snapshot.SnapshotFormat;
 import io.nuthatch.persistence.snapshot.SnapshotReader;
 import io.nuthatch.persistence.snapshot.SnapshotWriter;
-import io.nuthatch.server.codec.DecodedValue;
 import io.nuthatch.server.codec.EncodingLimits;
-import io.nuthatch.server.codec.ValueCodec;
 import io.nuthatch.server.config.ServerConfig;
-import io.nuthatch.server.keyspace.KeyEntry;
+import io.nuthatch.server.keyspace.LoadBatch;
 import io.nuthatch.server.migration.RedisDataImport;
 
 import java.io.IOException;
@@ -35,7 +32,8 @@ import java.util.List;
 /**
  * Loads what the manifest names, in slices of the execution gate's LOADING state (clients get
  * -LOADING meanwhile, and INFO, CONFIG and the other loading-ok commands between slices): the
- * snapshot, row by row, each value decoded by the codec, then each segment in order, each batch
+ * snapshot, decoded by {@link SnapshotDecoding}'s threads and inserted here in batches into tables
+ * sized from the marker's counts, then each segment in order, each batch
  * checked before it is applied.
  *
  * <p>A snapshot that cannot be used (no marker, a damaged block, totals or checksum that do not
@@ -65,8 +63,13 @@ final class StartupLoad implements ExecutionGate.Loading {
 
     /** What the load ends with. */
     interface Outcome {
-        /** Called with the engine held, in the last slice: the dataset is loaded and clients may write. */
-        void loaded(Manifest manifest, long keys, double seconds, boolean imported);
+        /**
+         * Called with the engine held, in the last slice: the dataset is loaded and clients may
+         * write. {@code snapshotKeys} were loaded from the snapshot and {@code snapshotKeysExpired}
+         * left out of it as expired (Redis's rdb_last_load_keys_loaded and _expired).
+         */
+        void loaded(Manifest manifest, long keys, double seconds, boolean imported, long snapshotKeys,
+                long snapshotKeysExpired);
 
         /** The load failed; the messages are logged. Called with the engine held. */
         void failed();
@@ -80,14 +83,16 @@ final class StartupLoad implements ExecutionGate.Loading {
     private final LoadingProgress progress;
     private final LogReplay replay;
 
-    private final ValueCodec codec;
-    private final SnapshotReader.Row row = new SnapshotReader.Row();
 
     private Manifest manifest;
     private List<String> segments;
     private int segmentIndex = -1;
     private SegmentReader reader;
     private SnapshotReader snapshotReader;
+    private SnapshotDecoding decoding;
+    private long insertedRows;
+    private long snapshotKeysLoaded;
+    private long snapshotKeysExpired;
     private long snapshotBytes;
     private boolean fellBack;
     private boolean imported;
@@ -102,7 +107,6 @@ final class StartupLoad implements ExecutionGate.Loading {
         this.progress = progress;
         this.outcome = outcome;
         this.replay = new LogReplay(engine);
-        this.codec = new ValueCodec(EncodingLimits.of(engine.config().encoding));
     }
 
     /** The Redis/Valkey files to import from {@code dir} when it has no manifest, or null. */
@@ -173,37 +177,45 @@ final class StartupLoad implements ExecutionGate.Loading {
     }
 
     /**
-     * Rows of the snapshot until the deadline. Whether the snapshot is done with (read whole, or
-     * dropped for the previous generation).
+     * Keys of the snapshot until the deadline, in the batches the decoding threads prepared. Whether
+     * the snapshot is done with (read whole, or dropped for the previous generation).
      */
     private boolean loadSnapshotRows(long deadline) throws IOException {
         try {
-            int count = 0;
-            while (snapshotReader.next(row)) {
-                if (row.database() >= engine.keyspace().count()) {
-                    throw new IOException("The snapshot holds database " + row.database() + ", and this server has "
-                            + engine.keyspace().count() + " (raise 'databases')");
-                }
-                DecodedValue value = codec.decode(new RdbInput(row.value(), row.valueOffset(), row.valueLength()));
-                if (value != null) {
-                    engine.keyspace().database(row.database()).load(row.key(), value.value(), value.string(),
-                            row.expiresAt() == SnapshotFormat.NO_EXPIRY ? KeyEntry.NO_EXPIRY : row.expiresAt());
-                }
-                if (++count % 256 == 0) {
-                    long keys = Math.max(1, snapshotReader.keys());
-                    progress.loadedBytes(Math.min(snapshotBytes, snapshotBytes * snapshotReader.rowsRead() / keys));
-                    if (System.nanoTime() >= deadline) {
+            while (System.nanoTime() < deadline) {
+                LoadBatch batch = decoding.poll(deadline);
+                if (batch == null) {
+                    if (!decoding.finished()) {
                         return false;
                     }
+                    snapshotReader.verifyTotals();
+                    snapshotKeysExpired += decoding.expiredDropped();
+                    snapshotKeysLoaded += snapshotReader.keys() - decoding.expiredDropped();
+                    progress.loadedBytes(snapshotBytes);
+                    closeSnapshot();
+                    return true;
                 }
+                insertedRows += batch.size();
+                batch.insertInto(engine.keyspace());
+                decoding.recycle(batch);
+                long keys = Math.max(1, snapshotReader.keys());
+                progress.loadedBytes(Math.min(snapshotBytes, snapshotBytes * insertedRows / keys));
             }
-            progress.loadedBytes(snapshotBytes);
-            snapshotReader.close();
-            snapshotReader = null;
-            return true;
+            return false;
         } catch (RdbFormatException | SnapshotDamagedException e) {
             fallBack(e);
             return true;
+        }
+    }
+
+    private void closeSnapshot() {
+        if (decoding != null) {
+            decoding.close();
+            decoding = null;
+        }
+        if (snapshotReader != null) {
+            snapshotReader.close();
+            snapshotReader = null;
         }
     }
 
@@ -215,6 +227,19 @@ final class StartupLoad implements ExecutionGate.Loading {
             SnapshotLibraries.load(engine, path);
             snapshotBytes = SnapshotWriter.size(path);
             progress.nextFile(snapshotBytes);
+            insertedRows = 0;
+            SnapshotFormat.Marker marker = snapshotReader.marker();
+            for (int database = 0; database < engine.keyspace().count(); database++) {
+                long keys = marker.keys(database);
+                if (keys > 0) {
+                    engine.keyspace().database(database).reserve(keys);
+                }
+            }
+            // As Redis loading an RDB file drops the keys whose time has passed, and an AOF's
+            // preamble keeps them: the log replayed after it may still use them.
+            decoding = new SnapshotDecoding(snapshotReader, EncodingLimits.of(engine.config().encoding),
+                    engine.keyspace().count(), segments.isEmpty());
+            decoding.start();
         } catch (SnapshotDamagedException e) {
             fallBack(e);
         }
@@ -225,10 +250,9 @@ final class StartupLoad implements ExecutionGate.Loading {
      * (previous snapshot, previous segments) before the current segments.
      */
     private void fallBack(IOException problem) throws IOException {
-        if (snapshotReader != null) {
-            snapshotReader.close();
-            snapshotReader = null;
-        }
+        closeSnapshot();
+        snapshotKeysLoaded = 0;
+        snapshotKeysExpired = 0;
         engine.keyspace().clear();
         engine.clearFunctionLibraries();
         boolean previousExists = manifest.previousSnapshot() != null || !manifest.previousSegments().isEmpty();
@@ -383,14 +407,11 @@ final class StartupLoad implements ExecutionGate.Loading {
                 subcommand.stats().reset();
             }
         }
-        outcome.loaded(manifest, keys, seconds, imported);
+        outcome.loaded(manifest, keys, seconds, imported, snapshotKeysLoaded, snapshotKeysExpired);
     }
 
     private void fail() {
-        if (snapshotReader != null) {
-            snapshotReader.close();
-            snapshotReader = null;
-        }
+        closeSnapshot();
         if (reader != null) {
             try {
                 reader.close();

@@ -1,7 +1,9 @@
 /**
  * The server's side of persistence: {@link io.nuthatch.server.persistence.Persistence} loads the
- * dataset at startup ({@code StartupLoad}: the manifest's snapshot row by row, then every segment replayed through the
- * command dispatcher by a client of its own, in slices of the gate's LOADING state), attaches the
+ * dataset at startup ({@code StartupLoad}: the manifest's snapshot, decoded on threads of its own
+ * by {@code SnapshotDecoding} and inserted by the engine thread in batches, then every segment
+ * replayed through the command dispatcher by a client of its own, in slices of the gate's LOADING
+ * state), attaches the
  * append-only log to write propagation ({@code AppendOnlyLogWriter}: units as Redis 7.0 writes
  * them), writes each turn's batch from the gate's before-release hook so that no reply leaves
  * before its records reached the kernel, refuses writes with MISCONF while the log cannot be
@@ -18,7 +20,14 @@
  * exit status 1 and log lines that name the file, the offset and the repair command.
  *
  * <p>While loading, expiry deletes nothing (as in Redis): a key the log set with a time now past is
- * still there for the records after it, and expires once the load is over.
+ * still there for the records after it, and expires once the load is over. A snapshot with no log
+ * after it drops its keys whose time has passed as it loads (Redis loading dump.rdb); one with log
+ * segments after it keeps them for those records (Redis loading an AOF's RDB preamble).
+ *
+ * <p>Not kept across a restart: the LRU idle time and LFU counter of each key (Redis writes them
+ * into an RDB file under an LRU or LFU policy). After a restart every key looks as fresh as the
+ * others, so the first evictions of a full cache are chosen at random among the loaded keys until
+ * accesses set the clocks apart again; keeping them needs a field in the snapshot's row.
  *
  * <p>This package is the only place the server reaches persistence/. It must never reach into the
  * network layer: replies wait through {@link io.nuthatch.server.propagation.WritePropagation}'s

@@ -220,6 +220,13 @@ public final class HashValue implements StoredValue {
         }
     }
 
+    /** Room for about {@code bytes} of fields while the hash is a listpack (loading; trim afterwards). */
+    public void reserve(int bytes) {
+        if (fields instanceof Listpack listpack) {
+            listpack.reserve(bytes);
+        }
+    }
+
     // ---------------------------------------------------------------- memory and copies
 
     @Override

@@ -72,6 +72,20 @@ public final class SortedSet implements StoredValue {
         return set;
     }
 
+    /** Room for about {@code bytes} of members and scores while packed (loading; trim afterwards). */
+    public void reserve(int bytes) {
+        if (packed != null) {
+            packed.reserve(bytes);
+        }
+    }
+
+    /** Gives back the spare room of a packed set once it is built. */
+    public void trimToSize() {
+        if (packed != null) {
+            packed.trimToSize();
+        }
+    }
+
     /**
      * An empty set in the skiplist encoding, for results built whole and then packed by
      * {@link #packIfFits}, as Redis builds ZUNIONSTORE's: scores stay exact doubles while they are
