@@ -82,6 +82,8 @@ public final class NuthatchServer implements AutoCloseable {
         NetworkServer network = new NetworkServer(engine, config.ioThreads.intValue(), dedicated);
         int port = -1;
         int tlsPort = -1;
+        // Clients that connect before the load below begins must see LOADING, not an empty keyspace.
+        engine.gate().expectLoad();
         try {
             cron.start();
             if (config.usesFreePort() || config.port.intValue() != 0) {

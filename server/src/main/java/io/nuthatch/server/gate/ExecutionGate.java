@@ -378,6 +378,31 @@ public final class ExecutionGate implements AutoCloseable {
     }
 
     /**
+     * Before the server listens: a load may follow, so the gate says LOADING from now on, and a
+     * connection that comes before the load begins gets -LOADING as it would during the load,
+     * instead of running on the empty keyspace the load then fills (a write there would be lost:
+     * the log opens at the end of the load). Ended by the load's end, or by {@link #loadNotNeeded}.
+     */
+    public void expectLoad() {
+        synchronized (queueLock) {
+            if (state == State.FREE) {
+                longKind = LongKind.OTHER;
+                state = State.LOADING;
+            }
+        }
+    }
+
+    /** Nothing to load after all: frees the gate {@link #expectLoad} marked, admitting who waited. */
+    public void loadNotNeeded() {
+        mutex.lock();
+        if (state == State.LOADING && worker == null) {
+            end();
+        } else {
+            mutex.unlock();
+        }
+    }
+
+    /**
      * Loads the dataset on the gate's own thread, slice by slice, in the LOADING state; returns at
      * once. Between slices the connections waiting run what is allowed while loading.
      */

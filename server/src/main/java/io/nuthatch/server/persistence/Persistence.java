@@ -123,6 +123,8 @@ public final class Persistence implements AppendOnlyLog.Observer {
                     new Thread(onFailure, "nuthatch-load-failed").start();
                 }
             }
+            // Only now: a write served before the log is open would not be in it.
+            engine.gate().loadNotNeeded();
             return;
         }
         progress.started(0);
