@@ -89,6 +89,8 @@ public final class WritePropagation {
     private final RecordBuilder recordBuilder = new RecordBuilder();
     private int depth;
     private long lastOffset;
+    /** Off while a script has said redis.set_repl without REPL_AOF: its commands are not recorded. */
+    private boolean recordingCommands = true;
 
     private volatile boolean awaitingDurability;
     private volatile boolean readsAwaitWrites = true;
@@ -166,10 +168,28 @@ public final class WritePropagation {
     }
 
     /**
+     * Turns the recording of commands off or on, for a script's {@code redis.set_repl}: its
+     * commands still change the dataset but are not logged. Deletions of expired or evicted keys
+     * are recorded regardless, as Redis propagates them past a script's flags. The script's end
+     * turns recording back on.
+     */
+    public void recordCommands(boolean record) {
+        recordingCommands = record;
+    }
+
+    /** Whether commands are recorded; see {@link #recordCommands}. */
+    public boolean recordsCommands() {
+        return recordingCommands;
+    }
+
+    /**
      * Records a command as it was sent, as a view over the request's arguments: the arguments must
      * stay unchanged until the current command ends (they are copied inside an outer unit).
      */
     public void propagateAsSent(int database, RequestArguments arguments) {
+        if (!recordingCommands) {
+            return;
+        }
         boolean copy = depth > 1;
         unit.startRecord(database);
         for (int i = 0; i < arguments.count(); i++) {
@@ -188,6 +208,9 @@ public final class WritePropagation {
      * copied inside an outer unit).
      */
     public void propagate(int database, byte[]... arguments) {
+        if (!recordingCommands) {
+            return;
+        }
         boolean copy = depth > 1;
         unit.startRecord(database);
         for (byte[] argument : arguments) {
@@ -237,6 +260,10 @@ public final class WritePropagation {
     /** Records the running command's rewritten records in the current unit, in {@code database}. */
     public void commitRewritten(int database) {
         recordBuilder.end();
+        if (!recordingCommands) {
+            rewritten.clear();
+            return;
+        }
         rewritten.appendTo(unit, database, depth > 1);
         rewritten.clear();
         if (depth == 0) {

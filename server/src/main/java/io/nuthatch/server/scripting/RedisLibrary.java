@@ -20,7 +20,7 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * The {@code redis} table scripts see: call and pcall (a command run as the script's client,
  * inside the script's execution unit, its reply converted by {@link ReplyToLua}), error_reply,
- * status_reply, sha1hex, log, setresp, replicate_commands, breakpoint, debug, and the
+ * status_reply, sha1hex, log, setresp, set_repl, replicate_commands, breakpoint, debug, and the
  * constants (REDIS_VERSION, LOG_*, REPL_*).
  *
  * <p>The checks before a script's command, in Redis 7.0's order and words: at least one argument;
@@ -32,6 +32,8 @@ import org.luaj.vm2.lib.VarArgFunction;
  */
 final class RedisLibrary {
     private static final String OOM = "-OOM command not allowed when used memory > 'maxmemory'.";
+    private static final int REPL_AOF = 1;
+    private static final int REPL_REPLICA = 2;
     private static final String[] LOG_LEVELS = {"LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING"};
 
     private final Engine engine;
@@ -97,6 +99,28 @@ final class RedisLibrary {
                 return LuaValue.NONE;
             }
         });
+        table.rawset("set_repl", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs arguments) {
+                if (caller == null) {
+                    throw new LuaError(errorTable("redis.set_repl can only be called inside a script invocation"));
+                }
+                if (arguments.narg() != 1) {
+                    // Redis 7.0's words, for a call that takes one argument.
+                    throw new LuaError(errorTable("redis.set_repl() requires two arguments."));
+                }
+                // lua_tonumber: a numeric string counts, anything else is 0 (REPL_NONE).
+                LuaValue number = arguments.arg1().tonumber();
+                int flags = number.isnil() ? 0 : (int) number.todouble();
+                if ((flags & ~(REPL_AOF | REPL_REPLICA)) != 0) {
+                    throw new LuaError(errorTable(
+                            "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."));
+                }
+                // With no replicas, only the log is left to decide.
+                engine.propagation().recordCommands((flags & REPL_AOF) != 0);
+                return LuaValue.NONE;
+            }
+        });
         table.rawset("replicate_commands", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs arguments) {
@@ -122,10 +146,10 @@ final class RedisLibrary {
             table.rawset(LOG_LEVELS[level], level);
         }
         table.rawset("REPL_NONE", 0);
-        table.rawset("REPL_AOF", 1);
-        table.rawset("REPL_SLAVE", 2);
-        table.rawset("REPL_REPLICA", 2);
-        table.rawset("REPL_ALL", 3);
+        table.rawset("REPL_AOF", REPL_AOF);
+        table.rawset("REPL_SLAVE", REPL_REPLICA);
+        table.rawset("REPL_REPLICA", REPL_REPLICA);
+        table.rawset("REPL_ALL", REPL_AOF | REPL_REPLICA);
     }
 
     LuaTable table() {
@@ -143,6 +167,7 @@ final class RedisLibrary {
         this.allowOom = allowOom;
         this.wrote = false;
         this.protocol = 2;
+        engine.propagation().recordCommands(true);
         client.session.reply().protocol(2);
         client.session.database(caller.client().database());
     }
@@ -161,6 +186,7 @@ final class RedisLibrary {
     }
 
     void end() {
+        engine.propagation().recordCommands(true);
         caller = null;
         client.replies.clear();
     }

@@ -215,6 +215,19 @@ class ExecutionUnitDifferentialTest {
                 "EVAL redis.call('GET','sgone');redis.call('SET','sk','v');return(1) 0");
     }
 
+    @Test
+    void redisSetReplLeavesTheScriptsLaterCommandsOutOfTheLogUntilTheScriptEnds() throws Exception {
+        assertSameUnits(true,
+                "EVAL redis.set_repl(redis.REPL_NONE);redis.call('SET','rn','1');redis.set_repl(redis.REPL_ALL);"
+                        + "redis.call('SET','ra','2');redis.call('INCR','ri');return(1) 0",
+                "EVAL redis.set_repl(redis.REPL_REPLICA);redis.call('SET','rr','1');return(1) 0",
+                "EVAL redis.set_repl(redis.REPL_AOF);redis.call('SET','rf','1');return(1) 0",
+                "EVAL redis.set_repl(redis.REPL_NONE);redis.call('SET','rx','1');return(1) 0",
+                "EVAL redis.set_repl(redis.REPL_NONE);redis.call('SET','ry','1');error('stop') 0",
+                "EVAL redis.call('SET','rz','1');return(1) 0",
+                "SET done 1");
+    }
+
     // ---------------------------------------------------------------- redis-server's log, read back
 
     /** The units of redis-server's incremental log so far. */
