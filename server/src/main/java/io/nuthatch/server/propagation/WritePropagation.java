@@ -151,6 +151,17 @@ public final class WritePropagation {
         }
     }
 
+    /**
+     * Closes every open unit and delivers nothing of what they recorded: for a script stopped by
+     * SHUTDOWN NOSAVE, whose writes Redis never propagates (it exits before the script ends).
+     */
+    public void abandonUnits() {
+        depth = 0;
+        unit.clear();
+        rewritten.clear();
+        recordBuilder.open = false;
+    }
+
     /** Whether a unit is open. */
     public boolean inUnit() {
         return depth > 0;

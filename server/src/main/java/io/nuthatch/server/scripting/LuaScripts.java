@@ -386,9 +386,15 @@ public final class LuaScripts {
         BlockedClient waiting = parked;
         endRun();
         engine.endCommand();
-        engine.propagation().endUnit();
-        if (!engine.propagation().inUnit()) {
-            engine.blocking().serveReadyKeys();
+        if (error == SERVER_STOPPING) {
+            // The server exits as Redis does on SHUTDOWN NOSAVE: what the script wrote never
+            // reaches the log, so a restart shows the dataset from before the script.
+            engine.propagation().abandonUnits();
+        } else {
+            engine.propagation().endUnit();
+            if (!engine.propagation().inUnit()) {
+                engine.blocking().serveReadyKeys();
+            }
         }
         if (error != SERVER_STOPPING) {
             waiting.complete(c -> writeOutcome(c.reply(), value, error, protocol));

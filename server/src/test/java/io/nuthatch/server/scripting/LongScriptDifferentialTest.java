@@ -8,6 +8,8 @@ import io.nuthatch.server.testing.Resp;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,58 @@ class LongScriptDifferentialTest {
             }
             return replies;
         });
+    }
+
+    @Test
+    void whatAScriptStoppedBySHUTDOWNNOSAVEWroteIsNotInTheLogAfterARestart() throws Exception {
+        List<String> redis = new ArrayList<>();
+        Path redisDir = Files.createTempDirectory("redis-nosave");
+        String[] redisArguments = {"--" + THRESHOLD[0], THRESHOLD[1], "--appendonly", "yes", "--appendfsync", "always",
+            "--dir", redisDir.toString()};
+        try (RedisServerProcess reference = RedisServerProcess.start(redisArguments)) {
+            writeThenStopWithShutdownNosave(reference.port(), () -> { });
+        }
+        try (RedisServerProcess reference = RedisServerProcess.start(redisArguments);
+                RawConnection client = new RawConnection(reference.port())) {
+            redis.add(Resp.escape(client.call("MGET", "before", "written")));
+        }
+        List<String> nuthatch = new ArrayList<>();
+        Path nuthatchDir = Files.createTempDirectory("nuthatch-nosave");
+        String[] directives = {THRESHOLD[0], THRESHOLD[1], "appendonly", "yes", "appendfsync", "always",
+            "dir", nuthatchDir.toString()};
+        try (NuthatchServer server = ReferencePair.startNuthatch(directives)) {
+            writeThenStopWithShutdownNosave(server.port(), () -> {
+                try {
+                    assertTrue(server.awaitStop(10, TimeUnit.SECONDS), "the server did not stop");
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+        try (NuthatchServer server = ReferencePair.startNuthatch(directives);
+                RawConnection client = new RawConnection(server.port())) {
+            awaitLoaded(client);
+            nuthatch.add(Resp.escape(client.call("MGET", "before", "written")));
+        }
+        assertEquals(redis, nuthatch);
+    }
+
+    private static void writeThenStopWithShutdownNosave(int port, Runnable awaitStop) throws IOException {
+        try (RawConnection runner = new RawConnection(port); RawConnection other = new RawConnection(port)) {
+            other.call("SET", "before", "1");
+            runner.send(Resp.request("EVAL", WRITE_THEN_LOOP, "1", "written"));
+            awaitBusy(other);
+            other.send(Resp.request("SHUTDOWN", "NOSAVE"));
+            awaitStop.run();
+            assertTrue(other.isClosedByServer(5000), "SHUTDOWN NOSAVE did not close the connection");
+        }
+    }
+
+    private static void awaitLoaded(RawConnection client) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Resp.escape(client.call("PING")).startsWith("-LOADING")) {
+            assertTrue(System.nanoTime() < deadline, "still loading");
+        }
     }
 
     @Test
