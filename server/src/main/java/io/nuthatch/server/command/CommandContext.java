@@ -24,14 +24,25 @@ import java.util.SplittableRandom;
 public final class CommandContext {
     private final Engine engine;
     private final ClientSession client;
+    private final ReplyWriter reply;
     private RequestArguments arguments;
     private CommandSpec command;
     private boolean propagationSuppressed;
     private boolean blockingDenied;
 
     public CommandContext(Engine engine, ClientSession client) {
+        this(engine, client, client.reply());
+    }
+
+    /**
+     * A context whose replies go to {@code reply} instead of the client's own writer: for commands
+     * run as the client on another thread while its connection goes on (a transaction that runs a
+     * script long), which must not share the connection's writer.
+     */
+    public CommandContext(Engine engine, ClientSession client, ReplyWriter reply) {
         this.engine = engine;
         this.client = client;
+        this.reply = reply;
     }
 
     void begin(CommandSpec command, RequestArguments arguments) {
@@ -73,7 +84,7 @@ public final class CommandContext {
     }
 
     public ReplyWriter reply() {
-        return client.reply();
+        return reply;
     }
 
     /** The client's selected database. */

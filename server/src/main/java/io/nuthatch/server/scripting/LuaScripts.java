@@ -71,6 +71,13 @@ public final class LuaScripts {
 
     private final ScriptThread thread = new ScriptThread("nuthatch-script");
     private final Runnable body = this::runOnScriptThread;
+    private final Runnable transactionBody = this::runTransactionOnScriptThread;
+    /** The transaction running on the script's thread (see {@link #runTransaction}), or null. */
+    private QueuedTransaction transaction;
+    /** The script that stopped the transaction running was stopped because the server stops. */
+    private boolean transactionStopping;
+    /** The context of the script running inside a transaction, for FUNCTION STATS once it runs long. */
+    private CommandContext transactionCaller;
     private final InstructionHook.Checkpoint checkpoint = this::checkpoint;
     private final InstructionHook.Checkpoint inlineCheckpoint = this::inlineCheckpoint;
     private boolean inlineMayMove;
@@ -203,6 +210,21 @@ public final class LuaScripts {
     private void start(CommandContext caller, int firstKey, int keyCount, boolean noWrites, boolean allowOom) {
         callerSession = caller.client();
         startedNanos = System.nanoTime();
+        if (transaction != null) {
+            // Queued in a transaction that runs on the script's thread: the script runs here, its
+            // checkpoints leave the caller's turn or yield as the transaction's long work.
+            transactionCaller = caller;
+            prepare(caller, firstKey, keyCount, noWrites, allowOom);
+            execute(checkpoint);
+            if (errorReply == SERVER_STOPPING) {
+                transactionStopping = true;
+            } else {
+                writeOutcome(caller.reply(), result, errorReply, redis.protocol());
+            }
+            endScriptRun();
+            transactionCaller = null;
+            return;
+        }
         prepare(caller, firstKey, keyCount, noWrites, allowOom);
         // Inside EXEC the caller cannot be parked: the script runs where it is until it ends.
         boolean mayMove = caller.mayBlock();
@@ -337,6 +359,9 @@ public final class LuaScripts {
         }
         if (thread.isAttached()) {
             if (thread.sliceExpired()) {
+                if (transactionCaller != null && runningFunction != null) {
+                    functionCommand = copyArguments(transactionCaller);
+                }
                 thread.detach();
                 holder = engine.gate().takeOver();
                 engine.beginCommand(callerSession);
@@ -359,6 +384,93 @@ public final class LuaScripts {
         }
     }
 
+    /** A MULTI/EXEC queue with a script in it, run by {@link #runTransaction}. */
+    public interface QueuedTransaction {
+        /**
+         * Runs the queued commands, with the engine held, on the script's thread; their replies go
+         * to a writer of the transaction's own, never to the connection's.
+         */
+        void run();
+
+        /** Writes EXEC's reply on the client's thread, once {@link #run} has ended. */
+        void reply(CommandContext c);
+    }
+
+    /**
+     * EXEC of a queue that holds a script, on the connection's thread with the engine held. A
+     * script inside EXEC cannot leave its caller's turn by itself (the rest of the queue must run
+     * after it, atomically), and run where it is it would keep the connection's event loop, and
+     * every connection on it, for as long as it runs: no -BUSY, no SCRIPT KILL. So the whole queue
+     * runs on the script's thread, first as the caller's turn and, once a script in it runs past
+     * its first slice, as long work with the caller parked, as a script alone does.
+     *
+     * @return true when the queue ended within the caller's turn (write its reply now); false when
+     *     the caller is parked and gets its reply when the queue ends
+     */
+    public boolean runTransaction(CommandContext caller, QueuedTransaction queued) {
+        callerSession = caller.client();
+        transaction = queued;
+        transactionStopping = false;
+        if (thread.runAttached(transactionBody, firstSliceNanos())) {
+            transaction = null;
+            callerSession = null;
+            return true;
+        }
+        parked = caller.block(0, c -> c.reply().error(SCRIPT_STILL_RUNNING));
+        engine.propagation().beginUnit();
+        engine.gate().handOver(runningFunction == null ? ExecutionGate.LongKind.SCRIPT : ExecutionGate.LongKind.FUNCTION,
+                thread.thread(), startedNanos);
+        thread.release();
+        return false;
+    }
+
+    /** The body of a transaction on the script's thread. */
+    private void runTransactionOnScriptThread() {
+        QueuedTransaction queued = transaction;
+        try {
+            queued.run();
+        } catch (RuntimeException unexpected) {
+            // The queue's commands report their own errors; this is a fault of ours, and the
+            // script's thread must survive it to end the transaction.
+            engine.log().warning("A transaction running a script failed: " + unexpected);
+        }
+        if (!thread.isAttached()) {
+            finishDetachedTransaction(queued);
+        }
+    }
+
+    /** On the script's thread, holding the engine as long work: the detached transaction ended. */
+    private void finishDetachedTransaction(QueuedTransaction queued) {
+        boolean stopping = transactionStopping;
+        BlockedClient waiting = parked;
+        transaction = null;
+        transactionStopping = false;
+        parked = null;
+        callerSession = null;
+        functionCommand = null;
+        engine.endCommand();
+        if (stopping) {
+            engine.propagation().abandonUnits();
+        } else {
+            engine.propagation().endUnit();
+            if (!engine.propagation().inUnit()) {
+                engine.blocking().serveReadyKeys();
+            }
+            waiting.complete(queued::reply);
+        }
+        ExecutionGate.Holder done = holder;
+        holder = null;
+        thread.detachedScriptEnded();
+        if (done != null) {
+            engine.gate().finishLong();
+        }
+    }
+
+    /** Whether the transaction running must stop: a script in it was stopped for SHUTDOWN NOSAVE. */
+    public boolean transactionStopping() {
+        return transactionStopping;
+    }
+
     /**
      * On the caller's thread, holding the engine: the script asked to detach. The caller is parked,
      * the script's execution unit stays open past the EVAL (so that its writes are still propagated
@@ -366,10 +478,7 @@ public final class LuaScripts {
      */
     private void detach(CommandContext caller) {
         if (runningFunction != null) {
-            functionCommand = new byte[caller.argumentCount()][];
-            for (int i = 0; i < functionCommand.length; i++) {
-                functionCommand[i] = caller.copyArgument(i);
-            }
+            functionCommand = copyArguments(caller);
         }
         parked = caller.block(0, c -> c.reply().error(SCRIPT_STILL_RUNNING));
         engine.propagation().beginUnit();
@@ -414,7 +523,22 @@ public final class LuaScripts {
                 + (line > 0 ? ", on " + runningChunk + ":" + line + "." : ".");
     }
 
+    private static byte[][] copyArguments(CommandContext caller) {
+        byte[][] copy = new byte[caller.argumentCount()][];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = caller.copyArgument(i);
+        }
+        return copy;
+    }
+
     private void endRun() {
+        endScriptRun();
+        parked = null;
+        callerSession = null;
+    }
+
+    /** What one script's run leaves behind; a transaction's own state stays until it ends. */
+    private void endScriptRun() {
         redis.end();
         running = null;
         runningName = null;
@@ -424,8 +548,6 @@ public final class LuaScripts {
         functionCommand = null;
         result = null;
         errorReply = null;
-        parked = null;
-        callerSession = null;
         killRequested = false;
     }
 

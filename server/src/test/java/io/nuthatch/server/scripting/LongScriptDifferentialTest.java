@@ -67,48 +67,120 @@ class LongScriptDifferentialTest {
     }
 
     @Test
+    void aLoopingScriptInsideEXECIsBusyForOthersAndScriptKillStopsItTheRestOfTheQueueRuns() throws Exception {
+        compare((port, awaitStop) -> {
+            List<String> replies = new ArrayList<>();
+            try (RawConnection runner = new RawConnection(port); RawConnection other = new RawConnection(port)) {
+                runner.send(Resp.request("MULTI"));
+                runner.send(Resp.request("SET", "k", "1"));
+                runner.send(Resp.request("EVAL", LOOP, "0"));
+                runner.send(Resp.request("INCR", "k"));
+                for (int i = 0; i < 4; i++) {
+                    replies.add("queued: " + Resp.escape(runner.readReply()));
+                }
+                runner.send(Resp.request("EXEC"));
+                runner.send(Resp.request("GET", "k"));
+                replies.add("first busy: " + awaitBusy(other));
+                replies.add("GET: " + Resp.escape(other.call("GET", "k")));
+                replies.add("SCRIPT KILL: " + Resp.escape(other.call("SCRIPT", "KILL")));
+                replies.add("EXEC: " + Resp.escape(runner.readReply()));
+                replies.add("runner GET: " + Resp.escape(runner.readReply()));
+                replies.add("other GET: " + Resp.escape(other.call("GET", "k")));
+            }
+            return replies;
+        });
+    }
+
+    @Test
+    void aScriptInsideEXECPastItsFirstSliceRepliesInRESP3AndTheServerGoesOn() throws Exception {
+        String counting = "local t = 0 for i = 1, 5000000 do t = t + i % 7 end redis.call('SET', 'sum', t)"
+                + " return {t, redis.call('HGETALL', 'h')}";
+        compare((port, awaitStop) -> {
+            List<String> replies = new ArrayList<>();
+            try (RawConnection runner = new RawConnection(port); RawConnection other = new RawConnection(port)) {
+                runner.socket().setSoTimeout(120_000);
+                runner.call("HELLO", "3");
+                replies.add("HSET: " + Resp.escape(other.call("HSET", "h", "f", "v")));
+                runner.send(Resp.request("MULTI"));
+                runner.send(Resp.request("EVAL", "redis.setresp(3) " + counting, "0"));
+                runner.send(Resp.request("HGETALL", "h"));
+                for (int i = 0; i < 3; i++) {
+                    replies.add("queued: " + Resp.escape(runner.readReply()));
+                }
+                runner.send(Resp.request("EXEC"));
+                runner.send(Resp.request("GET", "sum"));
+                replies.add("EXEC: " + Resp.escape(runner.readReply()));
+                replies.add("GET after: " + Resp.escape(runner.readReply()));
+                replies.add("other GET: " + Resp.escape(other.call("GET", "sum")));
+            }
+            return replies;
+        });
+    }
+
+    @Test
+    void whatATransactionWhoseScriptIsStoppedBySHUTDOWNNOSAVEWroteIsNotInTheLogAfterARestart() throws Exception {
+        assertSameDataAfterShutdownNosave(port -> {
+            try (RawConnection runner = new RawConnection(port); RawConnection other = new RawConnection(port)) {
+                other.call("SET", "before", "1");
+                runner.send(Resp.request("MULTI"));
+                runner.send(Resp.request("SET", "queued", "1"));
+                runner.send(Resp.request("EVAL", WRITE_THEN_LOOP, "1", "written"));
+                runner.send(Resp.request("EXEC"));
+                awaitBusy(other);
+                other.send(Resp.request("SHUTDOWN", "NOSAVE"));
+                assertTrue(other.isClosedByServer(10_000), "SHUTDOWN NOSAVE did not close the connection");
+            }
+        }, "MGET", "before", "queued", "written");
+    }
+
+    @Test
     void whatAScriptStoppedBySHUTDOWNNOSAVEWroteIsNotInTheLogAfterARestart() throws Exception {
-        List<String> redis = new ArrayList<>();
+        assertSameDataAfterShutdownNosave(port -> {
+            try (RawConnection runner = new RawConnection(port); RawConnection other = new RawConnection(port)) {
+                other.call("SET", "before", "1");
+                runner.send(Resp.request("EVAL", WRITE_THEN_LOOP, "1", "written"));
+                awaitBusy(other);
+                other.send(Resp.request("SHUTDOWN", "NOSAVE"));
+                assertTrue(other.isClosedByServer(10_000), "SHUTDOWN NOSAVE did not close the connection");
+            }
+        }, "MGET", "before", "written");
+    }
+
+    /** Something that ends with SHUTDOWN NOSAVE, on a server with its port given. */
+    private interface Stopping {
+        void run(int port) throws IOException;
+    }
+
+    /**
+     * Runs {@code stopping} on redis-server and on Nuthatch, each logging with appendfsync always,
+     * restarts each on its directory and compares what {@code read} answers there.
+     */
+    private static void assertSameDataAfterShutdownNosave(Stopping stopping, String... read) throws Exception {
         Path redisDir = Files.createTempDirectory("redis-nosave");
         String[] redisArguments = {"--" + THRESHOLD[0], THRESHOLD[1], "--appendonly", "yes", "--appendfsync", "always",
             "--dir", redisDir.toString()};
         try (RedisServerProcess reference = RedisServerProcess.start(redisArguments)) {
-            writeThenStopWithShutdownNosave(reference.port(), () -> { });
+            stopping.run(reference.port());
         }
+        String redis;
         try (RedisServerProcess reference = RedisServerProcess.start(redisArguments);
                 RawConnection client = new RawConnection(reference.port())) {
-            redis.add(Resp.escape(client.call("MGET", "before", "written")));
+            redis = Resp.escape(client.call(read));
         }
-        List<String> nuthatch = new ArrayList<>();
         Path nuthatchDir = Files.createTempDirectory("nuthatch-nosave");
         String[] directives = {THRESHOLD[0], THRESHOLD[1], "appendonly", "yes", "appendfsync", "always",
             "dir", nuthatchDir.toString()};
         try (NuthatchServer server = ReferencePair.startNuthatch(directives)) {
-            writeThenStopWithShutdownNosave(server.port(), () -> {
-                try {
-                    assertTrue(server.awaitStop(10, TimeUnit.SECONDS), "the server did not stop");
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            });
+            stopping.run(server.port());
+            assertTrue(server.awaitStop(10, TimeUnit.SECONDS), "the server did not stop");
         }
+        String nuthatch;
         try (NuthatchServer server = ReferencePair.startNuthatch(directives);
                 RawConnection client = new RawConnection(server.port())) {
             awaitLoaded(client);
-            nuthatch.add(Resp.escape(client.call("MGET", "before", "written")));
+            nuthatch = Resp.escape(client.call(read));
         }
         assertEquals(redis, nuthatch);
-    }
-
-    private static void writeThenStopWithShutdownNosave(int port, Runnable awaitStop) throws IOException {
-        try (RawConnection runner = new RawConnection(port); RawConnection other = new RawConnection(port)) {
-            other.call("SET", "before", "1");
-            runner.send(Resp.request("EVAL", WRITE_THEN_LOOP, "1", "written"));
-            awaitBusy(other);
-            other.send(Resp.request("SHUTDOWN", "NOSAVE"));
-            awaitStop.run();
-            assertTrue(other.isClosedByServer(5000), "SHUTDOWN NOSAVE did not close the connection");
-        }
     }
 
     private static void awaitLoaded(RawConnection client) throws IOException {

@@ -21,7 +21,9 @@ import java.util.Set;
  * <p>EXEC runs the queued commands one after another inside its own execution unit, so that what
  * they write is propagated together, wrapped in MULTI/EXEC when it is more than one record, and
  * EXEC itself is not propagated. Blocking commands act as if their timeout had passed at once. An
- * error inside EXEC is one element of its reply and undoes nothing, as in Redis.
+ * error inside EXEC is one element of its reply and undoes nothing, as in Redis. A queue that holds
+ * a script runs on the script's thread ({@link ScriptedTransaction}), so that a script running
+ * long inside EXEC is -BUSY for the others and SCRIPT KILL reaches it, as it is outside.
  */
 public final class TransactionCommands {
     /** What runs at once between MULTI and EXEC instead of being queued (Redis's processCommand). */
@@ -192,6 +194,11 @@ public final class TransactionCommands {
             return;
         }
         transaction.unwatchAll();
+        if (ScriptedTransaction.applies(c, transaction)) {
+            ScriptedTransaction.exec(c, transaction);
+            c.suppressPropagation();
+            return;
+        }
         int count = transaction.queuedCount();
         c.reply().arrayHeader(count);
         c.denyBlocking(true);
