@@ -4,6 +4,8 @@ import io.nuthatch.server.command.AclCategory;
 import io.nuthatch.server.command.CommandSpec;
 
 import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The command rules of a user as Redis 7.0 writes them: not the rules as given, but a short list
@@ -22,12 +24,15 @@ import java.util.BitSet;
  * commands and their subcommands and writes "+name" or "-name" for each whose permission still
  * differs from the scratch set, applying that too, so that replaying the text gives the same set.
  * Redis walks a hash table there, whose order changes from run to run; we walk the table's order.
+ * A command denied but for some first arguments is followed by "+name|argument" for each, in the
+ * order they were allowed.
  */
 final class AclCommandDescription {
     private AclCommandDescription() {
     }
 
-    static String describe(AclCommandSet commands, boolean allCommands, BitSet allowed) {
+    static String describe(AclCommandSet commands, boolean allCommands, BitSet allowed,
+                           Map<Integer, List<String>> firstArguments) {
         StringBuilder rules = new StringBuilder(allCommands ? "+@all" : "-@all");
         BitSet scratch = new BitSet(commands.size());
         if (allCommands) {
@@ -54,6 +59,12 @@ final class AclCommandDescription {
         }
         for (CommandSpec command : commands.topLevel()) {
             writeDifference(commands, allowed, scratch, command, rules);
+            List<String> permittedFirstArguments = firstArguments.get(commands.id(command));
+            if (permittedFirstArguments != null && !allowed.get(commands.id(command))) {
+                for (String argument : permittedFirstArguments) {
+                    rules.append(" +").append(command.name()).append('|').append(argument);
+                }
+            }
             for (CommandSpec subcommand : command.subcommands().values()) {
                 writeDifference(commands, allowed, scratch, subcommand, rules);
             }

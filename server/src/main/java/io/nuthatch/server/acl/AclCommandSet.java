@@ -45,6 +45,10 @@ final class AclCommandSet {
         return id == null ? -1 : id;
     }
 
+    CommandSpec command(int id) {
+        return byId.get(id);
+    }
+
     CommandSpec find(String fullName) {
         return table.find(fullName);
     }

@@ -73,7 +73,14 @@ public final class AclFile {
             // Every unknown command is reported, with its rule; of the other errors only the
             // first, since it may be the cause of those after it.
             boolean syntaxError = false;
-            for (String argument : arguments.subList(2, arguments.size())) {
+            List<String> rules;
+            try {
+                rules = AclUser.mergeSelectorArguments(arguments.subList(2, arguments.size()));
+            } catch (AclUser.UnmatchedParenthesis e) {
+                errors.append(file).append(':').append(lineNumber).append(": Unmatched parenthesis in selector definition. ");
+                continue;
+            }
+            for (String argument : rules) {
                 String rule = trim(argument, "\t\r\n");
                 try {
                     acl.applyRule(user, rule);

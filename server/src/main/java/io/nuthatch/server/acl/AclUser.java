@@ -1,67 +1,62 @@
 package io.nuthatch.server.acl;
 
-import io.nuthatch.server.command.AclCategory;
-import io.nuthatch.server.command.CommandSpec;
+import io.nuthatch.resp.InlineRequestSplitter;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * One user: whether it is enabled, its password hashes, and the commands, keys and channels it may
- * use. Rules change it one at a time ({@link #apply}); ACL SETUSER applies them to a copy and keeps
+ * use, as a root selector and the further selectors given in parentheses ({@link AclSelector}).
+ * Rules change it one at a time ({@link #apply}); ACL SETUSER applies them to a copy and keeps
  * the copy only when all of them applied, so that a bad rule changes nothing.
  */
 public final class AclUser {
-    /** A key pattern and whether it grants reading, writing or both (~, %R~, %W~, %RW~). */
-    record KeyPattern(String pattern, byte[] bytes, boolean read, boolean write) {
-    }
-
     static final String UNKNOWN_COMMAND = "Unknown command or category name in ACL";
+    private static final String NO_SUCH_PASSWORD = "The password you are trying to remove from the user does not exist";
 
     private final String name;
     private final AclCommandSet commandSet;
+    /** Whether a new selector starts with every channel (acl-pubsub-default allchannels). */
+    private final BooleanSupplier selectorsStartWithAllChannels;
     private boolean enabled;
     private boolean nopass;
     /** null, "sanitize-payload" or "skip-sanitize-payload": shown as set, not otherwise used yet. */
     private String sanitizePayload;
     private final Set<String> passwordHashes = new LinkedHashSet<>();
-    /** Redis's reserved "future commands" bit: set by +@all / allcommands only. */
-    private boolean allCommands;
-    private final BitSet allowed;
-    private boolean allKeys;
-    private final List<KeyPattern> keyPatterns = new ArrayList<>();
-    private boolean allChannels;
-    private final List<String> channelPatterns = new ArrayList<>();
-    /** The same patterns as bytes, for the checks on the command path. */
-    private final List<byte[]> channelPatternBytes = new ArrayList<>();
+    private final AclSelector root;
+    /** The selectors given in parentheses, in the order given. */
+    private final List<AclSelector> selectors = new ArrayList<>();
 
-    AclUser(String name, AclCommandSet commandSet) {
+    AclUser(String name, AclCommandSet commandSet, BooleanSupplier selectorsStartWithAllChannels) {
+        this(name, commandSet, selectorsStartWithAllChannels, new AclSelector(commandSet));
+    }
+
+    private AclUser(String name, AclCommandSet commandSet, BooleanSupplier selectorsStartWithAllChannels,
+                    AclSelector root) {
         this.name = name;
         this.commandSet = commandSet;
-        this.allowed = new BitSet(commandSet.size());
+        this.selectorsStartWithAllChannels = selectorsStartWithAllChannels;
+        this.root = root;
     }
 
     AclUser copy() {
-        AclUser copy = new AclUser(name, commandSet);
+        AclUser copy = new AclUser(name, commandSet, selectorsStartWithAllChannels, root.copy());
         copy.enabled = enabled;
         copy.nopass = nopass;
         copy.sanitizePayload = sanitizePayload;
         copy.passwordHashes.addAll(passwordHashes);
-        copy.allCommands = allCommands;
-        copy.allowed.or(allowed);
-        copy.allKeys = allKeys;
-        copy.keyPatterns.addAll(keyPatterns);
-        copy.allChannels = allChannels;
-        copy.channelPatterns.addAll(channelPatterns);
-        copy.channelPatternBytes.addAll(channelPatternBytes);
+        for (AclSelector selector : selectors) {
+            copy.selectors.add(selector.copy());
+        }
         return copy;
     }
 
@@ -79,79 +74,59 @@ public final class AclUser {
 
     /** Whether nothing is denied: every command, key and channel (the default user as it starts). */
     boolean allowsEverything() {
-        return allCommands && allKeys && allChannels && allowed.cardinality() == commandSet.size();
+        return root.allowsEverything();
     }
 
-    boolean allChannels() {
-        return allChannels;
+    AclSelector root() {
+        return root;
+    }
+
+    /** The selectors given in parentheses; the root selector is not among them. */
+    List<AclSelector> selectors() {
+        return selectors;
     }
 
     /**
-     * Whether a channel may be used: a channel name (PUBLISH, SUBSCRIBE) must match one of the
-     * patterns; a pattern (PSUBSCRIBE) must be one of them, letter for letter, since a pattern
-     * matching only part of what the user may see would still let it see more.
+     * Whether every channel and pattern a connection is subscribed to is still allowed by one of
+     * the user's selectors, as Redis decides which subscribers an ACL change disconnects.
      */
-    boolean mayUseChannel(byte[] channel, int offset, int length, boolean isPattern) {
-        if (allChannels) {
-            return true;
-        }
-        for (byte[] patternBytes : channelPatternBytes) {
-            if (isPattern) {
-                if (java.util.Arrays.equals(patternBytes, 0, patternBytes.length, channel, offset, offset + length)) {
-                    return true;
-                }
-            } else if (io.nuthatch.server.keyspace.GlobPattern.matches(patternBytes, channel, offset, length, false)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    boolean mayRun(int commandId) {
-        return commandId >= 0 && allowed.get(commandId);
-    }
-
-    boolean allKeys() {
-        return allKeys;
-    }
-
-    /** Whether a key may be used with the access its key spec asks for (read, write, or neither known). */
-    boolean mayUseKey(byte[] key, int offset, int length, boolean read, boolean write) {
-        if (allKeys) {
-            return true;
-        }
-        for (KeyPattern pattern : keyPatterns) {
-            if ((read && !pattern.read()) || (write && !pattern.write())) {
-                continue;
-            }
-            if (io.nuthatch.server.keyspace.GlobPattern.matches(pattern.bytes(), key, offset, length, false)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether every channel and pattern a connection is subscribed to is still allowed. */
     public boolean maySubscribeToAll(io.nuthatch.server.client.Subscriptions subscriptions) {
-        if (allChannels) {
+        if (root.allChannels()) {
             return true;
+        }
+        for (AclSelector selector : selectors) {
+            if (selector.allChannels()) {
+                return true;
+            }
         }
         for (io.nuthatch.server.pubsub.ChannelName pattern : subscriptions.patterns()) {
-            if (!mayUseChannel(pattern.bytes(), 0, pattern.bytes().length, true)) {
+            if (!anySelectorAllowsChannel(pattern.bytes(), true)) {
                 return false;
             }
         }
         for (io.nuthatch.server.pubsub.ChannelName channel : subscriptions.channels()) {
-            if (!mayUseChannel(channel.bytes(), 0, channel.bytes().length, false)) {
+            if (!anySelectorAllowsChannel(channel.bytes(), false)) {
                 return false;
             }
         }
         for (io.nuthatch.server.pubsub.ChannelName channel : subscriptions.shardChannels()) {
-            if (!mayUseChannel(channel.bytes(), 0, channel.bytes().length, false)) {
+            if (!anySelectorAllowsChannel(channel.bytes(), false)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private boolean anySelectorAllowsChannel(byte[] channel, boolean isPattern) {
+        if (root.mayUseChannel(channel, 0, channel.length, isPattern)) {
+            return true;
+        }
+        for (AclSelector selector : selectors) {
+            if (selector.mayUseChannel(channel, 0, channel.length, isPattern)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the password matches one of the user's, in time that does not depend on where they differ. */
@@ -167,7 +142,10 @@ public final class AclUser {
         return matched;
     }
 
-    /** Applies one rule of ACL SETUSER. */
+    /**
+     * Applies one rule of ACL SETUSER: a rule of the user itself, a selector in parentheses
+     * (arguments already merged, see {@link #mergeSelectorArguments}), or a rule of the root selector.
+     */
     void apply(String rule) throws AclRuleException {
         String lower = rule.toLowerCase(Locale.ROOT);
         switch (lower) {
@@ -183,151 +161,113 @@ public final class AclUser {
             }
             case "sanitize-payload" -> sanitizePayload = "sanitize-payload";
             case "skip-sanitize-payload" -> sanitizePayload = "skip-sanitize-payload";
-            case "allkeys", "~*" -> {
-                allKeys = true;
-                keyPatterns.clear();
-            }
-            case "resetkeys" -> {
-                allKeys = false;
-                keyPatterns.clear();
-            }
-            case "allchannels", "&*" -> {
-                allChannels = true;
-                channelPatterns.clear();
-                channelPatternBytes.clear();
-            }
-            case "resetchannels" -> {
-                allChannels = false;
-                channelPatterns.clear();
-                channelPatternBytes.clear();
-            }
-            case "allcommands", "+@all" -> {
-                allCommands = true;
-                allowed.set(0, commandSet.size());
-            }
-            case "nocommands", "-@all" -> {
-                allCommands = false;
-                allowed.clear();
-            }
+            case "clearselectors" -> selectors.clear();
             case "reset" -> {
                 apply("resetpass");
                 apply("resetkeys");
                 apply("resetchannels");
                 apply("off");
                 apply("sanitize-payload");
+                apply("clearselectors");
                 apply("-@all");
             }
-            default -> applyPatterned(rule, lower);
+            default -> applyPatterned(rule);
         }
     }
 
-    private void applyPatterned(String rule, String lower) throws AclRuleException {
+    private void applyPatterned(String rule) throws AclRuleException {
         char first = rule.isEmpty() ? 0 : rule.charAt(0);
         if (first == '>') {
             passwordHashes.add(sha256Hex(rule.substring(1)));
             nopass = false;
         } else if (first == '#') {
-            String hash = rule.substring(1);
-            if (!hash.matches("[0-9a-f]{64}")) {
-                throw new AclRuleException("The password hash must be exactly 64 characters and contain only"
-                        + " lowercase hexadecimal characters");
-            }
-            passwordHashes.add(hash);
+            passwordHashes.add(checkedHash(rule.substring(1)));
             nopass = false;
         } else if (first == '<') {
             if (!passwordHashes.remove(sha256Hex(rule.substring(1)))) {
-                throw new AclRuleException("no such password");
+                throw new AclRuleException(NO_SUCH_PASSWORD);
             }
         } else if (first == '!') {
-            if (!passwordHashes.remove(rule.substring(1))) {
-                throw new AclRuleException("no such password");
+            if (!passwordHashes.remove(checkedHash(rule.substring(1)))) {
+                throw new AclRuleException(NO_SUCH_PASSWORD);
             }
-        } else if (first == '~' || first == '%') {
-            addKeyPattern(rule);
-        } else if (first == '&') {
-            if (allChannels) {
-                throw new AclRuleException("Adding a pattern after the * pattern (or the 'allchannels' flag) is not"
-                        + " valid and does not have any effect. Try 'resetchannels' to start with an empty list of"
-                        + " channels");
-            }
-            String pattern = rule.substring(1);
-            if (!channelPatterns.contains(pattern)) {
-                channelPatterns.add(pattern);
-                channelPatternBytes.add(pattern.getBytes(StandardCharsets.ISO_8859_1));
-            }
-        } else if (first == '+' || first == '-') {
-            applyCommandRule(lower, first == '+');
+        } else if (first == '(' && rule.length() > 1 && rule.charAt(rule.length() - 1) == ')') {
+            selectors.add(parseSelector(rule.substring(1, rule.length() - 1)));
         } else {
-            throw new AclRuleException("Syntax error");
+            root.apply(rule);
         }
     }
 
-    /** ~pattern, or %R~ / %W~ / %RW~ pattern: a key pattern for reading, writing or both. */
-    private void addKeyPattern(String rule) throws AclRuleException {
-        boolean read = true;
-        boolean write = true;
-        String pattern;
-        if (rule.charAt(0) == '%') {
-            int tilde = rule.indexOf('~');
-            if (tilde < 0) {
-                throw new AclRuleException("Syntax error");
+    private static String checkedHash(String hash) throws AclRuleException {
+        if (!hash.matches("[0-9a-f]{64}")) {
+            throw new AclRuleException("The password hash must be exactly 64 characters and contain only"
+                    + " lowercase hexadecimal characters");
+        }
+        return hash;
+    }
+
+    /**
+     * A selector's rules, split as Redis splits them (sdssplitargs: blanks, quotes); text whose
+     * quotes do not balance gives no rules, hence an empty selector, as in Redis.
+     */
+    private AclSelector parseSelector(String rules) throws AclRuleException {
+        AclSelector selector = new AclSelector(commandSet);
+        if (selectorsStartWithAllChannels.getAsBoolean()) {
+            selector.apply("allchannels");
+        }
+        List<byte[]> split = InlineRequestSplitter.splitLine(rules.getBytes(StandardCharsets.ISO_8859_1));
+        if (split != null) {
+            for (byte[] selectorRule : split) {
+                selector.apply(new String(selectorRule, StandardCharsets.ISO_8859_1));
             }
-            read = false;
-            write = false;
-            for (int i = 1; i < tilde; i++) {
-                char flag = Character.toUpperCase(rule.charAt(i));
-                if (flag == 'R') {
-                    read = true;
-                } else if (flag == 'W') {
-                    write = true;
-                } else {
-                    throw new AclRuleException("Syntax error");
+        }
+        return selector;
+    }
+
+    /**
+     * Joins the arguments of a selector a client split at its blanks ("(~cache:*", "+get)") back
+     * into one, as Redis's ACL SETUSER and aclfile do before applying them.
+     *
+     * @throws UnmatchedParenthesis naming the argument that opened a selector never closed
+     */
+    static List<String> mergeSelectorArguments(List<String> arguments) throws UnmatchedParenthesis {
+        List<String> merged = new ArrayList<>(arguments.size());
+        StringBuilder selector = null;
+        String opening = null;
+        for (String argument : arguments) {
+            // As in Redis, an argument that opens a selector while one is open starts over from it.
+            if (argument.startsWith("(") && !argument.endsWith(")")) {
+                selector = new StringBuilder(argument);
+                opening = argument;
+            } else if (selector != null) {
+                selector.append(' ').append(argument);
+                if (argument.endsWith(")")) {
+                    merged.add(selector.toString());
+                    selector = null;
                 }
-            }
-            if (!read && !write) {
-                throw new AclRuleException("Syntax error");
-            }
-            pattern = rule.substring(tilde + 1);
-        } else {
-            pattern = rule.substring(1);
-        }
-        if (allKeys) {
-            throw new AclRuleException("Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid"
-                    + " and does not have any effect. Try 'resetkeys' to start with an empty list of patterns");
-        }
-        if (read && write && pattern.equals("*")) {
-            apply("allkeys");
-            return;
-        }
-        for (int i = 0; i < keyPatterns.size(); i++) {
-            KeyPattern existing = keyPatterns.get(i);
-            if (existing.pattern().equals(pattern)) {
-                keyPatterns.set(i, new KeyPattern(pattern, existing.bytes(), existing.read() || read,
-                        existing.write() || write));
-                return;
+            } else {
+                merged.add(argument);
             }
         }
-        keyPatterns.add(new KeyPattern(pattern, pattern.getBytes(StandardCharsets.ISO_8859_1), read, write));
+        if (selector != null) {
+            throw new UnmatchedParenthesis(opening);
+        }
+        return merged;
     }
 
-    /** +cmd, -cmd, +cmd|sub, -cmd|sub, +@category, -@category. */
-    private void applyCommandRule(String lower, boolean allow) throws AclRuleException {
-        String name = lower.substring(1);
-        if (name.startsWith("@")) {
-            AclCategory category = AclCategories.byName(name.substring(1));
-            if (category == null) {
-                throw new AclRuleException(UNKNOWN_COMMAND);
-            }
-            commandSet.changeCategory(allowed, category, allow);
-            return;
+    /** A selector opened with "(" and never closed; Redis words it differently in each place. */
+    static final class UnmatchedParenthesis extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String opening;
+
+        UnmatchedParenthesis(String opening) {
+            super("Unmatched parenthesis in acl selector starting at '" + opening + "'.", null, false, false);
+            this.opening = opening;
         }
-        CommandSpec command = commandSet.find(name);
-        if (command == null) {
-            // Redis's "+cmd|firstarg" (allowing one first argument of a plain command) is not
-            // supported: it is refused like an unknown name rather than accepted and ignored.
-            throw new AclRuleException(UNKNOWN_COMMAND);
+
+        String opening() {
+            return opening;
         }
-        commandSet.change(allowed, command, allow);
     }
 
     /** The flags ACL GETUSER lists, in Redis's order. */
@@ -347,39 +287,32 @@ public final class AclUser {
         return List.copyOf(passwordHashes);
     }
 
-    /** The key patterns as ACL GETUSER shows them ("" when there are none). */
+    /** The root selector's key patterns as ACL GETUSER shows them ("" when there are none). */
     public String describeKeys() {
-        if (allKeys) {
-            return "~*";
-        }
-        StringBuilder text = new StringBuilder();
-        for (KeyPattern pattern : keyPatterns) {
-            if (!text.isEmpty()) {
-                text.append(' ');
-            }
-            text.append(pattern.read() && pattern.write() ? "~" : pattern.read() ? "%R~" : "%W~").append(pattern.pattern());
-        }
-        return text.toString();
+        return root.describeKeys();
     }
 
-    /** The channel patterns as ACL GETUSER shows them ("" when there are none). */
+    /** The root selector's channel patterns as ACL GETUSER shows them ("" when there are none). */
     public String describeChannels() {
-        if (allChannels) {
-            return "&*";
-        }
-        StringBuilder text = new StringBuilder();
-        for (String pattern : channelPatterns) {
-            if (!text.isEmpty()) {
-                text.append(' ');
-            }
-            text.append('&').append(pattern);
-        }
-        return text.toString();
+        return root.describeChannels();
     }
 
-    /** The command rules as Redis describes them: see {@link AclCommandDescription}. */
+    /** The root selector's command rules as Redis describes them: see {@link AclCommandDescription}. */
     public String describeCommands() {
-        return AclCommandDescription.describe(commandSet, allCommands, allowed);
+        return root.describeCommands();
+    }
+
+    /** What ACL GETUSER shows of each further selector: its commands, keys and channels. */
+    public record SelectorDescription(String commands, String keys, String channels) {
+    }
+
+    public List<SelectorDescription> describeSelectors() {
+        List<SelectorDescription> descriptions = new ArrayList<>(selectors.size());
+        for (AclSelector selector : selectors) {
+            descriptions.add(new SelectorDescription(selector.describeCommands(), selector.describeKeys(),
+                    selector.describeChannels()));
+        }
+        return descriptions;
     }
 
     /** The line ACL LIST shows, which is also the user's line in an aclfile. */
@@ -391,14 +324,10 @@ public final class AclUser {
         for (String hash : passwordHashes) {
             line.append(" #").append(hash);
         }
-        String keys = describeKeys();
-        if (!keys.isEmpty()) {
-            line.append(' ').append(keys);
+        line.append(' ').append(root.describe());
+        for (AclSelector selector : selectors) {
+            line.append(" (").append(selector.describe()).append(')');
         }
-        String channels = describeChannels();
-        // Redis starts every list of channels that is not "&*" with resetchannels, even a non-empty one.
-        line.append(' ').append(allChannels ? channels : channels.isEmpty() ? "resetchannels" : "resetchannels " + channels);
-        line.append(' ').append(describeCommands());
         return line.toString();
     }
 

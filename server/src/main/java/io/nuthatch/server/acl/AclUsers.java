@@ -115,9 +115,15 @@ public final class AclUsers {
      * @throws AclRuleException naming the first rule that failed, as "Error in ACL SETUSER modifier"
      */
     public AclUser setUser(String name, List<String> rules) throws AclRuleException {
+        List<String> merged;
+        try {
+            merged = AclUser.mergeSelectorArguments(rules);
+        } catch (AclUser.UnmatchedParenthesis e) {
+            throw new AclRuleException(e.getMessage());
+        }
         AclUser existing = users.get(name);
         AclUser user = existing != null ? existing.copy() : newUser(name);
-        for (String rule : rules) {
+        for (String rule : merged) {
             try {
                 applyRule(user, rule);
             } catch (AclRuleException e) {
@@ -130,7 +136,7 @@ public final class AclUsers {
 
     /** A user as Redis creates one: off, no password, no commands, keys or channels but acl-pubsub-default's. */
     AclUser newUser(String name) {
-        AclUser user = new AclUser(name, commandSet);
+        AclUser user = new AclUser(name, commandSet, pubsubAllChannels);
         if (pubsubAllChannels.getAsBoolean()) {
             applyUnchecked(user, "allchannels");
         }
@@ -167,7 +173,7 @@ public final class AclUsers {
     }
 
     AclUser createDefaultUser() {
-        AclUser user = new AclUser(DEFAULT_USER, commandSet);
+        AclUser user = new AclUser(DEFAULT_USER, commandSet, pubsubAllChannels);
         for (String rule : new String[] {"on", "nopass", "~*", "&*", "+@all"}) {
             applyUnchecked(user, rule);
         }
@@ -179,8 +185,14 @@ public final class AclUsers {
      * they apply or only name a command or category unknown here (see ConfigLoader).
      */
     public String ruleProblem(List<String> rules) {
-        AclUser user = new AclUser("check", commandSet);
-        for (String rule : rules) {
+        AclUser user = new AclUser("check", commandSet, pubsubAllChannels);
+        List<String> merged;
+        try {
+            merged = AclUser.mergeSelectorArguments(rules);
+        } catch (AclUser.UnmatchedParenthesis e) {
+            return e.getMessage();
+        }
+        for (String rule : merged) {
             try {
                 applyRule(user, rule);
             } catch (AclRuleException e) {
@@ -216,7 +228,14 @@ public final class AclUsers {
             } else {
                 user = newUser(name);
             }
-            for (String rule : line.subList(1, line.size())) {
+            List<String> rules;
+            try {
+                rules = AclUser.mergeSelectorArguments(line.subList(1, line.size()));
+            } catch (AclUser.UnmatchedParenthesis e) {
+                throw new AclFile.LoadError("Error loading ACL rule '" + e.opening() + "' for the user named '" + name
+                        + "': " + e.getMessage() + "\nCritical error while loading ACLs. Exiting.");
+            }
+            for (String rule : rules) {
                 try {
                     applyRule(user, rule);
                 } catch (AclRuleException e) {
@@ -361,33 +380,71 @@ public final class AclUsers {
     }
 
     /**
+     * Redis's ACLCheckAllUserCommandPerm: allowed when one selector allows the command with all
+     * its keys and channels. When none does, the denial to report is the gravest any selector
+     * gave (a channel over a key over the command), and among equals the one at the latest
+     * argument; its argument is left in {@link #deniedPosition}.
+     */
+    private AclLog.Reason denial(AclUser user, CommandSpec command, RequestArguments arguments) {
+        AclLog.Reason reported = denial(user.root(), command, arguments);
+        if (reported == null) {
+            return null;
+        }
+        int reportedPosition = reported == AclLog.Reason.COMMAND ? 0 : deniedPosition;
+        List<AclSelector> selectors = user.selectors();
+        for (int i = 0; i < selectors.size(); i++) {
+            AclLog.Reason reason = denial(selectors.get(i), command, arguments);
+            if (reason == null) {
+                return null;
+            }
+            int position = reason == AclLog.Reason.COMMAND ? 0 : deniedPosition;
+            if (gravity(reason) > gravity(reported) || (reason == reported && position > reportedPosition)) {
+                reported = reason;
+                reportedPosition = position;
+            }
+        }
+        deniedPosition = reportedPosition;
+        return reported;
+    }
+
+    /** Redis's order among the denials of one command: its ACL_DENIED_* codes. */
+    private static int gravity(AclLog.Reason reason) {
+        return switch (reason) {
+            case COMMAND -> 1;
+            case KEY -> 2;
+            case AUTH -> 3;
+            case CHANNEL -> 4;
+        };
+    }
+
+    /**
      * Redis's ACLSelectorCheckCmd: the command (commands every client may send before
      * authenticating, AUTH and HELLO, are always allowed), then its keys, then its channels. The
      * argument of a denied key or channel is left in {@link #deniedPosition}.
      */
-    private AclLog.Reason denial(AclUser user, CommandSpec command, RequestArguments arguments) {
-        if (!command.has(CommandFlag.NO_AUTH) && !user.mayRun(commandSet.id(command))) {
+    private AclLog.Reason denial(AclSelector selector, CommandSpec command, RequestArguments arguments) {
+        if (!command.has(CommandFlag.NO_AUTH) && !selector.mayRun(commandSet.id(command), arguments)) {
             return AclLog.Reason.COMMAND;
         }
-        if (!user.allKeys()) {
+        if (!selector.allKeys()) {
             for (CommandKeys.KeyReference key : CommandKeys.find(command, arguments, 0)) {
                 boolean read = key.flags().contains("access");
                 boolean write = key.flags().contains("insert") || key.flags().contains("update")
                         || key.flags().contains("delete");
                 int position = key.position();
-                if (!user.mayUseKey(arguments.array(position), arguments.offset(position), arguments.length(position),
-                        read, write)) {
+                if (!selector.mayUseKey(arguments.array(position), arguments.offset(position),
+                        arguments.length(position), read, write)) {
                     deniedPosition = position;
                     return AclLog.Reason.KEY;
                 }
             }
         }
-        if (!user.allChannels()) {
+        if (!selector.allChannels()) {
             ChannelArguments channels = ChannelArguments.of(command);
             if (channels != null) {
                 int last = channels == ChannelArguments.FIRST ? Math.min(1, arguments.count() - 1) : arguments.count() - 1;
                 for (int position = 1; position <= last; position++) {
-                    if (!user.mayUseChannel(arguments.array(position), arguments.offset(position),
+                    if (!selector.mayUseChannel(arguments.array(position), arguments.offset(position),
                             arguments.length(position), channels == ChannelArguments.ALL_PATTERNS)) {
                         deniedPosition = position;
                         return AclLog.Reason.CHANNEL;

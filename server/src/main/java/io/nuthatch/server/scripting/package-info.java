@@ -44,8 +44,9 @@
  * long work; from then on each checkpoint is a yield point, where other clients get -BUSY once the
  * threshold has passed and SCRIPT KILL or SHUTDOWN NOSAVE run. A script is stopped by an Error that
  * neither pcall nor LuaJ catches. Its writes are still propagated together when it ends (Redis
- * 7.0's effects replication), EVAL itself never. Inside EXEC a script cannot leave its caller (the
- * transaction is one turn): it runs on the caller's thread to its end, holding the server.
+ * 7.0's effects replication), EVAL itself never. A transaction holding a script runs its whole
+ * queue on the script thread (command/transaction/ScriptedTransaction), so that a script inside
+ * EXEC passes its slice, answers -BUSY and stops as one outside it does.
  *
  * <p>Why not every script on the script thread: measured with {@code TESTS=evalsha
  * bench/compare.sh} on the shared two-core machine (load 30), a hand-off per script gave 0.38x of

@@ -50,13 +50,15 @@ class AclFileTest {
                     "user u1 on \"abc\n\n# comment\nuser\n",
                     "user u1 on +nosuch &a allchannels\n",
                     "user u1 on\r\nuser u2 on allchannels &x\n",
-                    "user u1 on >x &a ~b* +@read -get\n\n\nuser default on nopass ~* +@all\n")) {
+                    "user u1 on >x &a ~b* +@read -get\n\n\nuser default on nopass ~* +@all\n",
+                    "user u1 on >x ~k* +get (~w* +set) (%R~r* &ch +@read)\nuser u2 (on)\n",
+                    "user u1 on >x ~k* +get (~w* +set) (%R~r* &ch +@read) (+select|0)\n")) {
                 Files.writeString(aclfile, content);
                 assertEquals(text(reference.call("ACL", "LOAD")), text(candidate.call("ACL", "LOAD")), content);
                 assertEquals(text(reference.call("ACL", "LIST")), text(candidate.call("ACL", "LIST")), content);
             }
-            reference.call("ACL", "SETUSER", "u9", "on", ">pw", "&ch*", "+@read", "-get", "%R~r*");
-            candidate.call("ACL", "SETUSER", "u9", "on", ">pw", "&ch*", "+@read", "-get", "%R~r*");
+            reference.call("ACL", "SETUSER", "u9", "on", ">pw", "&ch*", "+@read", "-get", "%R~r*", "(~s* +set)");
+            candidate.call("ACL", "SETUSER", "u9", "on", ">pw", "&ch*", "+@read", "-get", "%R~r*", "(~s* +set)");
             assertEquals("+OK\r\n", text(reference.call("ACL", "SAVE")));
             String saved = Files.readString(aclfile);
             Files.delete(aclfile);
@@ -67,6 +69,21 @@ class AclFileTest {
             }
             Files.delete(aclfile);
             assertEquals(text(reference.call("ACL", "LOAD")), text(candidate.call("ACL", "LOAD")));
+        }
+    }
+
+    /** redis-server 7.0.15 crashes on this file; we refuse it and keep the users as they were. */
+    @Test
+    void aclLoadRefusesASelectorNeverClosed() throws Exception {
+        Path aclfile = directory.resolve("unclosed.acl");
+        Files.writeString(aclfile, "user u1 on nopass ~k* +get\n");
+        try (NuthatchServer nuthatch = startNuthatch("aclfile " + aclfile + "\n");
+             RawConnection client = new RawConnection(nuthatch.port())) {
+            String before = text(client.call("ACL", "LIST"));
+            Files.writeString(aclfile, "user u1 on nopass (~a +get\nuser u2 on (+set ~b)\n");
+            String reply = text(client.call("ACL", "LOAD"));
+            assertTrue(reply.startsWith("-ERR ") && reply.contains(aclfile + ":1: Unmatched parenthesis"), reply);
+            assertEquals(before, text(client.call("ACL", "LIST")));
         }
     }
 

@@ -275,7 +275,17 @@ public final class AclCommands {
         c.reply().bulk("channels");
         c.reply().bulk(user.describeChannels());
         c.reply().bulk("selectors");
-        c.reply().arrayHeader(0);
+        List<AclUser.SelectorDescription> selectors = user.describeSelectors();
+        c.reply().arrayHeader(selectors.size());
+        for (AclUser.SelectorDescription selector : selectors) {
+            c.reply().mapHeader(3);
+            c.reply().bulk("commands");
+            c.reply().bulk(selector.commands());
+            c.reply().bulk("keys");
+            c.reply().bulk(selector.keys());
+            c.reply().bulk("channels");
+            c.reply().bulk(selector.channels());
+        }
     }
 
     /** Deletes the named users; naming the default user deletes none, as in Redis. */
