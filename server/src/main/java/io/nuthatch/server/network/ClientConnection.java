@@ -139,6 +139,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean closeWhenFlushed;
     /** Closing ends only the output; input is read and dropped until the client closes. */
     private boolean halfCloseWhenFlushed;
+    /**
+     * The close was started after the last replies: a later flush (the reads of a half-closed
+     * connection still complete) must not start a full one, which would reset the connection and
+     * lose the error a client still sending has yet to read.
+     */
+    private boolean closeStarted;
     /** Whether this connection's thread is known to run commands (INFO cpu main thread). */
     private boolean threadRecorded;
     /** maxclients or protected mode refused the client: nothing more is read or run. */
@@ -555,6 +561,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             engine.stats().netOutputBytes.add(replies.readableBytes());
             engine.stats().writesProcessed.increment();
             if (closeWhenFlushed) {
+                closeStarted = true;
                 channel.writeAndFlush(replies).addListener(halfCloseWhenFlushed ? HALF_CLOSE : ChannelFutureListener.CLOSE);
                 return;
             }
@@ -567,9 +574,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
             if (replies != null) {
                 replies.release();
             }
-            if (closeWhenFlushed) {
+            if (closeWhenFlushed && !closeStarted) {
                 // After any replies already written in the middle of the batch, not before them.
-                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                closeStarted = true;
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                        .addListener(halfCloseWhenFlushed ? HALF_CLOSE : ChannelFutureListener.CLOSE);
             }
         }
     }
