@@ -38,7 +38,7 @@ public final class RequestDecoder {
         PROTOCOL_ERROR
     }
 
-    private enum State { REQUEST_START, MULTIBULK_COUNT, BULK_LENGTH, SMALL_BULK, LARGE_BULK, INLINE, FAILED }
+    private enum State { REQUEST_START, MULTIBULK_COUNT, BULK_LENGTH, SMALL_BULK, LARGE_BULK, DISCARD_BULK, INLINE, FAILED }
 
     /**
      * The first array of a large argument: no more than this before its bytes arrive, so that
@@ -56,6 +56,10 @@ public final class RequestDecoder {
     private int bulkLength;
     private byte[] largeBulk;
     private int largeBulkFilled;
+    /** The request being read was given up ({@link #discardRequest}): its arguments are skipped, not kept. */
+    private boolean discarding;
+    /** Bytes of the argument being skipped still to come, its CRLF included. */
+    private long discardLeft;
     private boolean authenticationRequired;
     private String errorReply;
     /** A header line being parsed: a type byte and up to 20 characters of number. */
@@ -121,9 +125,9 @@ public final class RequestDecoder {
                         state = State.REQUEST_START;
                     } else {
                         argumentsLeft = (int) count;
+                        state = State.BULK_LENGTH;
                         // Trust the announced count only so far: the arrays grow as arguments arrive.
                         arguments.ensureCapacity(Math.min(argumentsLeft, 1024));
-                        state = State.BULK_LENGTH;
                     }
                 }
                 case BULK_LENGTH -> {
@@ -143,11 +147,14 @@ public final class RequestDecoder {
                     }
                     in.readerIndex(lineEnd + 2);
                     bulkLength = (int) length;
-                    if (bulkLength >= RequestArguments.LARGE_ARGUMENT) {
-                        // What already arrived decides the first size: a value sent whole is copied once.
-                        largeBulk = new byte[Math.min(bulkLength, Math.max(LARGE_FIRST_ALLOCATION, in.readableBytes()))];
+                    if (discarding) {
+                        discardLeft = length + 2;
+                        state = State.DISCARD_BULK;
+                    } else if (bulkLength >= RequestArguments.LARGE_ARGUMENT) {
                         largeBulkFilled = 0;
                         state = State.LARGE_BULK;
+                        // What already arrived decides the first size: a value sent whole is copied once.
+                        largeBulk = new byte[Math.min(bulkLength, Math.max(LARGE_FIRST_ALLOCATION, in.readableBytes()))];
                     } else {
                         state = State.SMALL_BULK;
                     }
@@ -171,6 +178,20 @@ public final class RequestDecoder {
                     largeBulk = null;
                     if (argumentDone(listener)) {
                         return Outcome.STOPPED;
+                    }
+                }
+                case DISCARD_BULK -> {
+                    int skipped = (int) Math.min(discardLeft, in.readableBytes());
+                    in.skipBytes(skipped);
+                    discardLeft -= skipped;
+                    if (discardLeft > 0) {
+                        return Outcome.NEEDS_MORE_INPUT;
+                    }
+                    if (--argumentsLeft > 0) {
+                        state = State.BULK_LENGTH;
+                    } else {
+                        discarding = false;
+                        state = State.REQUEST_START;
                     }
                 }
                 case INLINE -> {
@@ -344,6 +365,7 @@ public final class RequestDecoder {
 
     private Outcome fail(String reply) {
         state = State.FAILED;
+        discarding = false;
         errorReply = reply;
         largeBulk = null;
         arguments.clear();
@@ -356,6 +378,34 @@ public final class RequestDecoder {
      */
     public void failQueryBufferLimit() {
         fail(null);
+    }
+
+    /**
+     * Gives up the request being read, for want of memory to hold it, and goes on with the next
+     * one: what it held is let go at once (the heap needs it back to send the error), the rest of
+     * its arguments is read and dropped as it arrives, and it is never delivered. Only a request
+     * of the multibulk form can be skipped so, since its lengths say where it ends.
+     *
+     * @return false when the request cannot be skipped (an inline one): then {@link #abandon} it
+     */
+    public boolean discardRequest() {
+        long left = switch (state) {
+            case LARGE_BULK -> (long) bulkLength - largeBulkFilled + 2;
+            case SMALL_BULK -> (long) bulkLength + 2;
+            case BULK_LENGTH -> -1;
+            default -> -2;
+        };
+        if (left == -2) {
+            return false;
+        }
+        largeBulk = null;
+        arguments.clear();
+        discarding = true;
+        if (left >= 0) {
+            discardLeft = left;
+            state = State.DISCARD_BULK;
+        }
+        return true;
     }
 
     /**

@@ -435,18 +435,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean decodePending() {
         prepareOutput();
         RequestDecoder.Outcome outcome;
-        try {
-            outcome = decoder.decode(pending, this);
-        } catch (OutOfMemoryError shortage) {
-            // No room for an argument (a large value): the request cannot be read to its end. The
-            // client gets the error, then the end of the stream; the rest it sends is read and
-            // dropped, since closing with unread input would reset the connection and lose the error.
-            decoder.abandon();
-            memoryShortage.report(describe(), "reading a request", shortage);
-            session.reply().error(MemoryShortage.REPLY);
-            closeWhenFlushed = true;
-            halfCloseWhenFlushed = true;
-            outcome = RequestDecoder.Outcome.STOPPED;
+        while (true) {
+            try {
+                outcome = decoder.decode(pending, this);
+                break;
+            } catch (OutOfMemoryError shortage) {
+                // No room for an argument (a large value). The client gets the error in the
+                // request's place; the rest of the request is read and dropped, and the connection
+                // goes on, as it does after any other refused command.
+                memoryShortage.report(describe(), "reading a request", shortage);
+                session.reply().error(MemoryShortage.REPLY);
+                if (decoder.discardRequest()) {
+                    continue;
+                }
+                // An inline request has no length to skip by: the client gets the end of the
+                // stream after the error, and what it still sends is read and dropped, since
+                // closing with unread input would reset the connection and lose the error.
+                decoder.abandon();
+                closeWhenFlushed = true;
+                halfCloseWhenFlushed = true;
+                outcome = RequestDecoder.Outcome.STOPPED;
+                break;
+            }
         }
         if (outcome == RequestDecoder.Outcome.PROTOCOL_ERROR) {
             protocolError();
