@@ -125,6 +125,9 @@ final class StartupLoad implements ExecutionGate.Loading {
      */
     @Override
     public boolean loadSlice() {
+        // The slice's time, which the keys it inserts are stamped with (their LRU clock or LFU
+        // minutes): without it they took the time of whatever ran before, the epoch at startup.
+        engine.beginServerTask();
         ServerStats stats = engine.stats();
         long processed = stats.commandsProcessed;
         long hits = stats.keyspaceHits;
