@@ -240,8 +240,12 @@ final class StartupLoad implements ExecutionGate.Loading {
             }
             // As Redis loading an RDB file drops the keys whose time has passed, and an AOF's
             // preamble keeps them: the log replayed after it may still use them.
+            boolean[] frequencyClocks = new boolean[engine.keyspace().count()];
+            for (int database = 0; database < frequencyClocks.length; database++) {
+                frequencyClocks[database] = engine.keyspace().database(database).usesFrequencyClock();
+            }
             decoding = new SnapshotDecoding(snapshotReader, EncodingLimits.of(engine.config().encoding),
-                    engine.keyspace().count(), segments.isEmpty());
+                    frequencyClocks, segments.isEmpty());
             decoding.start();
         } catch (SnapshotDamagedException e) {
             fallBack(e);
