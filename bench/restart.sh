@@ -20,6 +20,10 @@
 #
 # Environment:
 #   KEYS=1000000  TAIL=100000  ROUNDS=3  DATASETS="strings mixed tail"
+#   POLICY=noeviction    maxmemory-policy of both servers: under an LRU or LFU one each key's
+#                        idle time or counter is saved and loaded too (Redis's IDLE/FREQ records,
+#                        Nuthatch's snapshot format 3), which is what that costs
+#   SERVERS="redis-server nuthatch"   which servers to measure
 #   NUTHATCH_JAVA_OPTS   JVM options (default: the launcher's flags, -Xmx3g)
 #   NUTHATCH_RESTART_OPTS  JVM options added to the restarts only (e.g. a JFR recording)
 #   NUTHATCH_JAR         the server jar (default: server/target/nuthatch-server.jar)
@@ -30,6 +34,8 @@ KEYS=${KEYS:-1000000}
 TAIL=${TAIL:-100000}
 ROUNDS=${ROUNDS:-3}
 DATASETS=${DATASETS:-"strings mixed tail"}
+POLICY=${POLICY:-noeviction}
+SERVERS=${SERVERS:-"redis-server nuthatch"}
 NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xmx3g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:+PerfDisableSharedMem"}
 NUTHATCH_RESTART_OPTS=${NUTHATCH_RESTART_OPTS:-}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,11 +60,11 @@ start_server() {
     local name=$1 dir=$2 port=$3 appendonly=$4 extra=${5:-}
     if [[ $name == redis-server ]]; then
         redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' --appendonly "$appendonly" \
-            --daemonize no >>"$dir/../$name.log" 2>&1 &
+            --maxmemory-policy "$POLICY" --daemonize no >>"$dir/../$name.log" 2>&1 &
     else
         # shellcheck disable=SC2086 # the JVM options are lists of words
         java $NUTHATCH_JAVA_OPTS $extra -jar "$JAR" --port "$port" --exporter-port 0 --bind 127.0.0.1 --dir "$dir" \
-            --save '' --appendonly "$appendonly" >>"$dir/../$name.log" 2>&1 &
+            --save '' --appendonly "$appendonly" --maxmemory-policy "$POLICY" >>"$dir/../$name.log" 2>&1 &
     fi
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
@@ -142,14 +148,14 @@ measure() {
 
 echo "# restart.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)," \
     "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-echo "# KEYS=$KEYS TAIL=$TAIL ROUNDS=$ROUNDS, Nuthatch JVM: $NUTHATCH_JAVA_OPTS $NUTHATCH_RESTART_OPTS"
+echo "# KEYS=$KEYS TAIL=$TAIL ROUNDS=$ROUNDS POLICY=$POLICY, Nuthatch JVM: $NUTHATCH_JAVA_OPTS $NUTHATCH_RESTART_OPTS"
 echo "# seconds from exec to: port open, first PONG, loading:0; CPU seconds the server had used at the first PONG"
 echo "# (median of the rounds; each round: open pong loaded cpu). On a busy machine compare the CPU column."
 echo
 echo "| dataset | server       |     port |     PONG | loading:0 |  CPU s |      keys | bytes on disk | rounds |"
 echo "| ------- | ------------ | -------: | -------: | --------: | -----: | --------: | ----------: | ------ |"
 for dataset in $DATASETS; do
-    for name in redis-server nuthatch; do
+    for name in $SERVERS; do
         measure "$dataset" "$name"
     done
 done

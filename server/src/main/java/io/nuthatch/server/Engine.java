@@ -15,6 +15,7 @@ import io.nuthatch.server.info.InfoReport;
 import io.nuthatch.server.info.ServerStats;
 import io.nuthatch.server.introspection.Introspection;
 import io.nuthatch.server.keyspace.AccessFrequency;
+import io.nuthatch.server.keyspace.AccessRecency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
@@ -45,7 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Engine implements KeyspaceHooks {
     /** Redis's LRU clock: seconds, 24 bits, wrapping. */
-    public static final int LRU_CLOCK_MAX = (1 << 24) - 1;
+    public static final int LRU_CLOCK_MAX = AccessRecency.CLOCK_MAX;
 
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
@@ -349,7 +350,7 @@ public final class Engine implements KeyspaceHooks {
      * task) runs at, so that touching a key costs no clock read of its own.
      */
     public int lruClock() {
-        return (int) ((commandTime / 1000) & LRU_CLOCK_MAX);
+        return AccessRecency.clock(commandTime);
     }
 
     // ---------------------------------------------------------------- keyspace hooks

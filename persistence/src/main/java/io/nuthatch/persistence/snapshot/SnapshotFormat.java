@@ -34,7 +34,7 @@ import java.util.zip.CRC32C;
  * load checks at the end; its last line is the CRC-32C of the lines before it:
  *
  * <pre>
- * nuthatch-snapshot 2
+ * nuthatch-snapshot 3
  * keys 1000000
  * databases 0:999990 3:10
  * checksum 00000a3f6c81e2d4
@@ -42,7 +42,8 @@ import java.util.zip.CRC32C;
  * crc 5e1d22aa
  * </pre>
  *
- * Format 1 (written before the per-database counts) has no {@code databases} line and is still read.
+ * Format 1 (written before the per-database counts) has no {@code databases} line and is still read;
+ * format 2 has the same marker as format 3 and rows without the access clock.
  * The row checksum is a sum so that it does not depend on the order: the rows are written in the
  * walk's order and read back file by file, in parallel. RocksDB also checks each block's own
  * checksum as it reads.
@@ -50,9 +51,17 @@ import java.util.zip.CRC32C;
 public final class SnapshotFormat {
     /** The completion marker's file name, inside the snapshot directory. */
     public static final String MARKER = "NUTHATCH-SNAPSHOT-COMPLETE";
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
     /** The first format, without the {@code databases} line. */
     static final int FORMAT_WITHOUT_COUNTS = 1;
+    /** The second: rows without the access clock. */
+    static final int FORMAT_WITHOUT_CLOCKS = 2;
+    /** Access clock of a row: none kept (the policy was neither an LRU nor an LFU one). */
+    public static final int ACCESS_NONE = 0;
+    /** Access clock of a row: seconds since the last access (Redis's RDB_OPCODE_IDLE). */
+    public static final int ACCESS_IDLE = 1;
+    /** Access clock of a row: the LFU counter, 0-255 (Redis's RDB_OPCODE_FREQ). */
+    public static final int ACCESS_FREQUENCY = 2;
     /** Database numbers are two bytes of the row key. */
     static final int MAX_DATABASES = 1 << 16;
     static final int ROW_KEY_PREFIX = 2;
@@ -70,7 +79,13 @@ public final class SnapshotFormat {
      * yes). {@code keysPerDatabase} is indexed by database number (trailing empty ones left out);
      * empty for a format 1 marker, which did not record it.
      */
-    public record Marker(long keys, long[] keysPerDatabase, boolean checked, long checksum, long createdMillis) {
+    public record Marker(int format, long keys, long[] keysPerDatabase, boolean checked, long checksum,
+            long createdMillis) {
+        /** Whether the rows carry an access clock (format 3 on). */
+        public boolean rowsHaveAccessClock() {
+            return format >= FORMAT;
+        }
+
         /** Rows of database {@code database}, or -1 when the marker does not say (format 1). */
         public long keys(int database) {
             if (keysPerDatabase.length == 0 && keys > 0) {
@@ -88,11 +103,55 @@ public final class SnapshotFormat {
         return row;
     }
 
-    static byte[] rowValue(long expiresAt, byte[] value, int offset, int length) {
+    static byte[] rowValue(long expiresAt, int accessKind, long access, byte[] value, int offset, int length) {
+        int clockBytes = accessBytes(accessKind, access);
+        byte[] row = new byte[ROW_VALUE_PREFIX + clockBytes + length];
+        LONG.set(row, 0, expiresAt);
+        int at = ROW_VALUE_PREFIX;
+        row[at++] = (byte) accessKind;
+        if (accessKind == ACCESS_FREQUENCY) {
+            row[at++] = (byte) access;
+        } else if (accessKind == ACCESS_IDLE) {
+            long rest = access;
+            while ((rest & ~0x7FL) != 0) {
+                row[at++] = (byte) (rest | 0x80);
+                rest >>>= 7;
+            }
+            row[at++] = (byte) rest;
+        }
+        System.arraycopy(value, offset, row, at, length);
+        return row;
+    }
+
+    /** A row of format 1 or 2: no access clock. */
+    static byte[] rowValueWithoutClock(long expiresAt, byte[] value, int offset, int length) {
         byte[] row = new byte[ROW_VALUE_PREFIX + length];
         LONG.set(row, 0, expiresAt);
         System.arraycopy(value, offset, row, ROW_VALUE_PREFIX, length);
         return row;
+    }
+
+    private static int accessBytes(int accessKind, long access) {
+        switch (accessKind) {
+            case ACCESS_NONE:
+                return 1;
+            case ACCESS_FREQUENCY:
+                if (access < 0 || access > 255) {
+                    throw new IllegalArgumentException("LFU counter " + access);
+                }
+                return 2;
+            case ACCESS_IDLE:
+                if (access < 0) {
+                    throw new IllegalArgumentException("idle seconds " + access);
+                }
+                int bytes = 2;
+                for (long rest = access >>> 7; rest != 0; rest >>>= 7) {
+                    bytes++;
+                }
+                return bytes;
+            default:
+                throw new IllegalArgumentException("access clock kind " + accessKind);
+        }
     }
 
     static long rowChecksum(byte[] rowKey, byte[] rowValue) {
@@ -108,9 +167,12 @@ public final class SnapshotFormat {
 
     static void writeMarker(Path directory, Marker marker) throws IOException {
         StringBuilder text = new StringBuilder()
-                .append("nuthatch-snapshot ").append(FORMAT).append('\n')
-                .append("keys ").append(marker.keys()).append('\n')
-                .append("databases").append(databasesText(marker.keysPerDatabase())).append('\n')
+                .append("nuthatch-snapshot ").append(marker.format()).append('\n')
+                .append("keys ").append(marker.keys()).append('\n');
+        if (marker.format() >= FORMAT_WITHOUT_CLOCKS) {
+            text.append("databases").append(databasesText(marker.keysPerDatabase())).append('\n');
+        }
+        text
                 .append("checksum ").append(marker.checked() ? String.format("%016x", marker.checksum()) : "none")
                 .append('\n')
                 .append("created ").append(marker.createdMillis()).append('\n');
@@ -148,7 +210,8 @@ public final class SnapshotFormat {
             throw new SnapshotDamagedException(directory, "no completion marker (" + MARKER
                     + "): the snapshot was never completed");
         }
-        boolean withCounts = !lines.isEmpty() && lines.get(0).equals("nuthatch-snapshot " + FORMAT);
+        int format = lines.isEmpty() ? 0 : formatOf(lines.get(0));
+        boolean withCounts = format >= FORMAT_WITHOUT_CLOCKS;
         int expected = withCounts ? 6 : 5;
         if (lines.size() != expected) {
             throw new SnapshotDamagedException(directory, "the marker has " + lines.size() + " lines, not " + expected);
@@ -160,7 +223,7 @@ public final class SnapshotFormat {
         }
         try {
             if (!lines.get(expected - 1).equals(String.format("crc %08x", crc.getValue()))
-                    || !(withCounts || lines.get(0).equals("nuthatch-snapshot " + FORMAT_WITHOUT_COUNTS))) {
+                    || format == 0) {
                 throw new SnapshotDamagedException(directory, "the marker is damaged or of another format");
             }
             int line = 1;
@@ -174,10 +237,20 @@ public final class SnapshotFormat {
                 throw new SnapshotDamagedException(directory, "the marker's keys per database do not add up to "
                         + keys);
             }
-            return new Marker(keys, perDatabase, checked, sum, created);
+            return new Marker(format, keys, perDatabase, checked, sum, created);
         } catch (NumberFormatException | IndexOutOfBoundsException e) {
             throw new SnapshotDamagedException(directory, "the marker is damaged: " + e.getMessage());
         }
+    }
+
+    /** The format a marker's first line names, 0 when it is none this reader knows. */
+    private static int formatOf(String first) {
+        for (int format = FORMAT_WITHOUT_COUNTS; format <= FORMAT; format++) {
+            if (first.equals("nuthatch-snapshot " + format)) {
+                return format;
+            }
+        }
+        return 0;
     }
 
     private static String databasesText(long[] perDatabase) {

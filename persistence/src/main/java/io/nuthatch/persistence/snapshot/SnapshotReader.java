@@ -50,6 +50,9 @@ public final class SnapshotReader implements AutoCloseable {
         private long expiresAt;
         private byte[] value = new byte[1024];
         private int valueLength;
+        private int valueStart = SnapshotFormat.ROW_VALUE_PREFIX;
+        private int accessKind;
+        private long access;
 
         public int database() {
             return database;
@@ -79,11 +82,55 @@ public final class SnapshotReader implements AutoCloseable {
         }
 
         public int valueOffset() {
-            return SnapshotFormat.ROW_VALUE_PREFIX;
+            return valueStart;
         }
 
         public int valueLength() {
-            return valueLength - SnapshotFormat.ROW_VALUE_PREFIX;
+            return valueLength - valueStart;
+        }
+
+        /**
+         * What the row keeps of the key's access clock: {@link SnapshotFormat#ACCESS_NONE} (also
+         * for every row of a format 1 or 2 snapshot), {@link SnapshotFormat#ACCESS_IDLE} or
+         * {@link SnapshotFormat#ACCESS_FREQUENCY}.
+         */
+        public int accessKind() {
+            return accessKind;
+        }
+
+        /** The idle seconds or the LFU counter, as {@link #accessKind()} says. */
+        public long access() {
+            return access;
+        }
+
+        /** Reads the access clock after the expiry; false when the row is malformed. */
+        private boolean readAccessClock() {
+            int at = SnapshotFormat.ROW_VALUE_PREFIX;
+            int kind = value[at++];
+            long read = 0;
+            if (kind == SnapshotFormat.ACCESS_FREQUENCY) {
+                if (at >= valueLength) {
+                    return false;
+                }
+                read = value[at++] & 0xff;
+            } else if (kind == SnapshotFormat.ACCESS_IDLE) {
+                int shift = 0;
+                int b;
+                do {
+                    if (at >= valueLength || shift > 56) {
+                        return false;
+                    }
+                    b = value[at++];
+                    read |= (long) (b & 0x7F) << shift;
+                    shift += 7;
+                } while (b < 0);
+            } else if (kind != SnapshotFormat.ACCESS_NONE) {
+                return false;
+            }
+            accessKind = kind;
+            access = read;
+            valueStart = at;
+            return at < valueLength;
         }
     }
 
@@ -248,6 +295,10 @@ public final class SnapshotReader implements AutoCloseable {
                 if (row.keyLength < SnapshotFormat.ROW_KEY_PREFIX
                         || row.valueLength < SnapshotFormat.ROW_VALUE_PREFIX + 1) {
                     throw new SnapshotDamagedException(directory, "row " + rows + " of " + file + " is too short");
+                }
+                if (marker.rowsHaveAccessClock() && !row.readAccessClock()) {
+                    throw new SnapshotDamagedException(directory, "row " + rows + " of " + file
+                            + " has a malformed access clock");
                 }
                 if (verify && marker.checked()) {
                     checksum += SnapshotFormat.rowChecksum(row.key, row.keyLength, row.value, row.valueLength);

@@ -38,6 +38,8 @@ public final class SnapshotWriter implements AutoCloseable {
 
     private final Path directory;
     private final boolean checksum;
+    /** The format written: {@link SnapshotFormat#FORMAT}, or an older one for the tests that read those. */
+    private final int format;
     private final Options options;
     private final WriteOptions writeOptions;
     private RocksDB db;
@@ -47,9 +49,10 @@ public final class SnapshotWriter implements AutoCloseable {
     private long rowChecksums;
     private boolean done;
 
-    private SnapshotWriter(Path directory, boolean compression, boolean checksum) throws IOException {
+    private SnapshotWriter(Path directory, boolean compression, boolean checksum, int format) throws IOException {
         this.directory = directory;
         this.checksum = checksum;
+        this.format = format;
         this.options = new Options()
                 .setCreateIfMissing(true)
                 .setErrorIfExists(true)
@@ -82,17 +85,28 @@ public final class SnapshotWriter implements AutoCloseable {
      * @param checksum    rdbchecksum: the marker carries the rows' checksum, which loads verify
      */
     public static SnapshotWriter create(Path directory, boolean compression, boolean checksum) throws IOException {
-        return new SnapshotWriter(directory, compression, checksum);
+        return new SnapshotWriter(directory, compression, checksum, SnapshotFormat.FORMAT);
+    }
+
+    /** A writer of an older format (rows without the access clock, and for format 1 a marker without counts). */
+    static SnapshotWriter createOfFormat(Path directory, boolean compression, boolean checksum, int format)
+            throws IOException {
+        return new SnapshotWriter(directory, compression, checksum, format);
     }
 
     /**
-     * One key: its database, its bytes, its expiry (Unix ms, {@link SnapshotFormat#NO_EXPIRY}) and
-     * its value as the codec encoded it. A key must be added once per database.
+     * One key: its database, its bytes, its expiry (Unix ms, {@link SnapshotFormat#NO_EXPIRY}), its
+     * access clock ({@code accessKind} {@link SnapshotFormat#ACCESS_NONE}, {@link
+     * SnapshotFormat#ACCESS_IDLE} with {@code access} the idle seconds, or {@link
+     * SnapshotFormat#ACCESS_FREQUENCY} with the LFU counter) and its value as the codec encoded it.
+     * A key must be added once per database.
      */
-    public void add(int database, byte[] key, int keyOffset, int keyLength, long expiresAt,
-            byte[] value, int valueOffset, int valueLength) throws IOException {
+    public void add(int database, byte[] key, int keyOffset, int keyLength, long expiresAt, int accessKind,
+            long access, byte[] value, int valueOffset, int valueLength) throws IOException {
         byte[] rowKey = SnapshotFormat.rowKey(database, key, keyOffset, keyLength);
-        byte[] rowValue = SnapshotFormat.rowValue(expiresAt, value, valueOffset, valueLength);
+        byte[] rowValue = format >= SnapshotFormat.FORMAT
+                ? SnapshotFormat.rowValue(expiresAt, accessKind, access, value, valueOffset, valueLength)
+                : SnapshotFormat.rowValueWithoutClock(expiresAt, value, valueOffset, valueLength);
         if (checksum) {
             rowChecksums += SnapshotFormat.rowChecksum(rowKey, rowValue);
         }
@@ -139,8 +153,8 @@ public final class SnapshotWriter implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new IOException("Error writing the snapshot " + directory + ": " + e.getMessage(), e);
         }
-        SnapshotFormat.writeMarker(directory, new SnapshotFormat.Marker(keys, keysPerDatabase, checksum, rowChecksums,
-                System.currentTimeMillis()));
+        SnapshotFormat.writeMarker(directory, new SnapshotFormat.Marker(format, keys, keysPerDatabase, checksum,
+                rowChecksums, System.currentTimeMillis()));
         SnapshotFormat.syncDirectory(directory.getParent());
         done = true;
         close();

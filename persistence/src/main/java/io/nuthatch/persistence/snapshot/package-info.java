@@ -3,7 +3,7 @@
  *
  * <p>What it owns: the layout of a snapshot (one RocksDB row per key, see {@link
  * io.nuthatch.persistence.snapshot.SnapshotFormat}), writing one from records handed to it
- * ({@link io.nuthatch.persistence.snapshot.SnapshotWriter}: database, key, expiry and the value's
+ * ({@link io.nuthatch.persistence.snapshot.SnapshotWriter}: database, key, expiry, access clock and the value's
  * bytes in the server codec's format), the completion marker that makes a snapshot exist, reading
  * one back with its checks ({@link io.nuthatch.persistence.snapshot.SnapshotReader}) and
  * {@code --check-snapshot} ({@link io.nuthatch.persistence.snapshot.SnapshotCheck}).

@@ -39,19 +39,35 @@ class SnapshotReaderTest {
     Path dir;
 
     private final Map<String, byte[]> written = new HashMap<>();
+    /** The access clock each row was written with, as "kind:value". */
+    private final Map<String, String> clocks = new HashMap<>();
 
     private Path writeSnapshot() throws IOException {
+        return writeSnapshot(SnapshotFormat.FORMAT);
+    }
+
+    /**
+     * Rows of database 3 keep an LFU counter, those of database 0 idle seconds (up to past the
+     * 24-bit clock's range) or, one in three, nothing; a format before 3 drops them.
+     */
+    private Path writeSnapshot(int format) throws IOException {
         Path snapshot = dir.resolve("dump.rdb.1.snapshot");
         Random random = new Random(9);
-        try (SnapshotWriter writer = SnapshotWriter.create(snapshot, true, true)) {
+        try (SnapshotWriter writer = SnapshotWriter.createOfFormat(snapshot, true, true, format)) {
             for (int i = 0; i < ROWS; i++) {
                 int database = i % 10 == 0 ? 3 : 0;
                 byte[] key = ("key:" + i).getBytes(StandardCharsets.US_ASCII);
                 byte[] value = new byte[VALUE_BYTES];
                 random.nextBytes(value);
                 long expiresAt = i % 2 == 0 ? SnapshotFormat.NO_EXPIRY : 1_900_000_000_000L + i;
-                writer.add(database, key, 0, key.length, expiresAt, value, 0, value.length);
+                int kind = database == 3 ? SnapshotFormat.ACCESS_FREQUENCY
+                        : i % 3 == 0 ? SnapshotFormat.ACCESS_NONE : SnapshotFormat.ACCESS_IDLE;
+                long access = kind == SnapshotFormat.ACCESS_FREQUENCY ? i % 256
+                        : kind == SnapshotFormat.ACCESS_IDLE ? (long) i * i * 7 : 0;
+                writer.add(database, key, 0, key.length, expiresAt, kind, access, value, 0, value.length);
                 written.put(database + "/key:" + i + "/" + expiresAt, value);
+                clocks.put(database + "/key:" + i + "/" + expiresAt,
+                        format >= SnapshotFormat.FORMAT ? kind + ":" + access : SnapshotFormat.ACCESS_NONE + ":0");
             }
             writer.complete();
         }
@@ -60,6 +76,13 @@ class SnapshotReaderTest {
 
     /** Reads every part on a thread of its own; the rows as "database/key/expiry" to value. */
     private static Map<String, byte[]> readInParallel(SnapshotReader reader) throws Exception {
+        return readInParallel(reader, new HashMap<>());
+    }
+
+    /** The same, and each row's access clock as "kind:value" into {@code clocks}. */
+    private static Map<String, byte[]> readInParallel(SnapshotReader reader, Map<String, String> clocks)
+            throws Exception {
+        Map<String, String> readClocks = java.util.Collections.synchronizedMap(clocks);
         ExecutorService threads = Executors.newFixedThreadPool(reader.parts().size());
         try {
             List<Future<Map<String, byte[]>>> results = new ArrayList<>();
@@ -73,6 +96,8 @@ class SnapshotReaderTest {
                         byte[] value = Arrays.copyOfRange(row.value(), row.valueOffset(),
                                 row.valueOffset() + row.valueLength());
                         rows.put(row.database() + "/" + key + "/" + row.expiresAt(), value);
+                        readClocks.put(row.database() + "/" + key + "/" + row.expiresAt(),
+                                row.accessKind() + ":" + row.access());
                     }
                     return rows;
                 }));
@@ -100,6 +125,55 @@ class SnapshotReaderTest {
             assertEquals(written.keySet(), read.keySet());
             for (Map.Entry<String, byte[]> row : written.entrySet()) {
                 assertArrayEquals(row.getValue(), read.get(row.getKey()), row.getKey());
+            }
+        }
+    }
+
+    @Test
+    void rowsOfTheThirdFormatKeepTheirIdleSecondsOrLfuCounter() throws Exception {
+        Path snapshot = writeSnapshot(3);
+        assertTrue(Files.readString(snapshot.resolve(SnapshotFormat.MARKER)).startsWith("nuthatch-snapshot 3\n"));
+        Map<String, String> read = new HashMap<>();
+        try (SnapshotReader reader = SnapshotReader.open(snapshot, true)) {
+            Map<String, byte[]> rows = readInParallel(reader, read);
+            reader.verifyTotals();
+            for (Map.Entry<String, byte[]> row : written.entrySet()) {
+                assertArrayEquals(row.getValue(), rows.get(row.getKey()), row.getKey());
+            }
+        }
+        assertEquals(clocks, read);
+        assertEquals("2:246", read.get("3/key:2550/-1"));
+        assertEquals("1:" + 59_999L * 59_999 * 7, read.get("0/key:59999/" + (1_900_000_000_000L + 59_999)));
+        assertEquals("0:0", read.get("0/key:3/" + (1_900_000_000_000L + 3)));
+    }
+
+    @Test
+    void aSnapshotOfTheSecondFormatWithoutAccessClocksIsStillRead() throws Exception {
+        Path snapshot = writeSnapshot(2);
+        assertTrue(Files.readString(snapshot.resolve(SnapshotFormat.MARKER)).startsWith("nuthatch-snapshot 2\n"));
+        Map<String, String> read = new HashMap<>();
+        try (SnapshotReader reader = SnapshotReader.open(snapshot, true)) {
+            assertEquals(ROWS - ROWS / 10, reader.marker().keys(0));
+            Map<String, byte[]> rows = readInParallel(reader, read);
+            reader.verifyTotals();
+            for (Map.Entry<String, byte[]> row : written.entrySet()) {
+                assertArrayEquals(row.getValue(), rows.get(row.getKey()), row.getKey());
+            }
+        }
+        assertEquals(clocks, read, "no clock: every row reads as ACCESS_NONE");
+    }
+
+    @Test
+    void aSnapshotOfTheFirstFormatIsStillRead() throws Exception {
+        Path snapshot = writeSnapshot(1);
+        String marker = Files.readString(snapshot.resolve(SnapshotFormat.MARKER));
+        assertTrue(marker.startsWith("nuthatch-snapshot 1\nkeys " + ROWS + "\nchecksum "), marker);
+        try (SnapshotReader reader = SnapshotReader.open(snapshot, true)) {
+            assertEquals(-1, reader.marker().keys(0));
+            Map<String, byte[]> rows = readInParallel(reader);
+            reader.verifyTotals();
+            for (Map.Entry<String, byte[]> row : written.entrySet()) {
+                assertArrayEquals(row.getValue(), rows.get(row.getKey()), row.getKey());
             }
         }
     }

@@ -5,6 +5,7 @@ import io.nuthatch.server.command.CommandFlag;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.config.ServerConfig;
 import io.nuthatch.server.keyspace.AccessFrequency;
+import io.nuthatch.server.keyspace.AccessRecency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
@@ -375,8 +376,7 @@ public final class Eviction {
     }
 
     private long idleSeconds(int clock) {
-        int now = engine.lruClock();
-        return now >= clock ? now - clock : now + (Engine.LRU_CLOCK_MAX - clock);
+        return AccessRecency.idleSeconds(clock, engine.lruClock());
     }
 
     /** maxmemory-clients: what the server's cron runs (see {@link ClientEviction}). */

@@ -36,6 +36,14 @@ public final class AccessFrequency {
         return nowMinutes << 8 | INITIAL_COUNTER;
     }
 
+    /**
+     * The clock of a key whose counter comes from elsewhere (a snapshot, an RDB file's FREQ record,
+     * RESTORE ... FREQ): the counter as it was, its decay counted from now, as Redis restores it.
+     */
+    public static int restored(int counter, int nowMinutes) {
+        return nowMinutes << 8 | (counter & MAX_COUNTER);
+    }
+
     /** The counter with the default lfu-decay-time applied. */
     public static int counter(int clock, int nowMinutes) {
         return counter(clock, nowMinutes, DECAY_MINUTES);

@@ -603,9 +603,15 @@ public final class Database {
                 expiresAt);
     }
 
-    /** Loading: an entry array and hash a {@link LoadBatch} prepared, of a key known to be absent. */
-    void insertLoaded(byte[] data, int hash, StoredValue value, long expiresAt) {
-        insert(data, hash, value, KeyEntry.WHOLE, expiresAt);
+    /**
+     * Loading: an entry array and hash a {@link LoadBatch} prepared, of a key known to be absent;
+     * its access clock, or {@link LoadBatch#LOAD_TIME} to stamp it as new now.
+     */
+    void insertLoaded(byte[] data, int hash, StoredValue value, long expiresAt, int clock) {
+        KeyEntry entry = insert(data, hash, value, KeyEntry.WHOLE, expiresAt);
+        if (clock != LoadBatch.LOAD_TIME) {
+            entry.accessClock(clock);
+        }
     }
 
     /**

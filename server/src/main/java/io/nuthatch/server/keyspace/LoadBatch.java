@@ -20,7 +20,11 @@ public final class LoadBatch {
     private final int[] hashes;
     private final StoredValue[] values;
     private final long[] expiries;
+    private final int[] clocks;
     private int size;
+
+    /** Clock of a key that brings none: it is stamped as new at the time it is inserted, as Redis stamps it. */
+    public static final int LOAD_TIME = -1;
 
     public LoadBatch(int capacity) {
         databases = new int[capacity];
@@ -28,6 +32,7 @@ public final class LoadBatch {
         hashes = new int[capacity];
         values = new StoredValue[capacity];
         expiries = new long[capacity];
+        clocks = new int[capacity];
     }
 
     public int size() {
@@ -43,28 +48,32 @@ public final class LoadBatch {
      * more, kept as its own array as SET keeps it), so it must not be reused by the caller then.
      *
      * @param expiresAt Unix ms, or {@link KeyEntry#NO_EXPIRY}
+     * @param clock     the entry's access clock, or {@link #LOAD_TIME} for a key that brings none
      */
-    public void addString(int database, byte[] key, int keyOffset, int keyLength, byte[] string, long expiresAt) {
+    public void addString(int database, byte[] key, int keyOffset, int keyLength, byte[] string, long expiresAt,
+            int clock) {
         if (string.length >= RequestArguments.LARGE_ARGUMENT) {
-            addValue(database, key, keyOffset, keyLength, StringValue.wrap(string), expiresAt);
+            addValue(database, key, keyOffset, keyLength, StringValue.wrap(string), expiresAt, clock);
             return;
         }
         byte[] entryData = EntryData.newData(key, keyOffset, keyLength, string.length);
         System.arraycopy(string, 0, entryData, entryData.length - string.length, string.length);
-        add(database, entryData, null, expiresAt);
+        add(database, entryData, null, expiresAt, clock);
     }
 
     /** A key holding a value object. */
-    public void addValue(int database, byte[] key, int keyOffset, int keyLength, StoredValue value, long expiresAt) {
-        add(database, EntryData.newData(key, keyOffset, keyLength, 0), value, expiresAt);
+    public void addValue(int database, byte[] key, int keyOffset, int keyLength, StoredValue value, long expiresAt,
+            int clock) {
+        add(database, EntryData.newData(key, keyOffset, keyLength, 0), value, expiresAt, clock);
     }
 
-    private void add(int database, byte[] entryData, StoredValue value, long expiresAt) {
+    private void add(int database, byte[] entryData, StoredValue value, long expiresAt, int clock) {
         databases[size] = database;
         data[size] = entryData;
         hashes[size] = KeyHashing.hash(entryData, EntryData.keyOffset(entryData), EntryData.keyLength(entryData));
         values[size] = value;
         expiries[size] = expiresAt;
+        clocks[size] = clock;
         size++;
     }
 
@@ -74,7 +83,7 @@ public final class LoadBatch {
      */
     public void insertInto(Keyspace keyspace) {
         for (int i = 0; i < size; i++) {
-            keyspace.database(databases[i]).insertLoaded(data[i], hashes[i], values[i], expiries[i]);
+            keyspace.database(databases[i]).insertLoaded(data[i], hashes[i], values[i], expiries[i], clocks[i]);
         }
         clear();
     }

@@ -7,6 +7,7 @@ import io.nuthatch.server.codec.DecodedValue;
 import io.nuthatch.server.codec.EncodingLimits;
 import io.nuthatch.server.codec.ValueCodec;
 import io.nuthatch.server.keyspace.AccessFrequency;
+import io.nuthatch.server.keyspace.AccessRecency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
@@ -22,7 +23,10 @@ import java.util.Map;
  * Puts the keys of an RDB file into a keyspace, as Redis loads a file at startup: each value
  * decoded by the {@link ValueCodec} into the layout the current limits give it, expiry times kept,
  * keys already expired skipped (a primary does not load them), empty values skipped, the LRU idle
- * time or LFU counter the file carries applied under the policy that uses it. A key twice in one
+ * time or LFU counter the file carries applied under the policy that uses it (the policy of the
+ * key's database): the counter as it was, its decay counted from the load, the idle time counted
+ * back from the load, so that the time between the save and the load is not counted. A key the
+ * file gives no clock for, or not the kind its database keeps, is stamped as new at the load. A key twice in one
  * database, or a database number past {@code databases}, stops the load as it stops Redis's.
  *
  * <p>Runs with the keyspace to itself (before the server serves, or under the engine lock).
@@ -32,7 +36,6 @@ public final class RdbKeyspaceLoader implements RdbRecordHandler {
     private final ValueCodec codec;
     private final long now;
     private final int lruClock;
-    private final boolean lfu;
     private Database database;
     private long loaded;
     private long expiredSkipped;
@@ -43,14 +46,12 @@ public final class RdbKeyspaceLoader implements RdbRecordHandler {
     /**
      * @param now      Unix milliseconds against which expiry times are compared
      * @param lruClock the server's LRU clock now, for IDLE records
-     * @param lfu      whether the eviction policy keeps LFU counters (FREQ records) rather than idle times
      */
-    public RdbKeyspaceLoader(Keyspace keyspace, EncodingLimits limits, long now, int lruClock, boolean lfu) {
+    public RdbKeyspaceLoader(Keyspace keyspace, EncodingLimits limits, long now, int lruClock) {
         this.keyspace = keyspace;
         this.codec = new ValueCodec(limits);
         this.now = now;
         this.lruClock = lruClock;
-        this.lfu = lfu;
         this.database = keyspace.database(0);
     }
 
@@ -85,10 +86,12 @@ public final class RdbKeyspaceLoader implements RdbRecordHandler {
                     + "' appears twice in database " + database.index());
         }
         KeyEntry entry = database.load(key, value.value(), value.string(), expiresAt < 0 ? KeyEntry.NO_EXPIRY : expiresAt);
-        if (lfu && frequency >= 0) {
-            entry.accessClock(AccessFrequency.minutes(now) << 8 | frequency);
-        } else if (!lfu && idleSeconds >= 0) {
-            entry.accessClock((int) Math.max(0, lruClock - Math.min(idleSeconds, lruClock)));
+        if (database.usesFrequencyClock()) {
+            if (frequency >= 0) {
+                entry.accessClock(AccessFrequency.restored(frequency, AccessFrequency.minutes(now)));
+            }
+        } else if (idleSeconds >= 0) {
+            entry.accessClock(AccessRecency.fromIdleSeconds(idleSeconds, lruClock));
         }
         loaded++;
     }

@@ -150,9 +150,12 @@ public final class RedisDataImport {
             long commandsOffset = 0;
             if (java.util.Arrays.equals(start, RDB_MAGIC)) {
                 RdbInput in = new RdbInput(stream);
-                RdbKeyspaceLoader loader = loader(engine);
                 engine.lock().lock();
+                RdbKeyspaceLoader loader;
                 try {
+                    // The load's time, which its keys are stamped with and IDLE records count back from.
+                    engine.beginServerTask();
+                    loader = loader(engine);
                     RdbFileReader.read(in, loader);
                 } catch (RdbFormatException e) {
                     throw new RdbFormatException(name + ": " + e.getMessage());
@@ -198,7 +201,6 @@ public final class RedisDataImport {
 
     private static RdbKeyspaceLoader loader(Engine engine) {
         return new RdbKeyspaceLoader(engine.keyspace(), EncodingLimits.of(engine.config().encoding),
-                System.currentTimeMillis(), engine.lruClock(),
-                engine.config().maxmemoryPolicy.value().endsWith("-lfu"));
+                engine.now(), engine.lruClock());
     }
 }

@@ -6,6 +6,8 @@ import io.nuthatch.persistence.snapshot.SnapshotReader;
 import io.nuthatch.server.codec.DecodedValue;
 import io.nuthatch.server.codec.EncodingLimits;
 import io.nuthatch.server.codec.ValueCodec;
+import io.nuthatch.server.keyspace.AccessFrequency;
+import io.nuthatch.server.keyspace.AccessRecency;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.LoadBatch;
 
@@ -29,6 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * codec refuses, a database this server does not have) stops every decoder and is thrown by the
  * next {@link #poll}.
  *
+ * <p>A row's access clock (format 3) becomes the entry's as Redis's RDB load applies IDLE and FREQ
+ * records: under an LFU policy of the key's database the counter is kept, its decay counted from
+ * the load; under any other policy the idle seconds are counted back from the load's start, so
+ * the downtime is not idleness. A key without the kind its database keeps is stamped as new when it
+ * is inserted.
+ *
  * <p>Keys whose expiry has passed are dropped here when {@code dropExpired}, as Redis drops them
  * when it loads an RDB file (not its AOF's preamble, where commands after it may still use them);
  * they are counted ({@link #expiredDropped}).
@@ -42,9 +50,12 @@ final class SnapshotDecoding implements AutoCloseable {
     private final SnapshotReader reader;
     private final List<SnapshotReader.Part> parts;
     private final EncodingLimits limits;
-    private final int databases;
     private final boolean dropExpired;
     private final long now = System.currentTimeMillis();
+    private final int nowClock = AccessRecency.clock(now);
+    private final int nowMinutes = AccessFrequency.minutes(now);
+    /** By database number: whether its policy keeps LFU counters rather than idle times. */
+    private final boolean[] frequencyClocks;
     private final Thread[] threads;
     private final BlockingQueue<LoadBatch> full;
     private final BlockingQueue<LoadBatch> empty;
@@ -54,11 +65,12 @@ final class SnapshotDecoding implements AutoCloseable {
     private volatile IOException failure;
     private volatile boolean stopped;
 
-    SnapshotDecoding(SnapshotReader reader, EncodingLimits limits, int databases, boolean dropExpired) {
+    SnapshotDecoding(SnapshotReader reader, EncodingLimits limits, boolean[] frequencyClocks, boolean dropExpired) {
         this.reader = reader;
+        this.frequencyClocks = frequencyClocks.clone();
+        int databases = frequencyClocks.length;
         this.parts = reader.parts();
         this.limits = limits;
-        this.databases = databases;
         this.dropExpired = dropExpired;
         int count = Math.max(1, Math.min(Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS),
                 parts.size()));
@@ -132,9 +144,9 @@ final class SnapshotDecoding implements AutoCloseable {
             while (!stopped && (index = nextPart.getAndIncrement()) < parts.size()) {
                 SnapshotReader.Part part = parts.get(index);
                 while (!stopped && part.next(row)) {
-                    if (row.database() >= databases) {
+                    if (row.database() >= frequencyClocks.length) {
                         throw new IOException("The snapshot holds database " + row.database() + ", and this server has "
-                                + databases + " (raise 'databases')");
+                                + frequencyClocks.length + " (raise 'databases')");
                     }
                     long expiresAt = row.expiresAt();
                     if (dropExpired && expiresAt != SnapshotFormat.NO_EXPIRY && expiresAt < now) {
@@ -149,12 +161,13 @@ final class SnapshotDecoding implements AutoCloseable {
                         batch = empty.take();
                     }
                     long expiry = expiresAt == SnapshotFormat.NO_EXPIRY ? KeyEntry.NO_EXPIRY : expiresAt;
+                    int clock = clock(row);
                     if (value.isString()) {
                         batch.addString(row.database(), row.keyArray(), row.keyOffset(), row.keyLength(), value.string(),
-                                expiry);
+                                expiry, clock);
                     } else {
                         batch.addValue(row.database(), row.keyArray(), row.keyOffset(), row.keyLength(), value.value(),
-                                expiry);
+                                expiry, clock);
                     }
                     if (batch.isFull()) {
                         full.put(batch);
@@ -174,6 +187,16 @@ final class SnapshotDecoding implements AutoCloseable {
         } finally {
             running.decrementAndGet();
         }
+    }
+
+    /** The entry clock of a row, or {@link LoadBatch#LOAD_TIME} when it keeps none its database uses. */
+    private int clock(SnapshotReader.Row row) {
+        if (frequencyClocks[row.database()]) {
+            return row.accessKind() == SnapshotFormat.ACCESS_FREQUENCY
+                    ? AccessFrequency.restored((int) row.access(), nowMinutes) : LoadBatch.LOAD_TIME;
+        }
+        return row.accessKind() == SnapshotFormat.ACCESS_IDLE
+                ? AccessRecency.fromIdleSeconds(row.access(), nowClock) : LoadBatch.LOAD_TIME;
     }
 
     private void fail(IOException e) {

@@ -6,6 +6,8 @@ import io.nuthatch.persistence.snapshot.SnapshotFunctions;
 import io.nuthatch.persistence.snapshot.SnapshotWriter;
 import io.nuthatch.server.codec.EncodingLimits;
 import io.nuthatch.server.codec.ValueCodec;
+import io.nuthatch.server.keyspace.AccessFrequency;
+import io.nuthatch.server.keyspace.AccessRecency;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.Keyspace;
 import io.nuthatch.server.keyspace.KeyspaceWalk;
@@ -37,6 +39,10 @@ import java.util.List;
  * changed during the save. SAVE runs the same steps back to back with the engine held throughout.
  *
  * <p>Keys already expired when the walk reaches them are left out, as a load would drop them anyway.
+ *
+ * <p>Each key's access clock goes with it as Redis's RDB keeps it, by the eviction policy of its
+ * database when the snapshot starts: under an LRU policy the seconds it has been idle, under an LFU
+ * one its counter with the decay due applied (lfu-decay-time), under the others nothing.
  */
 final class SnapshotJob {
     /** Keys per slice: about 0.2-1 ms of encoding for small values on this machine. */
@@ -59,8 +65,12 @@ final class SnapshotJob {
     private long keysProcessed;
     private long now;
 
-    private record Row(int database, byte[] key, long expiresAt, byte[] value) {
+    private record Row(int database, byte[] key, long expiresAt, int accessKind, long access, byte[] value) {
     }
+
+    /** By database number: which access clock its rows keep (a {@code SnapshotFormat.ACCESS_*}). */
+    private final int[] accessKinds;
+    private final int lfuDecayMinutes;
 
     /**
      * Starts the walk and creates the snapshot directory; with the engine held.
@@ -68,10 +78,14 @@ final class SnapshotJob {
      * @param name       the snapshot's name in the manifest (relative to {@code dir})
      * @param newSegment the log segment started at this very point, or null without a log
      * @param functionLibraries FUNCTION DUMP's payload at this very point, or null when there are no libraries
+     * @param accessKinds by database number, the access clock its rows keep ({@code SnapshotFormat.ACCESS_*})
+     * @param lfuDecayMinutes lfu-decay-time, applied to the LFU counters written
      */
     SnapshotJob(Keyspace keyspace, Path directory, String name, long sequence, String newSegment,
             EncodingLimits limits, boolean compression, boolean checksum, long dirtyAtStart,
-            byte[] functionLibraries) throws IOException {
+            byte[] functionLibraries, int[] accessKinds, int lfuDecayMinutes) throws IOException {
+        this.accessKinds = accessKinds.clone();
+        this.lfuDecayMinutes = lfuDecayMinutes;
         this.writer = SnapshotWriter.create(directory, compression, checksum);
         this.directory = directory;
         this.functionLibraries = functionLibraries;
@@ -98,15 +112,22 @@ final class SnapshotJob {
         }
         scratch.reset();
         codec.encode(entry, scratch);
+        int accessKind = database < accessKinds.length ? accessKinds[database] : SnapshotFormat.ACCESS_NONE;
+        long access = switch (accessKind) {
+            case SnapshotFormat.ACCESS_IDLE -> AccessRecency.idleSeconds(entry.accessClock(), AccessRecency.clock(now));
+            case SnapshotFormat.ACCESS_FREQUENCY -> AccessFrequency.counter(entry.accessClock(),
+                    AccessFrequency.minutes(now), lfuDecayMinutes);
+            default -> 0;
+        };
         staged.add(new Row(database, entry.key(), expiresAt == KeyEntry.NO_EXPIRY ? SnapshotFormat.NO_EXPIRY : expiresAt,
-                Arrays.copyOf(scratch.array(), (int) scratch.size())));
+                accessKind, access, Arrays.copyOf(scratch.array(), (int) scratch.size())));
     }
 
     /** Writes the rows encoded so far; with the engine free (or held, for SAVE). */
     void writeStaged() throws IOException {
         for (Row row : staged) {
-            writer.add(row.database(), row.key(), 0, row.key().length, row.expiresAt(), row.value(), 0,
-                    row.value().length);
+            writer.add(row.database(), row.key(), 0, row.key().length, row.expiresAt(), row.accessKind(),
+                    row.access(), row.value(), 0, row.value().length);
         }
         staged.clear();
     }

@@ -2,6 +2,7 @@ package io.nuthatch.server.persistence;
 
 import io.nuthatch.persistence.DataDirectory;
 import io.nuthatch.persistence.Manifest;
+import io.nuthatch.persistence.snapshot.SnapshotFormat;
 import io.nuthatch.persistence.snapshot.SnapshotWriter;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.codec.EncodingLimits;
@@ -323,6 +324,22 @@ public final class Snapshots {
      * Starts the log's new segment (unless {@code presetSegment} was just opened) and the walk at
      * one instant; null (logged) when it cannot.
      */
+    /**
+     * What each database's rows keep of the access clock, by its policy now (as Redis's RDB keeps
+     * IDLE under an LRU policy, FREQ under an LFU one, nothing under the others).
+     */
+    private int[] accessKinds() {
+        int[] kinds = new int[engine.keyspace().count()];
+        for (int database = 0; database < kinds.length; database++) {
+            kinds[database] = switch (engine.eviction().policyOf(database).choice()) {
+                case LEAST_RECENT -> SnapshotFormat.ACCESS_IDLE;
+                case LEAST_FREQUENT -> SnapshotFormat.ACCESS_FREQUENCY;
+                default -> SnapshotFormat.ACCESS_NONE;
+            };
+        }
+        return kinds;
+    }
+
     private SnapshotJob begin(Purpose purpose, String presetSegment) {
         if (purpose == Purpose.SAVE) {
             lastBgsaveTryMillis = System.currentTimeMillis();
@@ -341,7 +358,8 @@ public final class Snapshots {
             }
             return new SnapshotJob(engine.keyspace(), path, name, sequence, newSegment,
                     EncodingLimits.of(config.encoding), config.persistence.rdbcompression.value(),
-                    config.persistence.rdbchecksum.value(), engine.dirty(), engine.functionLibrariesPayload());
+                    config.persistence.rdbchecksum.value(), engine.dirty(), engine.functionLibrariesPayload(),
+                    accessKinds(), engine.eviction().lfuDecayMinutes());
         } catch (IOException | RuntimeException | LinkageError e) {
             // LinkageError: RocksDB's native library could not be loaded on this platform.
             log.warning((purpose == Purpose.SAVE ? "Can't save in background: " : "Can't rewrite append only file in"

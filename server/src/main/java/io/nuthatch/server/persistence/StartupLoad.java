@@ -125,6 +125,9 @@ final class StartupLoad implements ExecutionGate.Loading {
      */
     @Override
     public boolean loadSlice() {
+        // The slice's time, which the keys it inserts are stamped with (their LRU clock or LFU
+        // minutes): without it they took the time of whatever ran before, the epoch at startup.
+        engine.beginServerTask();
         ServerStats stats = engine.stats();
         long processed = stats.commandsProcessed;
         long hits = stats.keyspaceHits;
@@ -237,8 +240,12 @@ final class StartupLoad implements ExecutionGate.Loading {
             }
             // As Redis loading an RDB file drops the keys whose time has passed, and an AOF's
             // preamble keeps them: the log replayed after it may still use them.
+            boolean[] frequencyClocks = new boolean[engine.keyspace().count()];
+            for (int database = 0; database < frequencyClocks.length; database++) {
+                frequencyClocks[database] = engine.keyspace().database(database).usesFrequencyClock();
+            }
             decoding = new SnapshotDecoding(snapshotReader, EncodingLimits.of(engine.config().encoding),
-                    engine.keyspace().count(), segments.isEmpty());
+                    frequencyClocks, segments.isEmpty());
             decoding.start();
         } catch (SnapshotDamagedException e) {
             fallBack(e);

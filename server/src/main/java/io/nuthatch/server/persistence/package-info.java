@@ -24,10 +24,12 @@
  * after it drops its keys whose time has passed as it loads (Redis loading dump.rdb); one with log
  * segments after it keeps them for those records (Redis loading an AOF's RDB preamble).
  *
- * <p>Not kept across a restart: the LRU idle time and LFU counter of each key (Redis writes them
- * into an RDB file under an LRU or LFU policy). After a restart every key looks as fresh as the
- * others, so the first evictions of a full cache are chosen at random among the loaded keys until
- * accesses set the clocks apart again; keeping them needs a field in the snapshot's row.
+ * <p>Kept across a restart, as Redis's RDB keeps them (IDLE and FREQ records): each key's LRU idle
+ * time under an LRU policy of its database, its LFU counter under an LFU one (snapshot format 3,
+ * written by {@link io.nuthatch.server.persistence.SnapshotJob}). A load counts the idle time back
+ * from its own time, so the downtime is not idleness, and starts the counter's decay then; a key
+ * with no clock of the kind its database keeps is stamped as new at the load. So the first
+ * evictions of a full cache after a restart go to the keys that were coldest before it.
  *
  * <p>This package is the only place the server reaches persistence/. It must never reach into the
  * network layer: replies wait through {@link io.nuthatch.server.propagation.WritePropagation}'s

@@ -9,13 +9,17 @@ import io.nuthatch.server.testing.KeyView;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisServerProcess;
 import io.nuthatch.server.testing.ReferencePair;
+import io.nuthatch.server.testing.RespValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,13 +82,93 @@ class RdbImportTest {
         Engine engine = nuthatch.engine();
         engine.lock().lock();
         try (InputStream in = Files.newInputStream(file)) {
+            engine.beginServerTask();
             RdbKeyspaceLoader loader = new RdbKeyspaceLoader(engine.keyspace(),
-                    EncodingLimits.of(engine.config().encoding), System.currentTimeMillis(), engine.lruClock(), false);
+                    EncodingLimits.of(engine.config().encoding), System.currentTimeMillis(), engine.lruClock());
             RdbFileReader.read(in, loader);
             return loader;
         } finally {
             engine.lock().unlock();
         }
+    }
+
+    /**
+     * A dump written under allkeys-lru carries each key's idle time (IDLE records): the import
+     * counts it back from its own time, past the 24-bit clock's present value too, as redis-server
+     * loading the same file does; a key gets no more idle for the time the file spent on disk.
+     */
+    @Test
+    void idleTimesOfAnLruDumpAreKept(@TempDir Path dir) throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start("--dir", dir.toString(),
+                "--maxmemory-policy", "allkeys-lru");
+             RawConnection redisConnection = new RawConnection(redis.port());
+             NuthatchServer nuthatch = ReferencePair.startNuthatch("maxmemory-policy", "allkeys-lru");
+             RawConnection nuthatchConnection = new RawConnection(nuthatch.port())) {
+            redisConnection.call("SET", "k", "v");
+            byte[] payload = bulk(redisConnection.call("DUMP", "k"));
+            restore(redisConnection, "ancient", payload, "IDLETIME", "3000000");
+            restore(redisConnection, "old", payload, "IDLETIME", "600");
+            redisConnection.call("SET", "fresh", "v");
+            RedisDataset.call(redisConnection, "SAVE");
+            Thread.sleep(2_000);
+            load(nuthatch, dir.resolve("dump.rdb"));
+            RedisDataset.call(redisConnection, "DEBUG", "RELOAD", "NOSAVE");
+            for (String key : new String[] {"ancient", "old", "fresh"}) {
+                long expected = integer(redisConnection.call("OBJECT", "IDLETIME", key));
+                long actual = integer(nuthatchConnection.call("OBJECT", "IDLETIME", key));
+                assertTrue(Math.abs(expected - actual) <= 2, key + ": redis-server " + expected + ", nuthatch " + actual);
+            }
+            long ancient = integer(nuthatchConnection.call("OBJECT", "IDLETIME", "ancient"));
+            assertTrue(ancient >= 3_000_000 && ancient <= 3_000_002, "ancient " + ancient);
+            assertTrue(integer(nuthatchConnection.call("OBJECT", "IDLETIME", "fresh")) <= 2);
+        }
+    }
+
+    /**
+     * A dump written under allkeys-lfu carries each key's counter (FREQ records): a database whose
+     * policy is an LFU one (here by maxmemory-policy-db) keeps it; one under an LRU policy ignores
+     * it and stamps the key as new at the import, as Redis does for a record of the other kind.
+     */
+    @Test
+    void countersOfAnLfuDumpAreKeptWhereTheDatabaseKeepsCounters(@TempDir Path dir) throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start("--dir", dir.toString(),
+                "--maxmemory-policy", "allkeys-lfu");
+             RawConnection redisConnection = new RawConnection(redis.port());
+             NuthatchServer nuthatch = ReferencePair.startNuthatch("maxmemory-policy", "allkeys-lru",
+                     "maxmemory-policy-db", "1 allkeys-lfu");
+             RawConnection nuthatchConnection = new RawConnection(nuthatch.port())) {
+            redisConnection.call("SET", "k", "v");
+            byte[] payload = bulk(redisConnection.call("DUMP", "k"));
+            restore(redisConnection, "counted", payload, "FREQ", "77");
+            redisConnection.call("SELECT", "1");
+            restore(redisConnection, "counted", payload, "FREQ", "77");
+            redisConnection.call("SELECT", "0");
+            RedisDataset.call(redisConnection, "SAVE");
+            load(nuthatch, dir.resolve("dump.rdb"));
+            assertTrue(integer(nuthatchConnection.call("OBJECT", "IDLETIME", "counted")) <= 2);
+            nuthatchConnection.call("SELECT", "1");
+            assertEquals(77, integer(nuthatchConnection.call("OBJECT", "FREQ", "counted")));
+        }
+    }
+
+    private static void restore(RawConnection connection, String key, byte[] payload, String option, String value)
+            throws IOException {
+        List<byte[]> command = new ArrayList<>();
+        for (String word : new String[] {"RESTORE", key, "0"}) {
+            command.add(word.getBytes(StandardCharsets.US_ASCII));
+        }
+        command.add(payload);
+        command.add(option.getBytes(StandardCharsets.US_ASCII));
+        command.add(value.getBytes(StandardCharsets.US_ASCII));
+        assertEquals("+OK\r\n", new String(connection.call(command), StandardCharsets.ISO_8859_1));
+    }
+
+    private static byte[] bulk(byte[] reply) {
+        return ((String) RespValue.parse(reply)).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static long integer(byte[] reply) {
+        return (Long) RespValue.parse(reply);
     }
 
     @Test

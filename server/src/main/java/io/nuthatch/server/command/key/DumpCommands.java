@@ -13,6 +13,7 @@ import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.command.Errors;
 import io.nuthatch.server.keyspace.AccessFrequency;
+import io.nuthatch.server.keyspace.AccessRecency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 import io.nuthatch.server.keyspace.StringForm;
@@ -136,7 +137,7 @@ public final class DumpCommands {
             return;
         }
         KeyEntry entry = store(c, database, value, expiresAt);
-        setAccessClock(c.engine(), entry, idle, frequency, c.now());
+        setAccessClock(c.engine(), database, entry, idle, frequency, c.now());
         if (ttl != 0 && !absolute && c.isPropagating()) {
             var record = c.rewrite().word(RESTORE).argument(1).number(expiresAt);
             for (int i = 3; i < count; i++) {
@@ -188,21 +189,17 @@ public final class DumpCommands {
 
     /**
      * IDLETIME sets the LRU clock that many seconds back, FREQ the LFU counter; each only under
-     * the policy family that keeps it, as Redis's objectSetLRUOrLFU does.
+     * the policy family that keeps it (the policy of the key's database), as Redis's
+     * objectSetLRUOrLFU does.
      */
-    private static void setAccessClock(Engine engine, KeyEntry entry, long idle, long frequency, long now) {
-        boolean lfu = engine.config().maxmemoryPolicy.value().endsWith("-lfu");
-        if (lfu) {
+    private static void setAccessClock(Engine engine, Database database, KeyEntry entry, long idle, long frequency,
+            long now) {
+        if (database.usesFrequencyClock()) {
             if (frequency >= 0) {
-                entry.accessClock(AccessFrequency.minutes(now) << 8 | (int) frequency);
+                entry.accessClock(AccessFrequency.restored((int) frequency, AccessFrequency.minutes(now)));
             }
         } else if (idle >= 0) {
-            long clock = engine.lruClock();
-            long at = clock - idle;
-            if (at < 0) {
-                at = (clock + Engine.LRU_CLOCK_MAX / 2) % Engine.LRU_CLOCK_MAX;
-            }
-            entry.accessClock((int) at);
+            entry.accessClock(AccessRecency.fromIdleSeconds(idle, engine.lruClock()));
         }
     }
 

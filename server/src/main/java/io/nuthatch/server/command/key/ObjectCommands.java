@@ -6,6 +6,7 @@ import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandTable;
 import io.nuthatch.server.eviction.EvictionPolicy;
 import io.nuthatch.server.keyspace.AccessFrequency;
+import io.nuthatch.server.keyspace.AccessRecency;
 import io.nuthatch.server.keyspace.Database;
 import io.nuthatch.server.keyspace.KeyEntry;
 
@@ -108,9 +109,7 @@ public final class ObjectCommands {
         if (c.database().usesFrequencyClock()) {
             throw IDLE_TIME_NOT_TRACKED;
         }
-        int now = c.engine().lruClock();
-        int last = entry.accessClock();
-        c.reply().integer(now >= last ? now - last : now + (Engine.LRU_CLOCK_MAX - last));
+        c.reply().integer(AccessRecency.idleSeconds(entry.accessClock(), c.engine().lruClock()));
     }
 
     static void freq(CommandContext c) {

@@ -265,6 +265,47 @@ class DumpRestoreDifferentialTest {
     }
 
     /**
+     * An idle time longer than the 24-bit clock's present value wraps as Redis 7.0 wraps it (the
+     * clock made positive again by adding its maximum), so OBJECT IDLETIME gives it back, and one
+     * past the clock's whole range comes back modulo it, as there.
+     */
+    @Test
+    void restoreIdleTimesPastTheClockWrapAsRedisDoes() throws IOException {
+        both("FLUSHALL");
+        both("SET", "k", "v");
+        byte[] payload = bulk(redis.call("DUMP", "k"));
+        for (String idle : new String[] {"3000000", "16777000", "20000000"}) {
+            both(args("RESTORE", "idle", "0", payload, "IDLETIME", idle, "REPLACE"));
+            long expected = (Long) RespValue.parse(redis.call("OBJECT", "IDLETIME", "idle"));
+            long actual = (Long) RespValue.parse(nuthatch.call("OBJECT", "IDLETIME", "idle"));
+            assertTrue(Math.abs(expected - actual) <= 2, "IDLETIME " + idle + ": redis " + expected + ", nuthatch " + actual);
+        }
+        assertTrue(Math.abs((Long) RespValue.parse(nuthatch.call("OBJECT", "IDLETIME", "idle")) - 3_000_000)
+                > 10, "the third is past the range");
+    }
+
+    /** FREQ and IDLETIME follow the policy of the key's database (maxmemory-policy-db, ours alone). */
+    @Test
+    void restoreFollowsThePolicyOfTheKeysDatabase() throws IOException {
+        nuthatch.call("FLUSHALL");
+        nuthatch.call("SET", "k", "v");
+        byte[] payload = bulk(nuthatch.call("DUMP", "k"));
+        nuthatch.call("CONFIG", "SET", "maxmemory-policy-db", "5 allkeys-lfu");
+        try {
+            nuthatch.call("SELECT", "5");
+            assertEquals("+OK\r\n", text(nuthatch.call(args("RESTORE", "freq", "0", payload, "FREQ", "77"))));
+            assertEquals(":77\r\n", text(nuthatch.call("OBJECT", "FREQ", "freq")));
+            nuthatch.call("SELECT", "0");
+            assertEquals("+OK\r\n", text(nuthatch.call(args("RESTORE", "idle", "0", payload, "IDLETIME", "500"))));
+            long idle = (Long) RespValue.parse(nuthatch.call("OBJECT", "IDLETIME", "idle"));
+            assertTrue(idle >= 500 && idle <= 502, "IDLETIME " + idle);
+        } finally {
+            nuthatch.call("SELECT", "0");
+            nuthatch.call("CONFIG", "SET", "maxmemory-policy-db", "");
+        }
+    }
+
+    /**
      * Payloads of every type with bytes changed and the CRC recomputed, so they pass the checksum
      * and reach the decoder: Nuthatch answers OK or Bad data format, as redis-server does, and keeps
      * serving; whatever it accepted reads back.
