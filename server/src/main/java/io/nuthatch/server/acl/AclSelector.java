@@ -41,6 +41,8 @@ final class AclSelector {
     private final List<String> channelPatterns = new ArrayList<>();
     /** The same patterns as bytes, for the checks on the command path. */
     private final List<byte[]> channelPatternBytes = new ArrayList<>();
+    /** {@link #allowsEverything}, worked out as each rule applies: the check of every command asks it. */
+    private boolean everything;
 
     AclSelector(AclCommandSet commandSet) {
         this.commandSet = commandSet;
@@ -60,12 +62,13 @@ final class AclSelector {
         copy.allChannels = allChannels;
         copy.channelPatterns.addAll(channelPatterns);
         copy.channelPatternBytes.addAll(channelPatternBytes);
+        copy.everything = everything;
         return copy;
     }
 
     /** Whether nothing is denied: every command, key and channel (the default user as it starts). */
     boolean allowsEverything() {
-        return allCommands && allKeys && allChannels && allowed.cardinality() == commandSet.size();
+        return everything;
     }
 
     boolean allKeys() {
@@ -145,6 +148,14 @@ final class AclSelector {
      * Redis's "Syntax error", which is what a user rule such as "on" gets inside parentheses.
      */
     void apply(String rule) throws AclRuleException {
+        try {
+            applyRule(rule);
+        } finally {
+            everything = allCommands && allKeys && allChannels && allowed.cardinality() == commandSet.size();
+        }
+    }
+
+    private void applyRule(String rule) throws AclRuleException {
         String lower = rule.toLowerCase(java.util.Locale.ROOT);
         switch (lower) {
             case "allkeys", "~*" -> {
@@ -223,7 +234,7 @@ final class AclSelector {
         }
         String pattern = rule.substring(Math.min(start, rule.length()));
         if (read && write && pattern.equals("*")) {
-            apply("allkeys");
+            applyRule("allkeys");
             return;
         }
         if (hasSpaces(pattern)) {
