@@ -95,6 +95,20 @@ class MainLauncherTest {
     }
 
     @Test
+    void aClassDataArchiveNewerThanTheJarIsMappedAndAStaleOneIsNot() throws Exception {
+        String flag = "-XX:SharedArchiveFile=" + directory.resolve("nuthatch-server.jsa");
+        assertFalse(launch(Map.of(), "--port", "1").contains(flag), "no archive yet");
+
+        Path archive = Files.writeString(directory.resolve("nuthatch-server.jsa"), "archive");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        assertTrue(launch(Map.of(), "--port", "1").contains(flag), "an archive newer than the jar");
+        assertFalse(launch(Map.of("NUTHATCH_CDS_ARCHIVE", ""), "--port", "1").contains(flag), "turned off");
+
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+        assertFalse(launch(Map.of(), "--port", "1").contains(flag), "the jar was rebuilt after the archive");
+    }
+
+    @Test
     void javaOptsComeAfterOurFlagsSoTheyWin() throws Exception {
         List<String> command = launch(Map.of("JAVA_OPTS", "-Xmx64m -XX:-UseG1GC -XX:+UseSerialGC"), "--port", "1");
         assertTrue(command.indexOf("-XX:-UseG1GC") > command.indexOf("-XX:+UseG1GC"), command.toString());
