@@ -11,9 +11,9 @@
 #   CLIENTS=50           redis-benchmark -c
 #   PIPELINES="1 16"     redis-benchmark -P values
 #   TESTS=ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,
-#         zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10,evalsha
-#                        redis-benchmark's tests, and five of ours run as custom commands
-#                        (xadd, xrange_100, zrange_100, publish_10, evalsha: see custom_command
+#         zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10,evalsha,evalsha_ratelimit
+#                        redis-benchmark's tests, and six of ours run as custom commands
+#                        (xadd, xrange_100, zrange_100, publish_10, evalsha, evalsha_ratelimit: see custom_command
 #                        below); lpop and rpop first get an untimed LPUSH run of as many elements;
 #                        publish_10 publishes 100-byte messages to a channel 10 redis-cli
 #                        processes subscribe to (each server gets its own 10)
@@ -34,7 +34,7 @@ N=${N:-100000}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
-TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10,evalsha}
+TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10,evalsha,evalsha_ratelimit}
 WARMUP_N=${WARMUP_N:-100000}
 MAXMEMORY=${MAXMEMORY:-0}
 APPENDONLY=${APPENDONLY:-no}
@@ -197,12 +197,17 @@ RESULTS=$WORK/results.tsv
 # The tests redis-benchmark has no -t name for, as the command each request sends. They use the
 # keys redis-benchmark's own tests fill (myzset by zadd) or one of their own (mystream), and are
 # seeded first when those hold too little (seed_custom), so that a range reads 100 elements.
-# evalsha runs a small script (a GET through redis.call) that seed_custom loads first.
+# evalsha runs a small script (a GET through redis.call) that seed_custom loads first;
+# evalsha_ratelimit a script that writes, the fixed-window rate limiter our users run (INCR, and
+# EXPIRE on the window's first hit), which Nuthatch moves off the event loop before its write.
 EVALSHA_SCRIPT="return redis.call('GET', KEYS[1])"
 EVALSHA_SHA=$(printf '%s' "$EVALSHA_SCRIPT" | sha1sum | cut -d' ' -f1)
+RATELIMIT_SCRIPT="local hits = redis.call('INCR', KEYS[1]) if hits == 1 then redis.call('EXPIRE', KEYS[1], 60) end return hits"
+RATELIMIT_SHA=$(printf '%s' "$RATELIMIT_SCRIPT" | sha1sum | cut -d' ' -f1)
 custom_command() {
     case $1 in
         evalsha) CUSTOM=(EVALSHA "$EVALSHA_SHA" 1 key:__rand_int__) ;;
+        evalsha_ratelimit) CUSTOM=(EVALSHA "$RATELIMIT_SHA" 1 rate:__rand_int__) ;;
         xadd) CUSTOM=(XADD mystream '*' field __rand_int__) ;;
         xrange_100) CUSTOM=(XRANGE mystream - + COUNT 100) ;;
         zrange_100) CUSTOM=(ZRANGE myzset 0 99 WITHSCORES) ;;
@@ -242,6 +247,8 @@ seed_custom() {
     case $test in
         evalsha)
             redis-cli -p "$port" SCRIPT LOAD "$EVALSHA_SCRIPT" >/dev/null ;;
+        evalsha_ratelimit)
+            redis-cli -p "$port" SCRIPT LOAD "$RATELIMIT_SCRIPT" >/dev/null ;;
         publish_10) subscribe_ten "$port" ;;
         xrange_100)
             if (($(count_of "$port" xlen mystream) < 100)); then
