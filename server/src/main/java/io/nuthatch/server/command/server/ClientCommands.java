@@ -375,7 +375,8 @@ public final class ClientCommands {
     /**
      * CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when the client was blocked (BLPOP, WAIT, XREAD ...) and
      * now is not, 0 otherwise. TIMEOUT, the default, gives it the reply its timeout would have;
-     * ERROR the error "-UNBLOCKED client unblocked via CLIENT UNBLOCK".
+     * ERROR the error "-UNBLOCKED client unblocked via CLIENT UNBLOCK". A client CLIENT PAUSE
+     * holds stays held and the answer is 0, as in Redis 7.2 (7.0.15 crashes there).
      */
     static void unblock(CommandContext c) {
         int count = c.argumentCount();
