@@ -26,7 +26,9 @@ import java.util.Locale;
  * so it is also the place that fixes their order. It is also where the gate's state decides what a
  * command may do: while the dataset loads, only commands flagged loading-ok run and the others get
  * -LOADING; while long work is busy, only those flagged allow-busy run and the others get -BUSY
- * (the long work's own commands run as usual).
+ * (the long work's own commands run as usual). A command CLIENT PAUSE holds is parked here, with
+ * its request, before MULTI could queue it ({@link ClientPause}); while no pause is set that costs
+ * one field read.
  *
  * <p>Each command is one execution unit of {@link WritePropagation}, or joins the unit of the
  * EXEC or script that runs it; a command propagated as it was sent is recorded as a view over the
