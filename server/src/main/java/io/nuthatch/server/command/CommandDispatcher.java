@@ -81,8 +81,10 @@ public final class CommandDispatcher {
                     command.stats().rejected();
                     reply.error(TransactionCommands.rejected(client, command, rejection).reply());
                 } else if (pause.isSet() && heldByPause(client, command, arguments)) {
-                    // Parked with its request; it runs from the start once the pause ends.
+                    // Parked with its request; it runs from the start once the pause ends, and
+                    // only then does it count as the client's command (CLIENT CACHING applies to it).
                     pause.hold(context, arguments);
+                    return;
                 } else if (TransactionCommands.queueIfOpen(context, command, arguments)) {
                     // Queued for EXEC, which runs it.
                 } else {
