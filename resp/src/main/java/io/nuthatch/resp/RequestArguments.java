@@ -183,6 +183,25 @@ public final class RequestArguments {
         count++;
     }
 
+    /**
+     * A copy that stays valid after this request ends, for a request that must run later (one
+     * CLIENT PAUSE holds): small arguments are copied into an arena of the copy's own, a large
+     * argument's own array moves to the copy (this request is over, nobody takes it here any more).
+     */
+    public RequestArguments detach() {
+        RequestArguments copy = new RequestArguments();
+        copy.ensureCapacity(count);
+        for (int i = 0; i < count; i++) {
+            if (owned[i]) {
+                owned[i] = false;
+                copy.append(arrays[i], offsets[i], lengths[i], true);
+            } else {
+                copy.addSmall(arrays[i], offsets[i], lengths[i]);
+            }
+        }
+        return copy;
+    }
+
     /** Builds arguments from whole arrays; for tests, benchmarks and internally generated commands. */
     public static RequestArguments of(byte[]... arguments) {
         RequestArguments result = new RequestArguments();

@@ -3,6 +3,7 @@ package io.nuthatch.server;
 import io.nuthatch.resp.ProtocolLimits;
 import io.nuthatch.server.acl.AclUsers;
 import io.nuthatch.server.blocking.BlockingKeys;
+import io.nuthatch.server.client.ClientPause;
 import io.nuthatch.server.client.ClientRegistry;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandDispatcher;
@@ -59,6 +60,7 @@ public final class Engine implements KeyspaceHooks {
     private final CommandTable commands;
     private final Keyspace keyspace;
     private final ClientRegistry clients = new ClientRegistry();
+    private final ClientPause clientPause = new ClientPause();
     private final ServerStats stats = new ServerStats();
     private final WritePropagation propagation = new WritePropagation();
     private final ProtocolLimits protocolLimits = new ProtocolLimits();
@@ -139,6 +141,11 @@ public final class Engine implements KeyspaceHooks {
 
     public ClientRegistry clients() {
         return clients;
+    }
+
+    /** CLIENT PAUSE's state and the clients it holds. */
+    public ClientPause clientPause() {
+        return clientPause;
     }
 
     public ServerStats stats() {
@@ -365,6 +372,12 @@ public final class Engine implements KeyspaceHooks {
         // While loading, as in Redis: a key the log wrote with a time now past is still there for
         // the records after it, and expires once the load is over.
         return !persistence.isLoading();
+    }
+
+    @Override
+    public boolean keepsExpiredKeys() {
+        // Redis 7.0's expireIfNeeded: a pause keeps the dataset as it froze it.
+        return clientPause.isPaused();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.nuthatch.server.client;
 
+import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.command.CommandContext;
 
 import java.util.ArrayList;
@@ -49,25 +50,70 @@ public final class BlockedClient {
     private final CommandContext context;
     private final Reply onTimeout;
     private final boolean timed;
+    /** The request CLIENT PAUSE holds, run again once released; null for a blocking command. */
+    private final RequestArguments heldRequest;
     private final List<Runnable> endHooks = new ArrayList<>(1);
     private Future<?> timer;
     private boolean ended;
 
-    private BlockedClient(CommandContext context, Reply onTimeout, boolean timed) {
+    private BlockedClient(CommandContext context, Reply onTimeout, boolean timed, RequestArguments heldRequest) {
         this.context = context;
         this.onTimeout = onTimeout;
         this.timed = timed;
+        this.heldRequest = heldRequest;
     }
 
     /** Parks the context's client; see {@link CommandContext#block}. */
     public static BlockedClient park(CommandContext context, long timeoutMillis, Reply onTimeout) {
-        BlockedClient blocked = new BlockedClient(context, onTimeout, timeoutMillis > 0);
+        BlockedClient blocked = new BlockedClient(context, onTimeout, timeoutMillis > 0, null);
         context.client().blocked(blocked);
         context.engine().clients().parked(blocked.timed);
         if (timeoutMillis > 0) {
             blocked.timer = context.client().transport().runLater(timeoutMillis, blocked::timedOut);
         }
         return blocked;
+    }
+
+    /**
+     * Parks a client whose request CLIENT PAUSE holds (Redis's BLOCKED_POSTPONE): the request has
+     * not run, it runs from the start once {@link #release}d. Counted as blocked, with no timeout of
+     * its own, as Redis counts it; the pause's end, not the client, decides when it goes on.
+     */
+    static BlockedClient hold(CommandContext context, RequestArguments request) {
+        BlockedClient blocked = new BlockedClient(context, null, false, request);
+        context.client().blocked(blocked);
+        context.engine().clients().parked(false);
+        return blocked;
+    }
+
+    /** Whether this is a request CLIENT PAUSE holds rather than a blocking command's wait. */
+    public boolean isHeldByPause() {
+        return heldRequest != null;
+    }
+
+    /** Runs {@code task} on the client's thread after {@code delayMillis}, until the wait ends. */
+    void timer(long delayMillis, Runnable task) {
+        timer = context.client().transport().runLater(delayMillis, task);
+    }
+
+    /**
+     * The pause ended: the held request runs again on the client's own thread, in a turn of its
+     * own, and the requests the client sent after it follow. Under the engine lock.
+     */
+    void release() {
+        if (end()) {
+            context.client().transport().runLater(0, this::runHeld);
+        }
+    }
+
+    private void runHeld() {
+        ClientSession client = context.client();
+        if (client.blocked() != this) {
+            return;
+        }
+        client.blocked(null);
+        context.engine().clients().unparked(false);
+        context.engine().dispatcher().execute(context, heldRequest);
     }
 
     /** The client that waits. */
@@ -113,6 +159,10 @@ public final class BlockedClient {
      * @return whether this call ended the wait (false when it was already over)
      */
     public boolean unblock(boolean withError) {
+        if (heldRequest != null) {
+            // Redis 7.0.15 crashes here; 7.2 leaves a client the pause holds where it is.
+            return false;
+        }
         return complete(withError ? UNBLOCKED : onTimeout);
     }
 

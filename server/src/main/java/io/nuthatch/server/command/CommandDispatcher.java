@@ -4,6 +4,7 @@ import io.nuthatch.resp.ReplyWriter;
 import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.BlockedClient;
+import io.nuthatch.server.client.ClientPause;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.pubsub.PubSubCommands;
 import io.nuthatch.server.command.server.MonitorCommands;
@@ -11,6 +12,8 @@ import io.nuthatch.server.command.transaction.TransactionCommands;
 import io.nuthatch.server.gate.ExecutionGate;
 import io.nuthatch.server.info.ServerStats;
 import io.nuthatch.server.propagation.WritePropagation;
+import io.nuthatch.server.scripting.LuaScripts;
+import io.nuthatch.server.transaction.Transaction;
 
 import java.util.Locale;
 
@@ -23,7 +26,9 @@ import java.util.Locale;
  * so it is also the place that fixes their order. It is also where the gate's state decides what a
  * command may do: while the dataset loads, only commands flagged loading-ok run and the others get
  * -LOADING; while long work is busy, only those flagged allow-busy run and the others get -BUSY
- * (the long work's own commands run as usual).
+ * (the long work's own commands run as usual). A command CLIENT PAUSE holds is parked here, with
+ * its request, before MULTI could queue it ({@link ClientPause}); while no pause is set that costs
+ * one field read.
  *
  * <p>Each command is one execution unit of {@link WritePropagation}, or joins the unit of the
  * EXEC or script that runs it; a command propagated as it was sent is recorded as a view over the
@@ -45,11 +50,13 @@ public final class CommandDispatcher {
     private final Engine engine;
     private final ExecutionGate gate;
     private final WritePropagation propagation;
+    private final ClientPause pause;
 
     public CommandDispatcher(Engine engine) {
         this.engine = engine;
         this.gate = engine.gate();
         this.propagation = engine.propagation();
+        this.pause = engine.clientPause();
     }
 
     /** A context for a new client's commands. */
@@ -73,6 +80,11 @@ public final class CommandDispatcher {
                 if (rejection != null) {
                     command.stats().rejected();
                     reply.error(TransactionCommands.rejected(client, command, rejection).reply());
+                } else if (pause.isSet() && heldByPause(client, command, arguments)) {
+                    // Parked with its request; it runs from the start once the pause ends, and
+                    // only then does it count as the client's command (CLIENT CACHING applies to it).
+                    pause.hold(context, arguments);
+                    return;
                 } else if (TransactionCommands.queueIfOpen(context, command, arguments)) {
                     // Queued for EXEC, which runs it.
                 } else {
@@ -152,6 +164,45 @@ public final class CommandDispatcher {
             }
         }
         return TransactionCommands.refusedInside(client, command);
+    }
+
+    /**
+     * Redis's pause check in processCommand, after every rejection and before MULTI queues
+     * anything (so a write sent inside MULTI is held too, as redis-server 7.0.15 holds it): ALL
+     * holds every command, WRITE those that may replicate. A MONITOR client is never held (Redis
+     * exempts replicas, which a monitor is flagged as).
+     */
+    private boolean heldByPause(ClientSession client, CommandSpec command, RequestArguments arguments) {
+        ClientPause.Mode mode = pause.mode();
+        if (mode == ClientPause.Mode.NONE || client.isMonitoring()) {
+            return false;
+        }
+        return mode == ClientPause.Mode.ALL || mayReplicate(client, command, arguments);
+    }
+
+    /**
+     * Whether a command may write or propagate, as Redis's getCommandFlags works it out: a script
+     * that declared its flags writes unless no-writes (and is then no longer may_replicate); EXEC
+     * may when a command in its queue may.
+     */
+    private boolean mayReplicate(ClientSession client, CommandSpec command, RequestArguments arguments) {
+        if (command.name().equals("exec")) {
+            Transaction transaction = client.transaction();
+            if (transaction == null || !transaction.isOpen()) {
+                return false;
+            }
+            for (int i = 0; i < transaction.queuedCount(); i++) {
+                if (mayReplicate(client, transaction.queuedCommand(i), transaction.queuedArguments(i))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        Boolean noWrites = LuaScripts.declaresNoWrites(engine.scriptsIfStarted(), command, arguments);
+        if (noWrites != null) {
+            return !noWrites;
+        }
+        return command.has(CommandFlag.WRITE) || command.has(CommandFlag.MAY_REPLICATE);
     }
 
     /** Redis's processCommand: -LOADING unless loading-ok while loading, -BUSY unless allow-busy while busy. */

@@ -188,7 +188,9 @@ public final class Database {
         if (!hooks.expiryDeletesKeys()) {
             return false;
         }
-        deleteExpired(entry);
+        if (!hooks.keepsExpiredKeys()) {
+            deleteExpired(entry);
+        }
         return true;
     }
 
@@ -754,7 +756,7 @@ public final class Database {
      * @return the number of keys deleted
      */
     public int expireSample(int samples) {
-        if (!hooks.expiryDeletesKeys()) {
+        if (!hooks.expiryDeletesKeys() || hooks.keepsExpiredKeys()) {
             return 0;
         }
         int expired = 0;

@@ -19,6 +19,14 @@ public interface KeyspaceHooks {
     /** Whether expired keys may be deleted now (not while loading data, for instance). */
     boolean expiryDeletesKeys();
 
+    /**
+     * Whether an expired key is to be treated as gone but left in place (CLIENT PAUSE holds the
+     * dataset still): asked only when {@link #expiryDeletesKeys} is true.
+     */
+    default boolean keepsExpiredKeys() {
+        return false;
+    }
+
     /** Marks an entry of the database as read or written, for LRU/LFU eviction. */
     void accessed(Database database, KeyEntry entry);
 

@@ -159,7 +159,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter
     private volatile long replyPeak;
     private long replyPeakSince;
     private volatile int replyBufferCapacity;
-    /** Decoding waits until the connection is writable again (its replies backed up). */
+    /**
+     * Decoding waits until the connection is writable again (its replies backed up). Not CLIENT
+     * PAUSE: a client that pause holds is parked as a blocked client is (see ClientPause).
+     */
     private boolean paused;
     /** A turn stopped to let another thread have the engine; it goes on in a task of its own. */
     private boolean yielded;

@@ -1,11 +1,13 @@
 package io.nuthatch.server.scripting;
 
 import io.nuthatch.resp.ReplyWriter;
+import io.nuthatch.resp.RequestArguments;
 import io.nuthatch.server.Engine;
 import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
+import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.gate.ExecutionGate;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -137,6 +139,40 @@ public final class LuaScripts {
         cache.put(sha, script);
         cacheBytes += body.length;
         return script;
+    }
+
+    /**
+     * Whether the script an EVAL, EVALSHA or FCALL (or their _RO forms) names declared its flags
+     * and no-writes among them: TRUE or FALSE; null when it declared none, is not known, or its
+     * shebang is wrong, so that the command's own flags apply (Redis's evalGetCommandFlags and
+     * fcallGetCommandFlags, which CLIENT PAUSE WRITE asks). {@code scripts} is null before Lua
+     * started: no script is cached then.
+     */
+    public static Boolean declaresNoWrites(LuaScripts scripts, CommandSpec command, RequestArguments arguments) {
+        String name = command.name();
+        if (arguments.count() < 2) {
+            return null;
+        }
+        if (name.equals("eval") || name.equals("eval_ro")) {
+            try {
+                Shebang shebang = Shebang.parse(arguments.copy(1));
+                return shebang == null ? null : shebang.noWrites();
+            } catch (CommandError invalid) {
+                return null;
+            }
+        }
+        if (scripts == null) {
+            return null;
+        }
+        if (name.equals("evalsha") || name.equals("evalsha_ro")) {
+            Script script = scripts.find(arguments.toLatin1String(1));
+            return script == null || !script.shebang() ? null : script.noWrites();
+        }
+        if (name.equals("fcall") || name.equals("fcall_ro")) {
+            FunctionLibraries.LibraryFunction function = scripts.functions().find(arguments.toLatin1String(1));
+            return function == null ? null : function.noWrites();
+        }
+        return null;
     }
 
     /** The cached script of a SHA1 (any case), or null. */

@@ -22,6 +22,8 @@ import java.util.Arrays;
  * moves the object itself; COPY makes a new value and gives it the source's expiry only.
  */
 public final class KeyCommands {
+    /** Draws of RANDOMKEY over expired keys a pause keeps, before it answers one of them. */
+    private static final int RANDOMKEY_TRIES = 100;
     private static final byte[] ASYNC = CommandContext.keyword("ASYNC");
     private static final byte[] SYNC = CommandContext.keyword("SYNC");
     private static final byte[] REPLACE = CommandContext.keyword("REPLACE");
@@ -151,9 +153,15 @@ public final class KeyCommands {
     static void randomkey(CommandContext c) {
         Database database = c.database();
         KeyEntry entry;
+        // While a pause keeps expired keys in place, a database of expired keys only would never
+        // yield a live one: after RANDOMKEY_TRIES draws, one of them is answered, as Redis 7.2 does
+        // (7.0.15 loops forever there).
+        boolean allVolatile = database.expiringCount() == database.size();
+        int tries = RANDOMKEY_TRIES;
         do {
             entry = database.randomEntry(c.random());
-        } while (entry != null && database.expireIfNeeded(entry));
+        } while (entry != null && !(allVolatile && --tries == 0 && c.engine().keepsExpiredKeys())
+                && database.expireIfNeeded(entry));
         if (entry == null) {
             c.reply().nullBulk();
         } else {

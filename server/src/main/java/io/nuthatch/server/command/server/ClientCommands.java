@@ -3,6 +3,7 @@ package io.nuthatch.server.command.server;
 import io.nuthatch.server.client.BlockedClient;
 import io.nuthatch.server.client.ClientInfoLine;
 import io.nuthatch.server.client.ClientNames;
+import io.nuthatch.server.client.ClientPause;
 import io.nuthatch.server.client.ClientSession;
 import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
@@ -34,6 +35,8 @@ public final class ClientCommands {
     private static final byte[] LIB_VER = CommandContext.keyword("LIB-VER");
     private static final byte[] TIMEOUT = CommandContext.keyword("TIMEOUT");
     private static final byte[] ERROR = CommandContext.keyword("ERROR");
+    private static final byte[] WRITE = CommandContext.keyword("WRITE");
+    private static final byte[] ALL = CommandContext.keyword("ALL");
 
     private static final CommandError INVALID_CLIENT_ID = new CommandError("ERR Invalid client ID");
     private static final CommandError KILL_ID_NOT_POSITIVE = new CommandError("ERR client-id should be greater than 0");
@@ -41,6 +44,10 @@ public final class ClientCommands {
             new CommandError("ERR maxage is not an integer or out of range");
     private static final CommandError MAXAGE_NOT_POSITIVE = new CommandError("ERR maxage should be greater than 0");
     private static final CommandError NO_SUCH_CLIENT = new CommandError("ERR No such client");
+    private static final CommandError PAUSE_MODE = new CommandError("ERR CLIENT PAUSE mode must be WRITE or ALL");
+    private static final CommandError TIMEOUT_NOT_AN_INTEGER =
+            new CommandError("ERR timeout is not an integer or out of range");
+    private static final CommandError TIMEOUT_NEGATIVE = new CommandError("ERR timeout is negative");
     private static final CommandError UNBLOCK_REASON =
             new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
 
@@ -123,6 +130,10 @@ public final class ClientCommands {
         table.subcommand("client", "unblock", "Ends the wait of a client parked by a blocking command, as its"
                 + " timeout would or with an error.", "O(log N) where N is the number of client connections",
                 ClientCommands::unblock);
+        table.subcommand("client", "pause", "Holds the commands of all clients, or only those that may write, for"
+                + " a time.", "O(1)", ClientCommands::pause);
+        table.subcommand("client", "unpause", "Ends a CLIENT PAUSE: the commands it held run, in the order they"
+                + " came.", "O(N) where N is the number of paused clients", ClientCommands::unpause);
         table.subcommand("client", "help", "Lists the CLIENT subcommands.", "O(1)", ClientCommands::help);
         TrackingCommands.register(table);
     }
@@ -364,7 +375,8 @@ public final class ClientCommands {
     /**
      * CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when the client was blocked (BLPOP, WAIT, XREAD ...) and
      * now is not, 0 otherwise. TIMEOUT, the default, gives it the reply its timeout would have;
-     * ERROR the error "-UNBLOCKED client unblocked via CLIENT UNBLOCK".
+     * ERROR the error "-UNBLOCKED client unblocked via CLIENT UNBLOCK". A client CLIENT PAUSE
+     * holds stays held and the answer is 0, as in Redis 7.2 (7.0.15 crashes there).
      */
     static void unblock(CommandContext c) {
         int count = c.argumentCount();
@@ -385,6 +397,39 @@ public final class ClientCommands {
         ClientSession target = c.engine().clients().find(id);
         BlockedClient blocked = target == null ? null : target.blocked();
         c.reply().integer(blocked != null && blocked.unblock(withError) ? 1 : 0);
+    }
+
+    /**
+     * CLIENT PAUSE timeout [WRITE|ALL]: the mode is checked before the timeout, as Redis checks
+     * them, and the end time is now plus the timeout with Redis 7.0.15's arithmetic (a timeout so
+     * large that the sum wraps ends the pause at once, as there).
+     */
+    static void pause(CommandContext c) {
+        int count = c.argumentCount();
+        if (count > 4) {
+            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + c.argumentText(1)
+                    + "'. Try CLIENT HELP.");
+        }
+        ClientPause.Mode mode = ClientPause.Mode.ALL;
+        if (count == 4) {
+            if (c.isKeyword(3, WRITE)) {
+                mode = ClientPause.Mode.WRITE;
+            } else if (!c.isKeyword(3, ALL)) {
+                throw PAUSE_MODE;
+            }
+        }
+        long timeout = c.longArgument(2, TIMEOUT_NOT_AN_INTEGER);
+        if (timeout < 0) {
+            throw TIMEOUT_NEGATIVE;
+        }
+        long end = timeout > 0 ? timeout + System.currentTimeMillis() : 0;
+        c.engine().clientPause().pause(end, mode);
+        c.reply().ok();
+    }
+
+    static void unpause(CommandContext c) {
+        c.engine().clientPause().unpause();
+        c.reply().ok();
     }
 
     static void help(CommandContext c) {
