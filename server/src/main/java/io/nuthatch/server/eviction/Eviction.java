@@ -75,6 +75,7 @@ public final class Eviction {
     private volatile long limit;
     private final long heapCeiling = MemoryBudget.heapCeiling(Runtime.getRuntime().maxMemory());
     private volatile int samples;
+    private KeyEntry[] sampleDraws = new KeyEntry[16];
     private volatile int tenacity;
     private volatile int lfuLogFactor;
     private volatile int lfuDecayMinutes;
@@ -345,10 +346,18 @@ public final class Eviction {
                     continue;
                 }
                 sampled = true;
-                for (int draw = 0; draw < samples; draw++) {
-                    KeyEntry entry = policy.volatileOnly() ? database.randomExpiringEntry(engine.random())
-                            : database.randomEntry(engine.random());
-                    pool.offer(entry, database, score(choice, entry));
+                if (policy.volatileOnly()) {
+                    for (int draw = 0; draw < samples; draw++) {
+                        KeyEntry entry = database.randomExpiringEntry(engine.random());
+                        pool.offer(entry, database, score(choice, entry));
+                    }
+                } else {
+                    KeyEntry[] drawn = sampleBuffer(samples);
+                    int count = database.sampleEntries(engine.random(), drawn, samples);
+                    for (int d = 0; d < count; d++) {
+                        pool.offer(drawn[d], database, score(choice, drawn[d]));
+                        drawn[d] = null;
+                    }
                 }
             }
             if (!sampled) {
@@ -363,6 +372,14 @@ public final class Eviction {
                 }
             }
         }
+    }
+
+    /** Where a round's samples are drawn into; grown only when maxmemory-samples grows. */
+    private KeyEntry[] sampleBuffer(int count) {
+        if (sampleDraws.length < count) {
+            sampleDraws = new KeyEntry[count];
+        }
+        return sampleDraws;
     }
 
     /** How much a key deserves to be evicted under a choice: higher goes first. */

@@ -744,6 +744,11 @@ public final class Database {
         return table.randomEntry(random);
     }
 
+    /** Up to {@code count} entries for eviction's sampling (see KeyTable#sample); how many were written. */
+    public int sampleEntries(RandomGenerator random, KeyEntry[] into, int count) {
+        return table.sample(random, into, count);
+    }
+
     /** A random entry among those with an expiry; null when there are none. */
     public KeyEntry randomExpiringEntry(RandomGenerator random) {
         return expiring.random(random);

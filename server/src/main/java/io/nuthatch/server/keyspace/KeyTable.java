@@ -304,6 +304,63 @@ final class KeyTable {
     }
 
     /**
+     * Up to {@code count} entries for eviction's sampling, as Redis's dictGetSomeKeys takes them:
+     * the chains of consecutive buckets from a random one. Reading neighbouring buckets costs one
+     * cache miss per line of them where a random draw per entry costs one per draw, and eviction
+     * samples on every write at maxmemory. While the table is being resized, each entry is drawn
+     * on its own ({@link #randomEntry}).
+     *
+     * @return how many entries were written to {@code into}, at least one unless the table is empty
+     */
+    int sample(RandomGenerator random, KeyEntry[] into, int count) {
+        if (size == 0 || count <= 0) {
+            return 0;
+        }
+        if (rehashTarget != null) {
+            rehashStep();
+        }
+        if (rehashTarget != null) {
+            for (int i = 0; i < count; i++) {
+                into[i] = randomEntry(random);
+            }
+            return count;
+        }
+        KeyEntry[] table = buckets;
+        int mask = table.length - 1;
+        int index = random.nextInt(table.length);
+        while (table[index] == null) {
+            index = (index + 1) & mask;
+        }
+        // The first chain is entered at a random entry and read round to it: entered at its head
+        // only, as Redis does, the entries past the count-th of a long chain could never be drawn.
+        KeyEntry head = table[index];
+        int chainLength = 0;
+        for (KeyEntry entry = head; entry != null; entry = entry.next) {
+            chainLength++;
+        }
+        KeyEntry start = head;
+        for (int skip = random.nextInt(chainLength); skip > 0; skip--) {
+            start = start.next;
+        }
+        int found = 0;
+        for (KeyEntry entry = start; entry != null && found < count; entry = entry.next) {
+            into[found++] = entry;
+        }
+        for (KeyEntry entry = head; entry != start && found < count; entry = entry.next) {
+            into[found++] = entry;
+        }
+        // Then the next buckets, as Redis's dictGetSomeKeys: a bounded walk, ten buckets a wanted entry.
+        index = (index + 1) & mask;
+        for (int steps = 1; found < count && steps < count * 10 && steps <= mask; steps++) {
+            for (KeyEntry entry = table[index]; entry != null && found < count; entry = entry.next) {
+                into[found++] = entry;
+            }
+            index = (index + 1) & mask;
+        }
+        return found;
+    }
+
+    /**
      * Visits the entries of the buckets at {@code cursor} and returns the next cursor, 0 when the
      * iteration is complete. The visitor must not change the table.
      */

@@ -144,6 +144,72 @@ class KeyTableTest {
         assertTrue(seen.values().stream().allMatch(n -> n == 1), "a key came twice from a stable table");
     }
 
+    /**
+     * Eviction's samples: entries of the table, as many as asked while the table holds them, and
+     * over many rounds every key of a stable table comes up (the walk starts at a random bucket),
+     * also in a table left sparse by deletions, and while it is mid-resize.
+     */
+    @Test
+    void samplesAreEntriesOfTheTableAndReachEveryKey() {
+        KeyTable table = new KeyTable();
+        List<KeyEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            KeyEntry e = entry("key:" + i);
+            entries.add(e);
+            insert(table, e);
+        }
+        java.util.Random random = new java.util.Random(7);
+        KeyEntry[] drawn = new KeyEntry[5];
+        assertEquals(0, new KeyTable().sample(random, drawn, 5), "an empty table gives none");
+        Map<KeyEntry, Boolean> present = new IdentityHashMap<>();
+        entries.forEach(e -> present.put(e, true));
+        Map<KeyEntry, Boolean> seen = new IdentityHashMap<>();
+        boolean midResize = false;
+        for (int round = 0; round < 20_000; round++) {
+            midResize |= table.isRehashing();
+            int count = table.sample(random, drawn, 5);
+            assertEquals(5, count, "a table of 2000 keys gives the five asked for");
+            for (int i = 0; i < count; i++) {
+                assertTrue(present.containsKey(drawn[i]), "a sample that is not in the table");
+                seen.put(drawn[i], true);
+            }
+        }
+        assertEquals(2000, seen.size(), "keys never sampled");
+
+        // Deleted down to 10 keys (the table shrinks step by step): each round still finds one.
+        for (int i = 10; i < 2000; i++) {
+            table.remove(entries.get(i));
+            present.remove(entries.get(i));
+        }
+        seen.clear();
+        for (int round = 0; round < 5_000; round++) {
+            midResize |= table.isRehashing();
+            int count = table.sample(random, drawn, 5);
+            assertTrue(count >= 1, "a non-empty table gave no sample");
+            for (int i = 0; i < count; i++) {
+                assertTrue(present.containsKey(drawn[i]), "a deleted entry was sampled");
+                seen.put(drawn[i], true);
+            }
+        }
+        assertEquals(10, seen.size(), "keys never sampled after the deletions");
+
+        // Growing: a round between each two insertions, some of them while the table is mid-resize.
+        KeyTable growing = new KeyTable();
+        Map<KeyEntry, Boolean> inserted = new IdentityHashMap<>();
+        for (int i = 0; i < 5000; i++) {
+            KeyEntry e = entry("grown:" + i);
+            insert(growing, e);
+            inserted.put(e, true);
+            midResize |= growing.isRehashing();
+            int count = growing.sample(random, drawn, 5);
+            assertEquals(Math.min(5, i + 1), count);
+            for (int d = 0; d < count; d++) {
+                assertTrue(inserted.containsKey(drawn[d]), "a sample that is not in the growing table");
+            }
+        }
+        assertTrue(midResize, "no round came while the table was resizing");
+    }
+
     @Test
     void scanOfAnEmptyTableEndsAtOnce() {
         KeyTable table = new KeyTable();
