@@ -156,6 +156,11 @@ public final class HashValue implements StoredValue {
                 int position = listpack.find(listpack.first(), 2, field, fieldOffset, fieldLength);
                 if (position != Listpack.NONE) {
                     listpack.replace(listpack.next(position), value, valueOffset, valueLength);
+                    // Redis checks the count after every set, an update too: a hash left over the
+                    // limit by a lowered hash-max-listpack-entries becomes a table at its next write.
+                    if (listpack.size() / 2 > maxListpackEntries) {
+                        toTable(listpack.size() / 2);
+                    }
                     return false;
                 }
                 listpack.append(field, fieldOffset, fieldLength);
