@@ -97,13 +97,29 @@ final class AclSelector {
         if (permitted == null) {
             return false;
         }
-        String first = arguments.toLatin1String(1);
         for (String argument : permitted) {
-            if (argument.equalsIgnoreCase(first)) {
+            if (equalsIgnoringAsciiCase(argument, arguments.array(1), arguments.offset(1), arguments.length(1))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Redis's strcasecmp, against the argument's bytes where they are: no String per check. */
+    private static boolean equalsIgnoringAsciiCase(String text, byte[] bytes, int offset, int length) {
+        if (text.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (asciiLower(text.charAt(i)) != asciiLower((char) (bytes[offset + i] & 0xff))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     /** Whether a key may be used with the access its key spec asks for (read, write, or neither known). */
