@@ -287,30 +287,24 @@ public final class AclUser {
         return List.copyOf(passwordHashes);
     }
 
-    /** The root selector's key patterns as ACL GETUSER shows them ("" when there are none). */
-    public String describeKeys() {
-        return root.describeKeys();
-    }
-
-    /** The root selector's channel patterns as ACL GETUSER shows them ("" when there are none). */
-    public String describeChannels() {
-        return root.describeChannels();
-    }
-
-    /** The root selector's command rules as Redis describes them: see {@link AclCommandDescription}. */
-    public String describeCommands() {
-        return root.describeCommands();
-    }
-
-    /** What ACL GETUSER shows of each further selector: its commands, keys and channels. */
+    /** What ACL GETUSER shows of a selector: its commands, keys and channels. */
     public record SelectorDescription(String commands, String keys, String channels) {
+        static SelectorDescription of(AclSelector selector) {
+            return new SelectorDescription(selector.describeCommands(), selector.describeKeys(),
+                    selector.describeChannels());
+        }
     }
 
+    /** The root selector, whose fields ACL GETUSER lists beside the user's flags and passwords. */
+    public SelectorDescription describeRoot() {
+        return SelectorDescription.of(root);
+    }
+
+    /** The selectors given in parentheses, in their order. */
     public List<SelectorDescription> describeSelectors() {
         List<SelectorDescription> descriptions = new ArrayList<>(selectors.size());
         for (AclSelector selector : selectors) {
-            descriptions.add(new SelectorDescription(selector.describeCommands(), selector.describeKeys(),
-                    selector.describeChannels()));
+            descriptions.add(SelectorDescription.of(selector));
         }
         return descriptions;
     }

@@ -268,24 +268,24 @@ public final class AclCommands {
         for (String hash : user.passwordHashes()) {
             c.reply().bulk(hash);
         }
-        c.reply().bulk("commands");
-        c.reply().bulk(user.describeCommands());
-        c.reply().bulk("keys");
-        c.reply().bulk(user.describeKeys());
-        c.reply().bulk("channels");
-        c.reply().bulk(user.describeChannels());
+        writeSelector(c, user.describeRoot());
         c.reply().bulk("selectors");
         List<AclUser.SelectorDescription> selectors = user.describeSelectors();
         c.reply().arrayHeader(selectors.size());
         for (AclUser.SelectorDescription selector : selectors) {
             c.reply().mapHeader(3);
-            c.reply().bulk("commands");
-            c.reply().bulk(selector.commands());
-            c.reply().bulk("keys");
-            c.reply().bulk(selector.keys());
-            c.reply().bulk("channels");
-            c.reply().bulk(selector.channels());
+            writeSelector(c, selector);
         }
+    }
+
+    /** A selector's three fields, in Redis's order: the root's inside the user's map, each other's in a map of its own. */
+    private static void writeSelector(CommandContext c, AclUser.SelectorDescription selector) {
+        c.reply().bulk("commands");
+        c.reply().bulk(selector.commands());
+        c.reply().bulk("keys");
+        c.reply().bulk(selector.keys());
+        c.reply().bulk("channels");
+        c.reply().bulk(selector.channels());
     }
 
     /** Deletes the named users; naming the default user deletes none, as in Redis. */
