@@ -280,6 +280,12 @@ public final class Engine implements KeyspaceHooks {
         dirty++;
     }
 
+    /** Changes counted since {@code dirty} were taken back (see UndoLog): they count no more. */
+    public void takeBackDirty(long dirty) {
+        this.dirty = dirty;
+        lastModifiedKey = null;
+    }
+
     /** What stops the server: closes the embedded server, or ends the process for the command line. */
     void shutdownAction(Runnable action) {
         this.shutdownAction = action;

@@ -270,8 +270,12 @@ public final class CommandDispatcher {
         CommandSpec outer = context.command();
         RequestArguments outerArguments = context.arguments();
         engine.beginInnerCommand();
-        call(context, command, arguments, context.reply().buffer().writerIndex());
-        context.begin(outer, outerArguments);
+        try {
+            call(context, command, arguments, context.reply().buffer().writerIndex());
+        } finally {
+            // Also when a change the keyspace refused stops the command half way (UndoLog.Refused).
+            context.begin(outer, outerArguments);
+        }
     }
 
     /**

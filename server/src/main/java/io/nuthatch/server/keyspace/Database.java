@@ -340,6 +340,9 @@ public final class Database {
      * unshares a value before writing into it. The entry stays the same object.
      */
     public void writableString(KeyEntry entry, int minLength) {
+        if (keyspace.undo != null) {
+            keyspace.undo.changingInPlace(this, entry);
+        }
         if (keyspace.walk != null) {
             keyspace.walk.beforeChange(table, entry);
         }
@@ -393,6 +396,9 @@ public final class Database {
         StoredValue value = entry.value();
         if (value == null || value.type() == ValueType.STRING) {
             throw new IllegalStateException("writableValue opens value objects; strings use writableString");
+        }
+        if (keyspace.undo != null) {
+            keyspace.undo.changingInPlace(this, entry);
         }
         if (keyspace.walk != null) {
             keyspace.walk.beforeChange(table, entry);
@@ -515,6 +521,9 @@ public final class Database {
     public void moveTo(KeyEntry entry, Database target) {
         // The walk bit needs no change: a walk that had not passed the entry kept a copy and
         // flipped it, so the entry is now, like any new one in the target, past the walk.
+        if (keyspace.undo != null) {
+            keyspace.undo.absent(target, entry.data);
+        }
         detach(entry);
         hooks.keyModified(this, entry);
         target.table.insert(entry, KeyTable.hashOf(entry));
@@ -550,6 +559,9 @@ public final class Database {
 
     /** Deletes every key (FLUSHDB). A walk in progress keeps the old table until it has read it. */
     public void clear() {
+        if (keyspace.undo != null) {
+            keyspace.undo.refuse();
+        }
         hooks.flushing(this);
         if (keyspace.walk != null) {
             keyspace.walk.flushed(table, usedMemory + indexMemory());
@@ -566,6 +578,9 @@ public final class Database {
      * change owners.
      */
     static void swapContents(Database a, Database b) {
+        if (a.keyspace.undo != null) {
+            a.keyspace.undo.refuse();
+        }
         KeyTable table = a.table;
         a.table = b.table;
         b.table = table;
@@ -588,6 +603,9 @@ public final class Database {
      * off the total until {@link #afterChange} adds it back as it is then.
      */
     private void beforeChange(KeyEntry entry) {
+        if (keyspace.undo != null) {
+            keyspace.undo.replacing(this, entry);
+        }
         if (keyspace.walk != null) {
             keyspace.walk.beforeChange(table, entry);
         }
@@ -628,6 +646,9 @@ public final class Database {
     }
 
     private KeyEntry insert(byte[] data, int hash, StoredValue value, int form, long expiresAt) {
+        if (keyspace.undo != null) {
+            keyspace.undo.absent(this, data);
+        }
         int meta = KeyEntry.tag(hash) | keyspace.bornWalkBit | form;
         KeyEntry entry;
         if (expiresAt != KeyEntry.NO_EXPIRY) {
@@ -695,6 +716,9 @@ public final class Database {
 
     /** Deletes an entry whose contents go with it: a walk that has not passed it keeps it as it is. */
     private void remove(KeyEntry entry) {
+        if (keyspace.undo != null) {
+            keyspace.undo.removing(this, entry);
+        }
         unlink(entry);
         if (entry.value() != null) {
             hooks.valueRemoved(this, entry, entry.type());
@@ -706,12 +730,42 @@ public final class Database {
 
     /** Takes out an entry whose contents live on under another key or in another database. */
     private void detach(KeyEntry entry) {
+        if (keyspace.undo != null) {
+            keyspace.undo.changingInPlace(this, entry);
+        }
         if (keyspace.walk != null) {
             keyspace.walk.beforeChange(table, entry);
         }
         unlink(entry);
         if (entry.value() != null) {
             hooks.valueRemoved(this, entry, entry.type());
+        }
+    }
+
+    /**
+     * Puts a key back as an {@link UndoLog} recorded it: the entry now under the key (if any) goes,
+     * and {@code before} (null when the key did not exist) comes back in an entry of its own. Nobody
+     * is told: see UndoLog.
+     */
+    void restore(byte[] array, int offset, int length, KeyEntry before) {
+        int hash = KeyHashing.hash(array, offset, length);
+        KeyEntry current = table.find(array, offset, length, hash);
+        if (current != null) {
+            if (current == openEntry) {
+                // Opened and left half changed: the total still holds what it took when opened.
+                usedMemory += current.memoryUsage() - openEntryMemory;
+                openEntry = null;
+            }
+            unlink(current);
+        }
+        if (before != null) {
+            KeyEntry entry = UndoLog.rewrapped(before, before.data, before.value());
+            entry.meta = (entry.meta & ~KeyEntry.WALK_BIT) | keyspace.bornWalkBit;
+            table.insert(entry, hash);
+            if (entry instanceof ExpiringEntry expiringEntry) {
+                expiring.add(expiringEntry);
+            }
+            usedMemory += entry.memoryUsage();
         }
     }
 

@@ -10,6 +10,8 @@ public final class Keyspace {
     private int settledWalkBit;
     /** The walk bit a new entry gets: the settled one, or its opposite while a walk runs. */
     int bornWalkBit;
+    /** The log of the changes being recorded to be taken back, or null; see {@link #recordUndo}. */
+    UndoLog undo;
 
     public Keyspace(int count, KeyspaceHooks hooks) {
         this.hooks = hooks;
@@ -74,6 +76,34 @@ public final class Keyspace {
         }
     }
 
+    // ---------------------------------------------------------------- changes that may be taken back
+
+    /**
+     * Records every change from now on in {@code log}, until {@link #rollBack} takes them back or
+     * {@link #keepChanges} lets them stand. Not while a walk runs: a restored entry would have to
+     * be kept for the walk as well (see {@link UndoLog}).
+     */
+    public void recordUndo(UndoLog log) {
+        if (walk != null || undo != null) {
+            throw new IllegalStateException("changes cannot be recorded now");
+        }
+        undo = log;
+    }
+
+    /** Takes back every change recorded since {@link #recordUndo}, and stops recording. */
+    public void rollBack() {
+        UndoLog log = undo;
+        undo = null;
+        log.rollBack();
+    }
+
+    /** Stops recording; the changes recorded stand. */
+    public void keepChanges() {
+        UndoLog log = undo;
+        undo = null;
+        log.clear();
+    }
+
     // ---------------------------------------------------------------- the point-in-time walk
 
     /**
@@ -83,6 +113,9 @@ public final class Keyspace {
      * @throws IllegalStateException when a walk that is not abandoned is in progress
      */
     public KeyspaceWalk startWalk() {
+        if (undo != null) {
+            throw new IllegalStateException("a walk cannot start while changes are recorded to be taken back");
+        }
         if (walk != null) {
             if (!walk.isAbandoned()) {
                 throw new IllegalStateException("a walk is already in progress");

@@ -192,6 +192,15 @@ public final class PropagatedUnit {
         }
     }
 
+    /** Forgets the records after the first {@code keep}; the arena they used is not reused until {@link #clear}. */
+    void truncate(int keep) {
+        if (keep < records) {
+            Arrays.fill(arrays, recordStarts[keep], arguments, null);
+            arguments = recordStarts[keep];
+            records = keep;
+        }
+    }
+
     /** Forgets the records, keeping the arrays for the next unit. */
     void clear() {
         Arrays.fill(arrays, 0, arguments, null);

@@ -162,6 +162,21 @@ public final class WritePropagation {
         recordBuilder.open = false;
     }
 
+    /** How many records the open unit holds: a mark for {@link #forgetRecordsAfter}. */
+    public int recordsInUnit() {
+        return unit.recordCount();
+    }
+
+    /**
+     * Forgets what the open unit recorded after {@code mark} ({@link #recordsInUnit}): for a script
+     * whose changes were taken back (see UndoLog), to be run again.
+     */
+    public void forgetRecordsAfter(int mark) {
+        unit.truncate(mark);
+        rewritten.clear();
+        recordBuilder.open = false;
+    }
+
     /** Whether a unit is open. */
     public boolean inUnit() {
         return depth > 0;

@@ -47,6 +47,11 @@ public final class KeyspaceEvents {
         return bytes(event);
     }
 
+    /** Whether any event is published at all (notify-keyspace-events is not empty). */
+    public boolean anyEnabled() {
+        return settings.flags() != 0;
+    }
+
     /** Whether events of the class are published at all: callers may skip work to build one. */
     public boolean enabled(int type) {
         return (settings.flags() & type) != 0;

@@ -9,6 +9,7 @@ import io.nuthatch.server.command.CommandContext;
 import io.nuthatch.server.command.CommandError;
 import io.nuthatch.server.command.CommandSpec;
 import io.nuthatch.server.gate.ExecutionGate;
+import io.nuthatch.server.keyspace.UndoLog;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
@@ -84,6 +85,8 @@ public final class LuaScripts {
     private final InstructionHook.Checkpoint inlineCheckpoint = this::inlineCheckpoint;
     private boolean inlineMayMove;
     private long inlineDeadline;
+    /** What a script that writes on its caller's thread changed, to be taken back if it must move. */
+    private final UndoLog undoLog = new UndoLog();
     /**
      * The script or function running now and its outcome; written and read by whoever holds the
      * engine. A script is named by its SHA1 in errors, a function by its name.
@@ -308,8 +311,11 @@ public final class LuaScripts {
     }
 
     /**
-     * Runs the script on the caller's thread, as long as it has no effect and stays within the
-     * inline slice when it may move: the common, short script costs no thread hand-off.
+     * Runs the script on the caller's thread as long as it stays within the inline slice when it
+     * may move, and as long as whatever it changed can be taken back: the common, short script
+     * costs no thread hand-off. When it must move after all (its slice is over, or it is about to
+     * make a change that cannot be taken back), its changes are taken back and it runs again from
+     * its start on the script's thread: nobody saw them, so nobody can tell.
      *
      * @return false when it stopped to move to the script's thread
      */
@@ -317,12 +323,46 @@ public final class LuaScripts {
         inlineMayMove = mayMove;
         inlineDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
                 Math.min(engine.config().monitoring.busyReplyThreshold.value(), INLINE_SLICE_LIMIT_MILLIS));
-        redis.moveBeforeEffects(mayMove);
-        try {
-            return execute(inlineCheckpoint);
-        } finally {
-            redis.moveBeforeEffects(false);
+        boolean takesBack = mayMove && nobodyHearsOfChanges();
+        redis.moveBeforeEffects(mayMove, takesBack);
+        int recordsBefore = 0;
+        long dirtyBefore = 0;
+        if (takesBack) {
+            recordsBefore = engine.propagation().recordsInUnit();
+            dirtyBefore = engine.dirty();
+            engine.keyspace().recordUndo(undoLog);
         }
+        boolean ended = false;
+        try {
+            ended = execute(inlineCheckpoint);
+            return ended;
+        } finally {
+            redis.moveBeforeEffects(false, false);
+            if (takesBack) {
+                if (ended) {
+                    engine.keyspace().keepChanges();
+                } else {
+                    engine.keyspace().rollBack();
+                    engine.propagation().forgetRecordsAfter(recordsBefore);
+                    engine.takeBackDirty(dirtyBefore);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a change made now reaches nobody before the command ends, so that it can be taken
+     * back unseen: no keyspace notification, no tracking invalidation, no MONITOR line, no walk
+     * keeping old contents, and no XREADGROUP waiter to be told its stream went away. (Other
+     * blocked clients are served after the command, from the keys as they are then; WATCH may see
+     * a change that was taken back, which fails a transaction as a change would.)
+     */
+    private boolean nobodyHearsOfChanges() {
+        return engine.keyspace().walk() == null
+                && !engine.keyspaceEvents().anyEnabled()
+                && !engine.tracking().isActive()
+                && !engine.introspection().monitors().isActive()
+                && engine.blocking().keysWakingOnDeletion() == 0;
     }
 
     /** On the caller's thread, at a checkpoint of an inline run. */
@@ -363,7 +403,7 @@ public final class LuaScripts {
         try {
             result = runningFunction == null ? running.call() : running.call(functionKeys, functionArguments);
             errorReply = null;
-        } catch (ScriptMoves moves) {
+        } catch (ScriptMoves | UndoLog.Refused moves) {
             return false;
         } catch (LuaError error) {
             result = null;

@@ -17,6 +17,8 @@ import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.OneArgFunction;
 import org.luaj.vm2.lib.VarArgFunction;
 
+import java.util.Set;
+
 /**
  * The {@code redis} table scripts see: call and pcall (a command run as the script's client,
  * inside the script's execution unit, its reply converted by {@link ReplyToLua}), error_reply,
@@ -44,7 +46,12 @@ final class RedisLibrary {
     private CommandContext caller;
     private boolean readOnly;
     private boolean wrote;
+    /** Writes an UndoLog refuses whatever their size: they change whole databases. */
+    private static final Set<String> CHANGES_ALL_KEYS = Set.of("flushall", "flushdb", "swapdb");
+
     private boolean moveBeforeEffects;
+    /** While moving before effects: whether writes the keyspace can take back may run (see UndoLog). */
+    private boolean writesTakenBack;
     /** The script's shebang declared allow-oom or no-writes: maxmemory does not stop its writes. */
     private boolean allowOom;
     private int protocol = 2;
@@ -167,6 +174,7 @@ final class RedisLibrary {
         this.allowOom = allowOom;
         this.wrote = false;
         this.protocol = 2;
+        client.replies.clear();
         engine.propagation().recordCommands(true);
         client.session.reply().protocol(2);
         client.session.database(caller.client().database());
@@ -174,10 +182,19 @@ final class RedisLibrary {
 
     /**
      * While on, a command that writes or may be propagated (PUBLISH) is not run: the script is
-     * stopped with {@link ScriptMoves} first, to be run again from its start elsewhere.
+     * stopped with {@link ScriptMoves} first, to be run again from its start elsewhere. With
+     * {@code writesTakenBack}, the keyspace records what commands change so that it can be taken
+     * back, and the writes it can take back run (not FLUSHDB, FLUSHALL or SWAPDB, nor what
+     * only propagates, such as PUBLISH).
      */
-    void moveBeforeEffects(boolean move) {
+    void moveBeforeEffects(boolean move, boolean writesTakenBack) {
         moveBeforeEffects = move;
+        this.writesTakenBack = writesTakenBack;
+    }
+
+    private static boolean canBeTakenBack(CommandSpec command) {
+        return command.has(CommandFlag.WRITE) && !command.has(CommandFlag.MAY_REPLICATE)
+                && !CHANGES_ALL_KEYS.contains(command.name());
     }
 
     /** Whether the running script has called a write command (SCRIPT KILL refuses then). */
@@ -256,8 +273,9 @@ final class RedisLibrary {
         if (readOnly && command.has(CommandFlag.WRITE)) {
             return errorTable("Write commands are not allowed from read-only scripts.");
         }
-        if (moveBeforeEffects && (command.has(CommandFlag.WRITE) || command.has(CommandFlag.MAY_REPLICATE))) {
-            // Run on the caller's thread so far, the script cannot go back once it changed something.
+        if (moveBeforeEffects && (command.has(CommandFlag.WRITE) || command.has(CommandFlag.MAY_REPLICATE))
+                && !(writesTakenBack && canBeTakenBack(command))) {
+            // Run on the caller's thread so far, the script could not take this back to move later.
             throw ScriptMoves.MOVE;
         }
         // Redis 7.0's scriptVerifyOOM: a script that has not written yet may not start writing when

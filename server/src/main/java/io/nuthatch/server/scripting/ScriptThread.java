@@ -12,11 +12,12 @@ import java.util.concurrent.locks.LockSupport;
  * A Lua call cannot move from one Java thread to another half way, and with one event loop
  * (io-threads 1, the default) a script that kept the loop's thread would hold every connection: no
  * -BUSY, no SCRIPT KILL. So a script first runs on its caller's thread (see LuaScripts#runInline)
- * and is run again from its start here when it reaches its first effect (a write, a PUBLISH) or
- * runs past a short inline slice: up to then it changed nothing, so nobody can tell. Read-only
- * scripts that end quickly, the common case, never pay for the hand-off; those that write pay two
- * thread wake-ups (measured: under a load average of 30 on two cores a wake-up costs milliseconds,
- * which put EVALSHA of every script here at 0.08x of redis-server with pipelining).
+ * and is run again from its start here when it runs past a short inline slice, or reaches an effect
+ * that could not be taken back (a PUBLISH, a FLUSHALL, a change bigger than the keyspace's UndoLog
+ * keeps): what it changed until then is taken back, so nobody can tell. Scripts that end quickly,
+ * the common case, writing or not, never pay for the hand-off; those that come here pay two thread
+ * wake-ups (measured: under a load average of 30 on two cores a wake-up costs milliseconds, which
+ * put EVALSHA of every script here at 0.08x of redis-server with pipelining).
  *
  * <h2>Attached, then detached</h2>
  * While attached the caller waits and keeps the engine: the script's commands run on this thread

@@ -32,11 +32,14 @@
  *
  * <h2>Where scripts run</h2>
  * First on the thread of the command that runs them (the connection's event loop, holding the
- * engine), as long as they have no effect and stay within a short inline slice (2 ms at most):
- * the short read-only script costs nothing more. Before its first write or PUBLISH, or past that
- * slice, a script is stopped and run again from its start on the
- * {@link io.nuthatch.server.scripting.ScriptThread} while the caller waits (it has changed
- * nothing, so nobody can tell). LuaJ's debug hooks count instructions
+ * engine), within a short inline slice (2 ms at most): the short script costs nothing more. Its
+ * writes run there too while nobody but the script can see them (no keyspace notifications,
+ * tracking, MONITOR or snapshot walk at that moment), the keyspace recording each changed key's old
+ * contents ({@link io.nuthatch.server.keyspace.UndoLog}). Past that slice, before a write that
+ * cannot be taken back (FLUSHALL, more keys or bigger values than the log keeps) and before a
+ * PUBLISH, the script is stopped, its changes and log records are taken back, and it runs again
+ * from its start on the {@link io.nuthatch.server.scripting.ScriptThread} while the caller waits:
+ * nobody saw the first run, so nobody can tell. LuaJ's debug hooks count instructions
  * ({@link io.nuthatch.server.scripting.InstructionHook}); every 256 a checkpoint looks at the clock,
  * the kill flag and the heap ({@link io.nuthatch.server.scripting.ScriptMemoryBudget}). Past a first
  * slice on the script thread (busy-reply-threshold, at most 100 ms) the caller parks its client,
@@ -50,7 +53,10 @@
  *
  * <p>Why not every script on the script thread: measured with {@code TESTS=evalsha
  * bench/compare.sh} on the shared two-core machine (load 30), a hand-off per script gave 0.38x of
- * redis-server without pipelining and 0.08x with 16; see ScriptThread.
+ * redis-server without pipelining and 0.08x with 16; see ScriptThread. Taking a writing
+ * script's changes back instead of moving it before its first write took the rate limiter of
+ * {@code TESTS=evalsha_ratelimit bench/compare.sh} from 0.28x/0.44x to 0.92x/0.73x (-P 1/-P 16,
+ * bench/results/2026-12-02-scripts-taken-back.md).
  *
  * <p>This package must never give scripts file, OS, network or Java access (no io, os, package,
  * require, luajava), nor let a script start a JVM collection.

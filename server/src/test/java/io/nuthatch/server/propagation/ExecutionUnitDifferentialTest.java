@@ -215,6 +215,19 @@ class ExecutionUnitDifferentialTest {
                 "EVAL redis.call('GET','sgone');redis.call('SET','sk','v');return(1) 0");
     }
 
+    /**
+     * The script writes on its caller's thread, then runs past the inline slice: what it changed,
+     * the expired key its lookup deleted included, is taken back, and it runs again on the script's
+     * thread. Only the second run's effects reach the log. (Tabs: steps are split on spaces.)
+     */
+    @Test
+    void aScriptTakenBackAndRunAgainPropagatesItsEffectsOnce() throws Exception {
+        assertSameUnits(true, "SET tb 1", "SET tgone v PX 20", "sleep 60",
+                "EVAL redis.call('GET','tgone');redis.call('INCR','tb');redis.call('RPUSH','tl','a');"
+                        + "local\tx=0;for\ti=1,1000000\tdo\tx=x+i\tend;return(1) 0",
+                "EVAL redis.call('INCR','tb');for\ti=1,100\tdo\tredis.call('SET','tk'..i,i)\tend;return(1) 0");
+    }
+
     @Test
     void redisSetReplLeavesTheScriptsLaterCommandsOutOfTheLogUntilTheScriptEnds() throws Exception {
         assertSameUnits(true,

@@ -12,4 +12,10 @@ class ScriptingDifferentialTest {
     Stream<DynamicNode> scripting() {
         return Differential.tests("scripting.redis");
     }
+
+    /** Scripts that wrote on their caller's thread, taken back to run on the script's thread. */
+    @TestFactory
+    Stream<DynamicNode> scriptsTakenBack() {
+        return Differential.tests("scripting-taken-back.redis");
+    }
 }
