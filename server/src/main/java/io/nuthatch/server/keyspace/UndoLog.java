@@ -15,11 +15,14 @@ import java.util.Arrays;
  * before they touch anything), with the least that restores it: nothing for a key that did not
  * exist, the entry itself for a key deleted with its contents, the entry's fields around the same
  * value object for a value that is replaced or given an expiry, and a copy of the value only when
- * it is about to be changed in place (an LPUSH, an HSET, an APPEND). A string's bytes are always
- * copied, since a string of the same length is written over in place.
+ * it is about to be changed in place (an LPUSH, an HSET, an APPEND). That copy shares the value's
+ * parts when the value can give one ({@link StoredValue#sharingCopy}: a list or a stream, which
+ * then copies a node before changing it), so that a push onto a queue of a million jobs costs a
+ * node, not the queue. A string's bytes are always copied, since a string of the same length is
+ * written over in place.
  *
  * <p>The log takes back only what is cheap to take back: past {@link #MAX_KEYS} keys or
- * {@link #MAX_COPIED_BYTES} of copied values, and for the changes it cannot take back at all
+ * {@link #MAX_COPIED_BYTES} of values copied whole, and for the changes it cannot take back at all
  * (FLUSHDB, FLUSHALL, SWAPDB), the change is refused before it starts with {@link Refused}, which
  * the log's owner catches to take back what was recorded and run the work elsewhere.
  *
@@ -57,6 +60,9 @@ public final class UndoLog {
     private final KeyEntry[] before = new KeyEntry[MAX_KEYS];
     /** Whether a recorded entry still shares its value object with the live entry. */
     private final boolean[] sharesValue = new boolean[MAX_KEYS];
+    /** The live values that gave a sharing copy, to be told when it is no longer kept. */
+    private final StoredValue[] sharingValues = new StoredValue[MAX_KEYS + 1];
+    private int sharingCount;
     private int count;
     private long copiedBytes;
 
@@ -95,10 +101,25 @@ public final class UndoLog {
             // Recorded when its expiry changed: the value has not changed yet, so a copy now is
             // the value as it was.
             KeyEntry kept = before[record];
-            charge(entry);
-            before[record] = rewrapped(kept, kept.data, entry.value().copy());
+            before[record] = rewrapped(kept, kept.data, valueCopy(entry));
             sharesValue[record] = false;
         }
+    }
+
+    /**
+     * The entry's value as it is, to be kept: a copy sharing its parts when the value has one (a
+     * list or a stream copies a node before it changes it, so a push onto a long list costs a
+     * node), else a whole copy, charged to the budget.
+     */
+    private StoredValue valueCopy(KeyEntry entry) {
+        StoredValue value = entry.value();
+        StoredValue shared = value.sharingCopy();
+        if (shared != null) {
+            sharingValues[sharingCount++] = value;
+            return shared;
+        }
+        charge(entry);
+        return value.copy();
     }
 
     /** An entry is about to be deleted with its contents: the entry itself is kept. */
@@ -123,6 +144,11 @@ public final class UndoLog {
 
     /** Forgets the records: the run's changes stand. */
     void clear() {
+        for (int i = 0; i < sharingCount; i++) {
+            sharingValues[i].stopSharing();
+            sharingValues[i] = null;
+        }
+        sharingCount = 0;
         Arrays.fill(databases, 0, count, null);
         Arrays.fill(keyArrays, 0, count, null);
         Arrays.fill(before, 0, count, null);
@@ -176,8 +202,7 @@ public final class UndoLog {
             return rewrapped(entry, entry.data.clone(), null);
         }
         if (copyValue) {
-            charge(entry);
-            return rewrapped(entry, entry.data, value.copy());
+            return rewrapped(entry, entry.data, valueCopy(entry));
         }
         return rewrapped(entry, entry.data, value);
     }

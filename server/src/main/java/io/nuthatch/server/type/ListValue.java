@@ -43,6 +43,8 @@ public final class ListValue implements StoredValue {
     private final int fill;
     /** Sum of the nodes' footprints. */
     private long nodesMemory;
+    /** While a {@link #sharingCopy} is kept: the nodes this list may change in place; else null. */
+    private SharedParts sharing;
 
     /** An empty list whose nodes follow {@code list-max-listpack-size} {@code fill}. */
     public ListValue(int fill) {
@@ -78,13 +80,31 @@ public final class ListValue implements StoredValue {
 
     @Override
     public long memoryUsage() {
-        return MemoryLayout.align(MemoryLayout.OBJECT_HEADER + MemoryLayout.REFERENCE + 4 * 4 + 8)
+        return MemoryLayout.align(MemoryLayout.OBJECT_HEADER + 2 * MemoryLayout.REFERENCE + 4 * 4 + 8)
                 + MemoryLayout.referenceArray(nodes.length) + nodesMemory;
     }
 
     @Override
     public ListValue copy() {
         return new ListValue(this);
+    }
+
+    /** The list as it is, sharing its nodes: each node is copied before this list next changes it. */
+    @Override
+    public ListValue sharingCopy() {
+        ListValue copy = new ListValue(fill);
+        copy.nodes = nodes.clone();
+        copy.head = head;
+        copy.nodeCount = nodeCount;
+        copy.size = size;
+        copy.nodesMemory = nodesMemory;
+        sharing = new SharedParts();
+        return copy;
+    }
+
+    @Override
+    public void stopSharing() {
+        sharing = null;
     }
 
     /** Number of elements. */
@@ -192,7 +212,7 @@ public final class ListValue implements StoredValue {
             }
             insertNode(0, newEndNode());
         }
-        Listpack node = node(0);
+        Listpack node = writableNode(0);
         long before = node.memoryUsage();
         node.prepend(data, offset, length);
         nodesMemory += node.memoryUsage() - before;
@@ -206,7 +226,7 @@ public final class ListValue implements StoredValue {
             }
             insertNode(nodeCount, newEndNode());
         }
-        Listpack node = node(nodeCount - 1);
+        Listpack node = writableNode(nodeCount - 1);
         long before = node.memoryUsage();
         node.append(data, offset, length);
         nodesMemory += node.memoryUsage() - before;
@@ -235,6 +255,7 @@ public final class ListValue implements StoredValue {
             removeNode(index);
             return;
         }
+        node = writableNode(index);
         long before = node.memoryUsage();
         node.delete(at, 1, nodeCount == 1);
         nodesMemory += node.memoryUsage() - before;
@@ -249,6 +270,7 @@ public final class ListValue implements StoredValue {
                 size -= node.size();
                 removeNode(0);
             } else {
+                node = writableNode(0);
                 long before = node.memoryUsage();
                 node.delete(0, (int) count);
                 nodesMemory += node.memoryUsage() - before;
@@ -267,6 +289,7 @@ public final class ListValue implements StoredValue {
                 size -= node.size();
                 removeNode(nodeCount - 1);
             } else {
+                node = writableNode(nodeCount - 1);
                 long before = node.memoryUsage();
                 node.delete(node.positionOf(node.size() - count), (int) count);
                 nodesMemory += node.memoryUsage() - before;
@@ -287,6 +310,7 @@ public final class ListValue implements StoredValue {
             removeNode(index);
             return index < nodeCount ? position(index, 0) : NONE;
         }
+        node = writableNode(index);
         long before = node.memoryUsage();
         int following = node.delete(offset(position), 1);
         nodesMemory += node.memoryUsage() - before;
@@ -303,6 +327,7 @@ public final class ListValue implements StoredValue {
         int at = offset(position);
         int grown = node.byteSize() - Listpack.entrySizeOf(node.dataLength(at)) + Listpack.entrySizeOf(length);
         if (node.size() == 1 || withinLimit(node.size(), grown)) {
+            node = writableNode(index);
             long before = node.memoryUsage();
             node.replace(at, data, offset, length);
             nodesMemory += node.memoryUsage() - before;
@@ -338,41 +363,42 @@ public final class ListValue implements StoredValue {
         Listpack node = node(index);
         size++;
         if (fits(node, length)) {
-            change(node, at, data, offset, length);
+            change(index, at, data, offset, length);
             return;
         }
         if (at == 0 && index > 0 && fits(node(index - 1), length)) {
-            change(node(index - 1), Listpack.NONE, data, offset, length);
+            change(index - 1, Listpack.NONE, data, offset, length);
             return;
         }
         if (at == Listpack.NONE && index + 1 < nodeCount && fits(node(index + 1), length)) {
-            change(node(index + 1), 0, data, offset, length);
+            change(index + 1, 0, data, offset, length);
             return;
         }
         if (at != 0 && at != Listpack.NONE) {
+            node = writableNode(index);
             long before = node.memoryUsage();
             Listpack tail = node.splitAt(at);
             nodesMemory += node.memoryUsage() - before;
             insertNode(index + 1, tail);
             if (fits(node, length)) {
-                change(node, Listpack.NONE, data, offset, length);
+                change(index, Listpack.NONE, data, offset, length);
                 return;
             }
             if (fits(tail, length)) {
-                change(tail, 0, data, offset, length);
+                change(index + 1, 0, data, offset, length);
                 return;
             }
             index++;
         } else if (at == Listpack.NONE) {
             index++;
         }
-        Listpack own = new Listpack();
-        insertNode(index, own);
-        change(own, Listpack.NONE, data, offset, length);
+        insertNode(index, new Listpack());
+        change(index, Listpack.NONE, data, offset, length);
     }
 
-    /** Inserts into a node before {@code at} (NONE: at its end), accounting its memory. */
-    private void change(Listpack node, int at, byte[] data, int offset, int length) {
+    /** Inserts into node {@code index} before {@code at} (NONE: at its end), accounting its memory. */
+    private void change(int index, int at, byte[] data, int offset, int length) {
+        Listpack node = writableNode(index);
         long before = node.memoryUsage();
         node.insertBefore(at, data, offset, length);
         nodesMemory += node.memoryUsage() - before;
@@ -425,6 +451,19 @@ public final class ListValue implements StoredValue {
         return nodes[(head + index) & (nodes.length - 1)];
     }
 
+    /** Node {@code index}, to be changed in place: a copy first when a sharing copy still holds it. */
+    private Listpack writableNode(int index) {
+        Listpack node = node(index);
+        if (sharing == null || sharing.owns(node)) {
+            return node;
+        }
+        Listpack copy = node.copy();
+        nodes[(head + index) & (nodes.length - 1)] = copy;
+        nodesMemory += copy.memoryUsage() - node.memoryUsage();
+        sharing.own(copy);
+        return copy;
+    }
+
     /**
      * Gives back a node's room for appends: it is no longer at an end that grows. A node filled to
      * its limit has less than an element's room left, not worth the copy of the node.
@@ -434,6 +473,7 @@ public final class ListValue implements StoredValue {
         if (node.array().length - node.byteSize() <= node.byteSize() / 16) {
             return;
         }
+        node = writableNode(index);
         long before = node.memoryUsage();
         node.trimToSize();
         nodesMemory += node.memoryUsage() - before;
@@ -459,6 +499,9 @@ public final class ListValue implements StoredValue {
         nodes[(head + index) & mask] = node;
         nodeCount++;
         nodesMemory += node.memoryUsage();
+        if (sharing != null) {
+            sharing.own(node);
+        }
     }
 
     private void removeNode(int index) {

@@ -19,4 +19,18 @@ public interface StoredValue {
 
     /** An independent copy, for COPY; immutable values may return themselves. */
     StoredValue copy();
+
+    /**
+     * For an undo log (keyspace/UndoLog): a copy of the value as it is now that shares its parts
+     * (a long list's nodes) instead of copying them, or null when the value has no such copy and
+     * only {@link #copy} keeps it. Until {@link #stopSharing}, this value copies a shared part
+     * before it changes it in place, so the copy stays as it was whatever happens to this value.
+     */
+    default StoredValue sharingCopy() {
+        return null;
+    }
+
+    /** The copy {@link #sharingCopy} gave is no longer kept: parts may change in place again. */
+    default void stopSharing() {
+    }
 }

@@ -30,6 +30,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 class TakenBackScriptFuzzTest {
     private static final long DEFAULT_SEED = 0x5C_2026_1202L;
     private static final String[] KEYS = {"s1", "s2", "n", "l1", "l2", "h", "z", "set"};
+    /** A list of many nodes and a stream of many nodes, which the undo log keeps by sharing them. */
+    private static final String LONG_LIST = "queue";
+    private static final String STREAM = "events";
+    private static final String[] DESCRIBED = {"s1", "s2", "n", "l1", "l2", "h", "z", "set", LONG_LIST, STREAM};
     private static final String LOOP_PAST_THE_SLICE = " local x = 0 for i = 1, 1000000 do x = x + i end";
     private static final String MANY_KEYS = " for i = 1, 70 do redis.call('SET', 'many' .. i, i) end";
 
@@ -42,10 +46,14 @@ class TakenBackScriptFuzzTest {
         int scripts = 0;
         try (RawConnection redis = new RawConnection(pair.redisPort());
              RawConnection nuthatch = new RawConnection(pair.nuthatchPort())) {
-            redis.call("FLUSHALL");
-            nuthatch.call("FLUSHALL");
+            for (RawConnection connection : List.of(redis, nuthatch)) {
+                connection.call("FLUSHALL");
+                connection.call("EVAL", "for i = 1, 3000 do redis.call('RPUSH', KEYS[1], 'job:' .. i) end"
+                        + " for i = 1, 1000 do redis.call('XADD', KEYS[2], i .. '-1', 'event', 'added', 'job', i) end", "2",
+                        LONG_LIST, STREAM);
+            }
             while (System.nanoTime() < deadline) {
-                String script = script(random);
+                String script = script(random, scripts);
                 byte[] expected = redis.call("EVAL", script, "0");
                 byte[] actual = nuthatch.call("EVAL", script, "0");
                 scripts++;
@@ -53,7 +61,7 @@ class TakenBackScriptFuzzTest {
                     fail("seed " + seed + ", script " + scripts + ": " + script + "\n  redis-server: "
                             + Resp.escape(expected) + "\n  nuthatch:     " + Resp.escape(actual));
                 }
-                for (String key : KEYS) {
+                for (String key : DESCRIBED) {
                     String redisKey = describe(redis, key);
                     String nuthatchKey = describe(nuthatch, key);
                     assertEquals(redisKey, nuthatchKey, "seed " + seed + ", after script " + scripts + ": " + script);
@@ -74,11 +82,12 @@ class TakenBackScriptFuzzTest {
     }
 
     /** Up to eight writes, pcalled (a wrong type is part of the game), then usually a reason to move. */
-    private static String script(SplittableRandom random) {
+    private static String script(SplittableRandom random, int number) {
         StringBuilder script = new StringBuilder("local r = {}");
         int commands = 1 + random.nextInt(8);
         for (int i = 0; i < commands; i++) {
-            script.append(" r[#r + 1] = redis.pcall(").append(command(random)).append(')');
+            String command = random.nextInt(3) == 0 ? queueCommand(random, number, i) : command(random);
+            script.append(" r[#r + 1] = redis.pcall(").append(command).append(')');
         }
         int ending = random.nextInt(6);
         if (ending < 3) {
@@ -128,6 +137,28 @@ class TakenBackScriptFuzzTest {
         };
     }
 
+    /** What a job queue does to its long list and its events stream; stream IDs grow with the script's number. */
+    private static String queueCommand(SplittableRandom random, int number, int index) {
+        String list = quoted(LONG_LIST);
+        String stream = quoted(STREAM);
+        String id = quoted((2000 + number) + "-" + (index + 1));
+        return switch (random.nextInt(13)) {
+            case 0 -> "'LPUSH', " + list + ", 'new'";
+            case 1 -> "'RPUSH', " + list + ", 'new'";
+            case 2 -> "'LPOP', " + list;
+            case 3 -> "'RPOP', " + list + ", 3";
+            case 4 -> "'LMOVE', " + list + ", 'l1', 'RIGHT', 'LEFT'";
+            case 5 -> "'LSET', " + list + ", " + random.nextInt(3000) + ", 'set'";
+            case 6 -> "'LINSERT', " + list + ", 'BEFORE', 'job:" + (1 + random.nextInt(3000)) + "', 'inserted'";
+            case 7 -> "'LREM', " + list + ", 1, 'job:" + (1 + random.nextInt(3000)) + "'";
+            case 8 -> "'LTRIM', " + list + ", 1, -2";
+            case 9 -> "'XADD', " + stream + ", 'MAXLEN', '~', 800, " + id + ", 'event', 'moved'";
+            case 10 -> "'XADD', " + stream + ", " + id + ", 'event', 'completed'";
+            case 11 -> "'XDEL', " + stream + ", '" + (1 + random.nextInt(1000)) + "-1'";
+            default -> "'XTRIM', " + stream + ", 'MAXLEN', " + (700 + random.nextInt(300));
+        };
+    }
+
     private static String quoted(String text) {
         return "'" + text + "'";
     }
@@ -141,6 +172,8 @@ class TakenBackScriptFuzzTest {
             case "+hash\\r\\n" -> sorted(connection.call("HGETALL", key));
             case "+set\\r\\n" -> sorted(connection.call("SMEMBERS", key));
             case "+zset\\r\\n" -> Resp.escape(connection.call("ZRANGE", key, "0", "-1", "WITHSCORES"));
+            case "+stream\\r\\n" -> Resp.escape(connection.call("XRANGE", key, "-", "+"))
+                    + Resp.escape(connection.call("XINFO", "STREAM", key));
             default -> "";
         };
         long ttl = Long.parseLong(Resp.escape(connection.call("TTL", key)).replaceAll("[:\\\\rn]", ""));

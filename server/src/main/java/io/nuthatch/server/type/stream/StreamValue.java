@@ -2,6 +2,7 @@ package io.nuthatch.server.type.stream;
 
 import io.nuthatch.server.type.Listpack;
 import io.nuthatch.server.type.MemoryLayout;
+import io.nuthatch.server.type.SharedParts;
 import io.nuthatch.server.type.StoredValue;
 import io.nuthatch.server.type.ValueType;
 
@@ -35,7 +36,7 @@ public final class StreamValue implements StoredValue {
 
     private static final StreamNode[] NO_NODES = new StreamNode[0];
     private static final long OBJECT_BYTES = MemoryLayout.align(MemoryLayout.OBJECT_HEADER + 9 * 8
-            + 2 * MemoryLayout.REFERENCE + 2 * 4);
+            + 3 * MemoryLayout.REFERENCE + 2 * 4);
 
     private StreamNode[] nodes = NO_NODES;
     private int head;
@@ -49,6 +50,8 @@ public final class StreamValue implements StoredValue {
     private long maxDeletedSeq;
     private long entriesAdded;
     private StreamGroups groups;
+    /** While a {@link #sharingCopy} is kept: the nodes this stream may change in place; else null. */
+    private SharedParts sharing;
     /** Memory of the nodes, kept current as they change. */
     private long nodesMemory;
 
@@ -97,6 +100,36 @@ public final class StreamValue implements StoredValue {
         copy.entriesAdded = entriesAdded;
         copy.groups = groups == null ? null : groups.copy();
         return copy;
+    }
+
+    /**
+     * The stream as it is, sharing its nodes: each node is copied before this stream next changes
+     * it. A stream with consumer groups has none (its groups change in place everywhere).
+     */
+    @Override
+    public StreamValue sharingCopy() {
+        if (groups != null) {
+            return null;
+        }
+        StreamValue copy = new StreamValue();
+        copy.nodes = Arrays.copyOfRange(nodes, head, head + nodeCount);
+        copy.nodeCount = nodeCount;
+        copy.nodesMemory = nodesMemory;
+        copy.length = length;
+        copy.lastMs = lastMs;
+        copy.lastSeq = lastSeq;
+        copy.firstMs = firstMs;
+        copy.firstSeq = firstSeq;
+        copy.maxDeletedMs = maxDeletedMs;
+        copy.maxDeletedSeq = maxDeletedSeq;
+        copy.entriesAdded = entriesAdded;
+        sharing = new SharedParts();
+        return copy;
+    }
+
+    @Override
+    public void stopSharing() {
+        sharing = null;
     }
 
     // ---------------------------------------------------------------- counters
@@ -211,7 +244,7 @@ public final class StreamValue implements StoredValue {
      * {@code scratch} is a buffer of at least 32 bytes.
      */
     public void append(long ms, long seq, EntryFields fields, long maxNodeBytes, long maxNodeEntries, byte[] scratch) {
-        StreamNode tail = nodeCount == 0 ? null : node(nodeCount - 1);
+        StreamNode tail = nodeCount == 0 ? null : writableNode(nodeCount - 1);
         if (tail != null && isFull(tail, fields, maxNodeBytes, maxNodeEntries)) {
             nodesMemory -= tail.memoryUsage();
             tail.seal();
@@ -252,6 +285,19 @@ public final class StreamValue implements StoredValue {
 
     StreamNode node(int index) {
         return nodes[head + index];
+    }
+
+    /** Node {@code index}, to be changed in place: a copy first when a sharing copy still holds it. */
+    private StreamNode writableNode(int index) {
+        StreamNode node = node(index);
+        if (sharing == null || sharing.owns(node)) {
+            return node;
+        }
+        StreamNode copy = node.copy();
+        nodes[head + index] = copy;
+        nodesMemory += copy.memoryUsage() - node.memoryUsage();
+        sharing.own(copy);
+        return copy;
     }
 
     /** Number of nodes (XINFO's radix-tree-keys). */
@@ -320,6 +366,9 @@ public final class StreamValue implements StoredValue {
         nodes[head + nodeCount] = node;
         nodeCount++;
         nodesMemory += node.memoryUsage();
+        if (sharing != null) {
+            sharing.own(node);
+        }
     }
 
     private void removeNode(int index) {
@@ -422,7 +471,7 @@ public final class StreamValue implements StoredValue {
         if (node.live == 1) {
             removeNode(index);
         } else {
-            node.markDeleted(header);
+            writableNode(index).markDeleted(header);
         }
         length--;
         if (StreamIds.compare(ms, seq, maxDeletedMs, maxDeletedSeq) > 0) {
@@ -491,6 +540,9 @@ public final class StreamValue implements StoredValue {
             }
             if (approximate) {
                 break;
+            }
+            if (!dryRun) {
+                node = writableNode(dropped);
             }
             for (int header = node.entriesStart; header != Listpack.NONE; header = node.nextHeader(header)) {
                 boolean stop = byLength ? remaining <= maxLength

@@ -1,0 +1,32 @@
+package io.nuthatch.server.type;
+
+import java.util.Arrays;
+
+/**
+ * The parts (nodes) a value made or copied since it gave an undo log a copy sharing its parts
+ * ({@link StoredValue#sharingCopy}): those alone it may change in place; any other part it copies
+ * first, so that the shared copy stays as it was. A script changes a few parts of a long list or
+ * stream (its ends), so the set stays small and a linear search is the fast one.
+ */
+public final class SharedParts {
+    private Object[] owned = new Object[4];
+    private int count;
+
+    /** Whether the value made or copied the part since the sharing copy. */
+    public boolean owns(Object part) {
+        for (int i = 0; i < count; i++) {
+            if (owned[i] == part) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A part made or copied since the sharing copy, which the value may change in place. */
+    public void own(Object part) {
+        if (count == owned.length) {
+            owned = Arrays.copyOf(owned, count * 2);
+        }
+        owned[count++] = part;
+    }
+}
