@@ -6,6 +6,7 @@ import io.nuthatch.server.type.NumericStrings;
 import io.nuthatch.server.type.StoredValue;
 import io.nuthatch.server.type.StringCapacity;
 import io.nuthatch.server.type.StringValue;
+import io.nuthatch.server.type.UndoPoint;
 import io.nuthatch.server.type.ValueType;
 
 import java.util.Arrays;
@@ -744,10 +745,10 @@ public final class Database {
 
     /**
      * Puts a key back as an {@link UndoLog} recorded it: the entry now under the key (if any) goes,
-     * and {@code before} (null when the key did not exist) comes back in an entry of its own. Nobody
-     * is told: see UndoLog.
+     * and {@code before} (null when the key did not exist) comes back in an entry of its own, with
+     * the value {@code point} gives back when there is one. Nobody is told: see UndoLog.
      */
-    void restore(byte[] array, int offset, int length, KeyEntry before) {
+    void restore(byte[] array, int offset, int length, KeyEntry before, UndoPoint point) {
         int hash = KeyHashing.hash(array, offset, length);
         KeyEntry current = table.find(array, offset, length, hash);
         if (current != null) {
@@ -759,7 +760,7 @@ public final class Database {
             unlink(current);
         }
         if (before != null) {
-            KeyEntry entry = UndoLog.rewrapped(before, before.data, before.value());
+            KeyEntry entry = UndoLog.rewrapped(before, before.data, point != null ? point.restore() : before.value());
             entry.meta = (entry.meta & ~KeyEntry.WALK_BIT) | keyspace.bornWalkBit;
             table.insert(entry, hash);
             if (entry instanceof ExpiringEntry expiringEntry) {

@@ -1,6 +1,7 @@
 package io.nuthatch.server.keyspace;
 
 import io.nuthatch.server.type.StoredValue;
+import io.nuthatch.server.type.UndoPoint;
 
 import java.util.Arrays;
 
@@ -15,10 +16,10 @@ import java.util.Arrays;
  * before they touch anything), with the least that restores it: nothing for a key that did not
  * exist, the entry itself for a key deleted with its contents, the entry's fields around the same
  * value object for a value that is replaced or given an expiry, and a copy of the value only when
- * it is about to be changed in place (an LPUSH, an HSET, an APPEND). That copy shares the value's
- * parts when the value can give one ({@link StoredValue#sharingCopy}: a list or a stream, which
- * then copies a node before changing it), so that a push onto a queue of a million jobs costs a
- * node, not the queue. A string's bytes are always copied, since a string of the same length is
+ * it is about to be changed in place (an LPUSH, an HSET, an APPEND). A value that can be brought
+ * back for less gives a point instead ({@link StoredValue#undoPoint}: a list or a stream a copy
+ * sharing its nodes, copying a node before it changes it; a large sorted set a journal of the
+ * scores it replaces), so that a push onto a queue of a million jobs costs a node, not the queue. A string's bytes are always copied, since a string of the same length is
  * written over in place.
  *
  * <p>The log takes back only what is cheap to take back: past {@link #MAX_KEYS} keys or
@@ -60,9 +61,8 @@ public final class UndoLog {
     private final KeyEntry[] before = new KeyEntry[MAX_KEYS];
     /** Whether a recorded entry still shares its value object with the live entry. */
     private final boolean[] sharesValue = new boolean[MAX_KEYS];
-    /** The live values that gave a sharing copy, to be told when it is no longer kept. */
-    private final StoredValue[] sharingValues = new StoredValue[MAX_KEYS + 1];
-    private int sharingCount;
+    /** For each key whose value a point keeps: the point, which gives the value back; else null. */
+    private final UndoPoint[] points = new UndoPoint[MAX_KEYS];
     private int count;
     private long copiedBytes;
 
@@ -94,32 +94,37 @@ public final class UndoLog {
     /** An entry's value is about to change in place, or to leave under another key: keep a copy. */
     void changingInPlace(Database database, KeyEntry entry) {
         int record = find(database, entry);
+        StoredValue value = entry.value();
         if (record < 0) {
-            KeyEntry kept = detachedCopy(entry, true);
+            if (value == null) {
+                KeyEntry kept = detachedCopy(entry, true);
+                add(database, kept.data, kept.keyOffset(), kept.keyLength(), kept, false);
+                return;
+            }
+            if (count == MAX_KEYS) {
+                throw Refused.REFUSED;
+            }
+            UndoPoint point = value.undoPoint();
+            KeyEntry kept = rewrapped(entry, entry.data, point != null ? value : wholeCopy(entry));
             add(database, kept.data, kept.keyOffset(), kept.keyLength(), kept, false);
-        } else if (sharesValue[record] && before[record].value() == entry.value()) {
-            // Recorded when its expiry changed: the value has not changed yet, so a copy now is
-            // the value as it was.
-            KeyEntry kept = before[record];
-            before[record] = rewrapped(kept, kept.data, valueCopy(entry));
+            points[count - 1] = point;
+        } else if (sharesValue[record] && before[record].value() == value) {
+            // Recorded when its expiry changed: the value has not changed yet, so what is kept of
+            // it now is the value as it was.
+            UndoPoint point = value.undoPoint();
+            if (point == null) {
+                KeyEntry kept = before[record];
+                before[record] = rewrapped(kept, kept.data, wholeCopy(entry));
+            }
+            points[record] = point;
             sharesValue[record] = false;
         }
     }
 
-    /**
-     * The entry's value as it is, to be kept: a copy sharing its parts when the value has one (a
-     * list or a stream copies a node before it changes it, so a push onto a long list costs a
-     * node), else a whole copy, charged to the budget.
-     */
-    private StoredValue valueCopy(KeyEntry entry) {
-        StoredValue value = entry.value();
-        StoredValue shared = value.sharingCopy();
-        if (shared != null) {
-            sharingValues[sharingCount++] = value;
-            return shared;
-        }
+    /** A whole copy of the entry's value, charged to the budget. */
+    private StoredValue wholeCopy(KeyEntry entry) {
         charge(entry);
-        return value.copy();
+        return entry.value().copy();
     }
 
     /** An entry is about to be deleted with its contents: the entry itself is kept. */
@@ -137,18 +142,20 @@ public final class UndoLog {
     /** Puts every recorded key back as it was, the last changed first, and empties the log. */
     void rollBack() {
         for (int record = count - 1; record >= 0; record--) {
-            databases[record].restore(keyArrays[record], keyOffsets[record], keyLengths[record], before[record]);
+            databases[record].restore(keyArrays[record], keyOffsets[record], keyLengths[record], before[record],
+                    points[record]);
         }
         clear();
     }
 
     /** Forgets the records: the run's changes stand. */
     void clear() {
-        for (int i = 0; i < sharingCount; i++) {
-            sharingValues[i].stopSharing();
-            sharingValues[i] = null;
+        for (int record = 0; record < count; record++) {
+            if (points[record] != null) {
+                points[record].release();
+                points[record] = null;
+            }
         }
-        sharingCount = 0;
         Arrays.fill(databases, 0, count, null);
         Arrays.fill(keyArrays, 0, count, null);
         Arrays.fill(before, 0, count, null);
@@ -181,6 +188,7 @@ public final class UndoLog {
         keyLengths[count] = length;
         before[count] = entry;
         sharesValue[count] = shares;
+        points[count] = null;
         count++;
     }
 
@@ -202,7 +210,7 @@ public final class UndoLog {
             return rewrapped(entry, entry.data.clone(), null);
         }
         if (copyValue) {
-            return rewrapped(entry, entry.data, valueCopy(entry));
+            return rewrapped(entry, entry.data, wholeCopy(entry));
         }
         return rewrapped(entry, entry.data, value);
     }

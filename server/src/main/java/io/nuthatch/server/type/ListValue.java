@@ -43,7 +43,7 @@ public final class ListValue implements StoredValue {
     private final int fill;
     /** Sum of the nodes' footprints. */
     private long nodesMemory;
-    /** While a {@link #sharingCopy} is kept: the nodes this list may change in place; else null. */
+    /** While a {@link #undoPoint} is kept: the nodes this list may change in place; else null. */
     private SharedParts sharing;
 
     /** An empty list whose nodes follow {@code list-max-listpack-size} {@code fill}. */
@@ -90,8 +90,7 @@ public final class ListValue implements StoredValue {
     }
 
     /** The list as it is, sharing its nodes: each node is copied before this list next changes it. */
-    @Override
-    public ListValue sharingCopy() {
+    private ListValue sharingCopy() {
         ListValue copy = new ListValue(fill);
         copy.nodes = nodes.clone();
         copy.head = head;
@@ -102,9 +101,27 @@ public final class ListValue implements StoredValue {
         return copy;
     }
 
+    /** A copy sharing the nodes ({@link #undoPoint}), which this value keeps until released. */
     @Override
-    public void stopSharing() {
-        sharing = null;
+    public UndoPoint undoPoint() {
+        if (sharing != null) {
+            return null;
+        }
+        ListValue copy = sharingCopy();
+        if (copy == null) {
+            return null;
+        }
+        return new UndoPoint() {
+            @Override
+            public StoredValue restore() {
+                return copy;
+            }
+
+            @Override
+            public void release() {
+                sharing = null;
+            }
+        };
     }
 
     /** Number of elements. */

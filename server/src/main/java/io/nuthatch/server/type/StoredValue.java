@@ -21,16 +21,12 @@ public interface StoredValue {
     StoredValue copy();
 
     /**
-     * For an undo log (keyspace/UndoLog): a copy of the value as it is now that shares its parts
-     * (a long list's nodes) instead of copying them, or null when the value has no such copy and
-     * only {@link #copy} keeps it. Until {@link #stopSharing}, this value copies a shared part
-     * before it changes it in place, so the copy stays as it was whatever happens to this value.
+     * For an undo log (keyspace/UndoLog): a point this value can be brought back to for less than
+     * a {@link #copy}, or null when only a copy keeps it. Until the point is released, the value's
+     * changes keep it valid (a list copies a shared node before changing it, a sorted set notes
+     * each score it replaces). At most one point per value at a time: null while one is held.
      */
-    default StoredValue sharingCopy() {
+    default UndoPoint undoPoint() {
         return null;
-    }
-
-    /** The copy {@link #sharingCopy} gave is no longer kept: parts may change in place again. */
-    default void stopSharing() {
     }
 }

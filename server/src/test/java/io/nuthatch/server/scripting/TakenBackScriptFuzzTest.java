@@ -30,10 +30,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 class TakenBackScriptFuzzTest {
     private static final long DEFAULT_SEED = 0x5C_2026_1202L;
     private static final String[] KEYS = {"s1", "s2", "n", "l1", "l2", "h", "z", "set"};
-    /** A list of many nodes and a stream of many nodes, which the undo log keeps by sharing them. */
+    /**
+     * A list and a stream of many nodes, which the undo log keeps by sharing their nodes, and a
+     * sorted set past the listpack limit, which it keeps by a journal of replaced scores.
+     */
     private static final String LONG_LIST = "queue";
     private static final String STREAM = "events";
-    private static final String[] DESCRIBED = {"s1", "s2", "n", "l1", "l2", "h", "z", "set", LONG_LIST, STREAM};
+    private static final String LARGE_ZSET = "completed";
+    private static final String[] DESCRIBED = {"s1", "s2", "n", "l1", "l2", "h", "z", "set", LONG_LIST, STREAM,
+            LARGE_ZSET};
     private static final String LOOP_PAST_THE_SLICE = " local x = 0 for i = 1, 1000000 do x = x + i end";
     private static final String MANY_KEYS = " for i = 1, 70 do redis.call('SET', 'many' .. i, i) end";
 
@@ -49,8 +54,9 @@ class TakenBackScriptFuzzTest {
             for (RawConnection connection : List.of(redis, nuthatch)) {
                 connection.call("FLUSHALL");
                 connection.call("EVAL", "for i = 1, 3000 do redis.call('RPUSH', KEYS[1], 'job:' .. i) end"
-                        + " for i = 1, 1000 do redis.call('XADD', KEYS[2], i .. '-1', 'event', 'added', 'job', i) end", "2",
-                        LONG_LIST, STREAM);
+                        + " for i = 1, 1000 do redis.call('XADD', KEYS[2], i .. '-1', 'event', 'added', 'job', i) end"
+                        + " for i = 1, 300 do redis.call('ZADD', KEYS[3], i % 50, 'job:' .. i) end", "3",
+                        LONG_LIST, STREAM, LARGE_ZSET);
             }
             while (System.nanoTime() < deadline) {
                 String script = script(random, scripts);
@@ -142,7 +148,9 @@ class TakenBackScriptFuzzTest {
         String list = quoted(LONG_LIST);
         String stream = quoted(STREAM);
         String id = quoted((2000 + number) + "-" + (index + 1));
-        return switch (random.nextInt(13)) {
+        String zset = quoted(LARGE_ZSET);
+        String member = "'job:" + (1 + random.nextInt(400)) + "'";
+        return switch (random.nextInt(21)) {
             case 0 -> "'LPUSH', " + list + ", 'new'";
             case 1 -> "'RPUSH', " + list + ", 'new'";
             case 2 -> "'LPOP', " + list;
@@ -155,6 +163,15 @@ class TakenBackScriptFuzzTest {
             case 9 -> "'XADD', " + stream + ", 'MAXLEN', '~', 800, " + id + ", 'event', 'moved'";
             case 10 -> "'XADD', " + stream + ", " + id + ", 'event', 'completed'";
             case 11 -> "'XDEL', " + stream + ", '" + (1 + random.nextInt(1000)) + "-1'";
+            case 12 -> "'ZADD', " + zset + ", " + random.nextInt(60) + ", " + member;
+            case 13 -> "'ZADD', " + zset + ", 'INCR', 1.5, " + member;
+            case 14 -> "'ZREM', " + zset + ", " + member + ", 'job:7'";
+            case 15 -> "'ZPOPMIN', " + zset + ", 2";
+            case 16 -> "'ZPOPMAX', " + zset;
+            case 17 -> "'ZREMRANGEBYSCORE', " + zset + ", 10, 12";
+            case 18 -> "'ZREMRANGEBYRANK', " + zset + ", 5, 7";
+            // Not ZREMRANGEBYLEX: over mixed scores, what it removes depends on the skip list's levels.
+            case 19 -> "'ZREMRANGEBYSCORE', " + zset + ", '(30', 31";
             default -> "'XTRIM', " + stream + ", 'MAXLEN', " + (700 + random.nextInt(300));
         };
     }

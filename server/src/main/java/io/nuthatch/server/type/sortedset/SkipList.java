@@ -344,7 +344,7 @@ final class SkipList {
 
     // ---------------------------------------------------------------- deleting ranges
 
-    /** Whether {@link #deleteRange(LexRange, MemberTable)} would delete anything. */
+    /** Whether {@link #deleteRange(LexRange, MemberTable, ElementVisitor)} would delete anything. */
     boolean removesAny(LexRange range) {
         if (range.isEmpty()) {
             return false;
@@ -360,7 +360,7 @@ final class SkipList {
     }
 
     /** Deletes the nodes of a score range, taking each out of {@code members} too; returns how many. */
-    int deleteRange(ScoreRange range, MemberTable members) {
+    int deleteRange(ScoreRange range, MemberTable members, ElementVisitor removed) {
         SkipListNode[] update = PATHS.get().update;
         int levels = level;
         SkipListNode x = header;
@@ -375,7 +375,7 @@ final class SkipList {
         x = x.next;
         while (x != null && range.belowMax(x.score)) {
             SkipListNode following = x.next;
-            deleteWithPath(x, update, members);
+            deleteWithPath(x, update, members, removed);
             deleted++;
             x = following;
         }
@@ -383,7 +383,7 @@ final class SkipList {
         return deleted;
     }
 
-    int deleteRange(LexRange range, MemberTable members) {
+    int deleteRange(LexRange range, MemberTable members, ElementVisitor removed) {
         if (range.isEmpty()) {
             return 0;
         }
@@ -401,7 +401,7 @@ final class SkipList {
         x = x.next;
         while (x != null && range.belowMax(x.member)) {
             SkipListNode following = x.next;
-            deleteWithPath(x, update, members);
+            deleteWithPath(x, update, members, removed);
             deleted++;
             x = following;
         }
@@ -410,7 +410,7 @@ final class SkipList {
     }
 
     /** Deletes the nodes of 1-based ranks {@code start} to {@code end}; returns how many. */
-    int deleteRanks(int start, int end, MemberTable members) {
+    int deleteRanks(int start, int end, MemberTable members, ElementVisitor removed) {
         SkipListNode[] update = PATHS.get().update;
         int levels = level;
         int traversed = 0;
@@ -428,7 +428,7 @@ final class SkipList {
         x = x.next;
         while (x != null && traversed <= end) {
             SkipListNode following = x.next;
-            deleteWithPath(x, update, members);
+            deleteWithPath(x, update, members, removed);
             deleted++;
             traversed++;
             x = following;
@@ -437,7 +437,11 @@ final class SkipList {
         return deleted;
     }
 
-    private void deleteWithPath(SkipListNode node, SkipListNode[] update, MemberTable members) {
+    /** Unlinks a node of a range, telling {@code removed} (when not null) of it first. */
+    private void deleteWithPath(SkipListNode node, SkipListNode[] update, MemberTable members, ElementVisitor removed) {
+        if (removed != null) {
+            removed.element(node.member, 0, node.member.length, node.score);
+        }
         unlink(node, update);
         members.remove(node);
         memory -= node.memoryUsage();

@@ -3,6 +3,7 @@ package io.nuthatch.server.type.sortedset;
 import io.nuthatch.server.type.Listpack;
 import io.nuthatch.server.type.MemoryLayout;
 import io.nuthatch.server.type.StoredValue;
+import io.nuthatch.server.type.UndoPoint;
 import io.nuthatch.server.type.ValueType;
 
 import java.util.Arrays;
@@ -47,11 +48,13 @@ public final class SortedSet implements StoredValue {
     /** The score, or the sum of an increment, is NaN; nothing changed. */
     public static final int NOT_A_NUMBER = 4;
 
-    private static final long OBJECT_BYTES = MemoryLayout.align(MemoryLayout.OBJECT_HEADER + 3L * MemoryLayout.REFERENCE);
+    private static final long OBJECT_BYTES = MemoryLayout.align(MemoryLayout.OBJECT_HEADER + 4L * MemoryLayout.REFERENCE);
 
     private Listpack packed;
     private SkipList list;
     private MemberTable members;
+    /** While an {@link #undoPoint} is held (skiplist only): what each change replaced; else null. */
+    private ScoreJournal journal;
 
     private SortedSet() {
     }
@@ -148,6 +151,45 @@ public final class SortedSet implements StoredValue {
         return size() == 0;
     }
 
+    /**
+     * A listpack set is small and has none (a copy does); a skiplist set notes each score it
+     * replaces from now on, and is brought back by undoing them, the last first.
+     */
+    @Override
+    public UndoPoint undoPoint() {
+        if (packed != null || journal != null) {
+            return null;
+        }
+        journal = new ScoreJournal();
+        return new UndoPoint() {
+            @Override
+            public StoredValue restore() {
+                ScoreJournal changes = journal;
+                journal = null;
+                for (int i = changes.count() - 1; i >= 0; i--) {
+                    byte[] member = changes.member(i);
+                    double score = changes.score(i);
+                    if (Double.isNaN(score)) {
+                        remove(member, 0, member.length);
+                    } else {
+                        add(member, 0, member.length, score, 0, Long.MAX_VALUE, Long.MAX_VALUE);
+                    }
+                }
+                return SortedSet.this;
+            }
+
+            @Override
+            public void release() {
+                journal = null;
+            }
+        };
+    }
+
+    /** Where a range removal notes the elements it removes: the journal, while a point is held. */
+    private ElementVisitor journalOfRemovals() {
+        return journal == null ? null : journal::note;
+    }
+
     @Override
     public SortedSet copy() {
         SortedSet copy = new SortedSet();
@@ -222,6 +264,9 @@ public final class SortedSet implements StoredValue {
         if (node != null) {
             int outcome = outcome(node.score, score, flags);
             if (outcome == UPDATED) {
+                if (journal != null) {
+                    journal.note(node.member, node.score);
+                }
                 list.updateScore(node, (flags & INCR) != 0 ? node.score + score : score);
             }
             return outcome;
@@ -229,7 +274,11 @@ public final class SortedSet implements StoredValue {
         if ((flags & XX) != 0) {
             return SKIPPED;
         }
-        insertNode(Arrays.copyOfRange(member, offset, offset + length), hash, score);
+        byte[] added = Arrays.copyOfRange(member, offset, offset + length);
+        if (journal != null) {
+            journal.note(added, Double.NaN);
+        }
+        insertNode(added, hash, score);
         return ADDED;
     }
 
@@ -317,6 +366,9 @@ public final class SortedSet implements StoredValue {
         if (node == null) {
             return false;
         }
+        if (journal != null) {
+            journal.note(node.member, node.score);
+        }
         members.remove(node);
         list.delete(node);
         members.shrinkIfSparse();
@@ -371,7 +423,7 @@ public final class SortedSet implements StoredValue {
             packed.delete(PackedSortedSet.memberAt(packed, start), 2 * (end - start + 1));
             return end - start + 1;
         }
-        int removed = list.deleteRanks(start + 1, end + 1, members);
+        int removed = list.deleteRanks(start + 1, end + 1, members, journalOfRemovals());
         members.shrinkIfSparse();
         return removed;
     }
@@ -452,7 +504,7 @@ public final class SortedSet implements StoredValue {
         if (packed != null) {
             return PackedSortedSet.deleteRange(packed, range);
         }
-        int removed = list.deleteRange(range, members);
+        int removed = list.deleteRange(range, members, journalOfRemovals());
         members.shrinkIfSparse();
         return removed;
     }
@@ -529,7 +581,7 @@ public final class SortedSet implements StoredValue {
         if (packed != null) {
             return PackedSortedSet.deleteRange(packed, range);
         }
-        int removed = list.deleteRange(range, members);
+        int removed = list.deleteRange(range, members, journalOfRemovals());
         members.shrinkIfSparse();
         return removed;
     }
@@ -549,6 +601,9 @@ public final class SortedSet implements StoredValue {
         }
         SkipListNode node = highest ? list.last() : list.first();
         visitor.element(node.member, 0, node.member.length, node.score);
+        if (journal != null) {
+            journal.note(node.member, node.score);
+        }
         members.remove(node);
         list.delete(node);
         members.shrinkIfSparse();

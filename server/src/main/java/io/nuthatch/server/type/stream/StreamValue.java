@@ -4,6 +4,7 @@ import io.nuthatch.server.type.Listpack;
 import io.nuthatch.server.type.MemoryLayout;
 import io.nuthatch.server.type.SharedParts;
 import io.nuthatch.server.type.StoredValue;
+import io.nuthatch.server.type.UndoPoint;
 import io.nuthatch.server.type.ValueType;
 
 import java.util.Arrays;
@@ -50,7 +51,7 @@ public final class StreamValue implements StoredValue {
     private long maxDeletedSeq;
     private long entriesAdded;
     private StreamGroups groups;
-    /** While a {@link #sharingCopy} is kept: the nodes this stream may change in place; else null. */
+    /** While a {@link #undoPoint} is kept: the nodes this stream may change in place; else null. */
     private SharedParts sharing;
     /** Memory of the nodes, kept current as they change. */
     private long nodesMemory;
@@ -106,8 +107,7 @@ public final class StreamValue implements StoredValue {
      * The stream as it is, sharing its nodes: each node is copied before this stream next changes
      * it. A stream with consumer groups has none (its groups change in place everywhere).
      */
-    @Override
-    public StreamValue sharingCopy() {
+    private StreamValue sharingCopy() {
         if (groups != null) {
             return null;
         }
@@ -127,9 +127,27 @@ public final class StreamValue implements StoredValue {
         return copy;
     }
 
+    /** A copy sharing the nodes ({@link #undoPoint}), which this value keeps until released. */
     @Override
-    public void stopSharing() {
-        sharing = null;
+    public UndoPoint undoPoint() {
+        if (sharing != null) {
+            return null;
+        }
+        StreamValue copy = sharingCopy();
+        if (copy == null) {
+            return null;
+        }
+        return new UndoPoint() {
+            @Override
+            public StoredValue restore() {
+                return copy;
+            }
+
+            @Override
+            public void release() {
+                sharing = null;
+            }
+        };
     }
 
     // ---------------------------------------------------------------- counters
