@@ -6,6 +6,7 @@
 #
 # Environment:
 #   JOBS=20000 BATCH=500 CONCURRENCY=10 ROUNDS=3
+#   KEEP_COMPLETED=1     keep completed jobs (BullMQ's default; the completed sorted set grows)
 #   NUTHATCH_JAVA_OPTS   JVM options (default: -Xms1g -Xmx1g, G1)
 #   NUTHATCH_JAR         the server jar (default: server/target/nuthatch-server.jar)
 #   NODE_MODULES_DIR     a folder with bullmq and ioredis installed (default: server/target/e2e-node
@@ -51,7 +52,7 @@ await_ready "$redis_port"
 await_ready "$nuthatch_port"
 
 run() {
-    PORT=$1 JOBS=$JOBS BATCH=$BATCH CONCURRENCY=$CONCURRENCY node "$modules/bullmq-throughput.mjs"
+    PORT=$1 JOBS=$JOBS BATCH=$BATCH CONCURRENCY=$CONCURRENCY KEEP_COMPLETED=${KEEP_COMPLETED:-0} node "$modules/bullmq-throughput.mjs"
 }
 
 run "$nuthatch_port" >/dev/null    # warm-up
@@ -81,7 +82,7 @@ for field, label in (("added_per_second", "jobs added / s (addBulk)"), ("complet
     print(f"| {label} | {r:.0f} | {m:.0f} | {m / r:.2f} |")
 PY
 )
-header="BullMQ $(node -e 'console.log(require(process.argv[1] + "/node_modules/bullmq/package.json").version)' "$modules"), $JOBS jobs, batches of $BATCH, concurrency $CONCURRENCY, median of $ROUNDS rounds; $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+header="BullMQ $(node -e 'console.log(require(process.argv[1] + "/node_modules/bullmq/package.json").version)' "$modules"), $JOBS jobs, batches of $BATCH, concurrency $CONCURRENCY$([[ ${KEEP_COMPLETED:-0} == 1 ]] && echo ", completed jobs kept"), median of $ROUNDS rounds; $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "$header"
 echo
 echo "$table"

@@ -8,6 +8,8 @@ const port = Number(process.env.PORT);
 const jobs = Number(process.env.JOBS || 20000);
 const batch = Number(process.env.BATCH || 500);
 const concurrency = Number(process.env.CONCURRENCY || 10);
+// KEEP_COMPLETED=1: completed jobs stay in the completed sorted set (BullMQ's default), which grows.
+const removeOnComplete = process.env.KEEP_COMPLETED !== '1';
 const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
 const name = `bench-${process.pid}-${Date.now()}`;
 
@@ -20,7 +22,7 @@ for (let first = 0; first < jobs; first += batch) {
     await queue.addBulk(Array.from({ length: size }, (_, i) => ({
         name: 'job',
         data: { n: first + i, payload: 'x'.repeat(100) },
-        opts: { removeOnComplete: true, removeOnFail: 1000 },
+        opts: { removeOnComplete, removeOnFail: 1000 },
     })));
 }
 const addSeconds = Number(process.hrtime.bigint() - addStart) / 1e9;

@@ -167,7 +167,10 @@ class EvictionTest {
             call("SET", "new" + i, VALUE, "EX", "50000");
         }
         assertEquals(persistent.size(), countExisting(persistent), "keys without an expiry are never evicted");
-        assertEquals(late.size(), countExisting(late), "keys expiring later stay while sooner ones remain");
+        // Sampled, as in Redis: a cycle whose pool holds only late keys (five draws all late, after
+        // the pool's better candidates were evicted) takes one of them. Random eviction would take
+        // about a hundred.
+        assertTrue(countExisting(late) >= late.size() - 5, "keys expiring later stay while sooner ones remain");
         assertTrue(countExisting(soon) <= soon.size() - 200, "the keys expiring soonest went first");
     }
 
