@@ -19,8 +19,8 @@ import java.util.Arrays;
  * it is about to be changed in place (an LPUSH, an HSET, an APPEND). A value that can be brought
  * back for less gives a point instead ({@link StoredValue#undoPoint}: a list or a stream a copy
  * sharing its nodes, copying a node before it changes it; a large sorted set a journal of the
- * scores it replaces), so that a push onto a queue of a million jobs costs a node, not the queue. A string's bytes are always copied, since a string of the same length is
- * written over in place.
+ * scores it replaces), so that a push onto a queue of a million jobs costs a node, not the queue.
+ * A string's bytes are always copied, since a string of the same length is written over in place.
  *
  * <p>The log takes back only what is cheap to take back: past {@link #MAX_KEYS} keys or
  * {@link #MAX_COPIED_BYTES} of values copied whole, and for the changes it cannot take back at all
