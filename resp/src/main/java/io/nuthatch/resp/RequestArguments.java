@@ -157,6 +157,19 @@ public final class RequestArguments {
         arenaUsed += length;
     }
 
+    /**
+     * Adds a copy of the bytes as the next argument, for requests a server builds itself (a
+     * script's redis.call): into the arena, or into an array of its own from
+     * {@link #LARGE_ARGUMENT} bytes on, as the decoder does.
+     */
+    public void add(byte[] source, int offset, int length) {
+        if (length >= LARGE_ARGUMENT) {
+            addOwned(Arrays.copyOfRange(source, offset, offset + length));
+        } else {
+            addSmall(source, offset, length);
+        }
+    }
+
     /** Adds an argument backed by an array of its own, which the decoder fills as bytes arrive. */
     void addOwned(byte[] array) {
         append(array, 0, array.length, true);

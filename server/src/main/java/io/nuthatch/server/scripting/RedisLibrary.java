@@ -50,6 +50,7 @@ final class RedisLibrary {
     private static final Set<String> CHANGES_ALL_KEYS = Set.of("flushall", "flushdb", "swapdb");
 
     private boolean moveBeforeEffects;
+    private final RequestArguments request = new RequestArguments();
     /** While moving before effects: whether writes the keyspace can take back may run (see UndoLog). */
     private boolean writesTakenBack;
     /** The script's shebang declared allow-oom or no-writes: maxmemory does not stop its writes. */
@@ -234,20 +235,22 @@ final class RedisLibrary {
         if (count == 0) {
             return errorTable("Please specify at least one argument for this redis lib call");
         }
-        byte[][] argv = new byte[count][];
+        // One request reused by every call: a call never starts while another runs, and nothing a
+        // command keeps points into it (as with a connection's request, which the decoder reuses).
+        RequestArguments request = this.request;
+        request.clear();
         for (int i = 0; i < count; i++) {
             LuaValue argument = arguments.arg(i + 1);
             if (argument.type() == LuaValue.TNUMBER) {
-                argv[i] = LuaScripts.latin1(CNumberFormat.g(argument.todouble(), 17));
+                byte[] digits = LuaScripts.latin1(CNumberFormat.g(argument.todouble(), 17));
+                request.add(digits, 0, digits.length);
             } else if (argument.type() == LuaValue.TSTRING) {
                 LuaString string = argument.checkstring();
-                argv[i] = new byte[string.m_length];
-                System.arraycopy(string.m_bytes, string.m_offset, argv[i], 0, string.m_length);
+                request.add(string.m_bytes, string.m_offset, string.m_length);
             } else {
                 return errorTable("Lua redis lib command arguments must be strings or integers");
             }
         }
-        RequestArguments request = RequestArguments.of(argv);
         CommandSpec command = engine.commands().lookup(request);
         if (command == null) {
             return errorTable("Unknown Redis command called from script");

@@ -132,7 +132,8 @@ public final class ClientTracking {
         if (flushPending) {
             sendFlush();
         }
-        if (command.has(CommandFlag.READONLY) && !command.has(CommandFlag.PUBSUB) && !runsReadOnlyScript(command)) {
+        if (client.tracking() != null && command.has(CommandFlag.READONLY) && !command.has(CommandFlag.PUBSUB)
+                && !runsReadOnlyScript(command)) {
             rememberKeys(client, command, arguments);
         }
     }
