@@ -107,21 +107,7 @@ public final class ListValue implements StoredValue {
         if (sharing != null) {
             return null;
         }
-        ListValue copy = sharingCopy();
-        if (copy == null) {
-            return null;
-        }
-        return new UndoPoint() {
-            @Override
-            public StoredValue restore() {
-                return copy;
-            }
-
-            @Override
-            public void release() {
-                sharing = null;
-            }
-        };
+        return SharedParts.point(sharingCopy(), () -> sharing = null);
     }
 
     /** Number of elements. */

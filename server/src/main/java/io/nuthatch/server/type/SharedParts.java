@@ -12,6 +12,24 @@ public final class SharedParts {
     private Object[] owned = new Object[4];
     private int count;
 
+    /**
+     * The undo point of a sharing copy: gives {@code copy} back, and {@code stopSharing} ends the
+     * value's copying of shared parts once the point is released.
+     */
+    public static UndoPoint point(StoredValue copy, Runnable stopSharing) {
+        return new UndoPoint() {
+            @Override
+            public StoredValue restore() {
+                return copy;
+            }
+
+            @Override
+            public void release() {
+                stopSharing.run();
+            }
+        };
+    }
+
     /** Whether the value made or copied the part since the sharing copy. */
     public boolean owns(Object part) {
         for (int i = 0; i < count; i++) {

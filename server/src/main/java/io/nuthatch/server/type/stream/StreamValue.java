@@ -91,6 +91,12 @@ public final class StreamValue implements StoredValue {
             copy.nodesMemory += copy.nodes[i].memoryUsage();
         }
         copy.nodeCount = nodeCount;
+        copyCountersTo(copy);
+        copy.groups = groups == null ? null : groups.copy();
+        return copy;
+    }
+
+    private void copyCountersTo(StreamValue copy) {
         copy.length = length;
         copy.lastMs = lastMs;
         copy.lastSeq = lastSeq;
@@ -99,8 +105,6 @@ public final class StreamValue implements StoredValue {
         copy.maxDeletedMs = maxDeletedMs;
         copy.maxDeletedSeq = maxDeletedSeq;
         copy.entriesAdded = entriesAdded;
-        copy.groups = groups == null ? null : groups.copy();
-        return copy;
     }
 
     /**
@@ -115,14 +119,7 @@ public final class StreamValue implements StoredValue {
         copy.nodes = Arrays.copyOfRange(nodes, head, head + nodeCount);
         copy.nodeCount = nodeCount;
         copy.nodesMemory = nodesMemory;
-        copy.length = length;
-        copy.lastMs = lastMs;
-        copy.lastSeq = lastSeq;
-        copy.firstMs = firstMs;
-        copy.firstSeq = firstSeq;
-        copy.maxDeletedMs = maxDeletedMs;
-        copy.maxDeletedSeq = maxDeletedSeq;
-        copy.entriesAdded = entriesAdded;
+        copyCountersTo(copy);
         sharing = new SharedParts();
         return copy;
     }
@@ -134,20 +131,7 @@ public final class StreamValue implements StoredValue {
             return null;
         }
         StreamValue copy = sharingCopy();
-        if (copy == null) {
-            return null;
-        }
-        return new UndoPoint() {
-            @Override
-            public StoredValue restore() {
-                return copy;
-            }
-
-            @Override
-            public void release() {
-                sharing = null;
-            }
-        };
+        return copy == null ? null : SharedParts.point(copy, () -> sharing = null);
     }
 
     // ---------------------------------------------------------------- counters
