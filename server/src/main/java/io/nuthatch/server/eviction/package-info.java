@@ -45,10 +45,12 @@
  * public API; a sketch of our own feeding admission into the sampled pool is the one idea left that
  * might pay, on traces like zipf-0.8 and scan, and it is not built.
  *
- * <p><b>Small maxmemory.</b> used_memory counts the idle server's 3.62 MB of retained heap against
- * maxmemory (redis-server: 0.87 MB). Below about 32 MB that constant outweighs the cheaper key:
- * at 16 MB Nuthatch holds 75.6k keys against redis-server's 83.8k and its hit ratio is 0.2-0.4
- * points lower (zipf-1.0 72.87 against 73.07, scan 43.78 against 44.14).
+ * <p><b>Small maxmemory.</b> used_memory counts 0.78 MB for the idle server's own structures
+ * (redis-server: 0.87 MB; see info/MemoryInfo). It counted 3.62 MB, the whole heap an idle JVM
+ * retains with the server's classes loaded, until the measurement told the server's part from the
+ * code's: at 16 MB Nuthatch held 75.6k keys against redis-server's 83.8k and was 0.5-1.9 points
+ * below it; it now holds 93.4k and is 0.1-1.8 points above it on every trace under allkeys-lru
+ * and allkeys-lfu (bench/results/2026-12-02-startup-memory.md).
  *
  * <h2>What it must never do</h2>
  * Evict while the engine is not free (loading, or long work holding it), evict keys of a database

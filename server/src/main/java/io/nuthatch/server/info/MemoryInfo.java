@@ -19,10 +19,15 @@ import io.nuthatch.server.type.MemoryLayout;
  * <li>the key tables' bucket arrays and the expiry index, 4 bytes a slot (Redis's dict
  *     overhead, {@link Keyspace#indexMemory()});</li>
  * <li>the clients: a fixed cost per connection plus its query and unsent reply bytes;</li>
- * <li>the startup figure: the retained heap of an idle server (command table and catalog,
- *     configuration, empty databases, Netty's event loops), measured once as the heap after a full
- *     GC with a started idle server minus the same JVM before it, on JDK 17 with compressed oops.
- *     It is a constant: nothing the server does later changes it.</li>
+ * <li>the startup figure: the heap an idle server's own structures take (command table and
+ *     catalog, configuration, empty databases, the engine, Netty's event loops), as Redis's
+ *     used_memory_startup is what it allocated before its first client. Measured by
+ *     bench/startup-heap.sh on JDK 17 with compressed oops: a second server started in a JVM where
+ *     one already ran retains 0.29 MB, and the command catalog all servers share 0.49 MB. Not
+ *     counted, as Redis does not count its own code: what loading the classes leaves in the heap
+ *     for good (class mirrors, interned constants, the JDK's and Netty's caches, 5-6 MB), a fixed
+ *     cost of the program that the launcher's heap sizing leaves room for. A constant: nothing the
+ *     server does later changes it.</li>
  * </ul>
  * used_memory_overhead is all but the dataset, as in Redis, and used_memory_dataset the dataset.
  *
@@ -34,8 +39,8 @@ import io.nuthatch.server.type.MemoryLayout;
  * as the JVM's footprint dwarfs it; it falls toward 1-2 as the dataset grows.
  */
 final class MemoryInfo {
-    /** Retained heap of an idle started server, measured as the class comment says (3.62 MB). */
-    static final long STARTUP_BYTES = 3_620_000;
+    /** The heap of an idle server's own structures, measured as the class comment says (0.78 MB). */
+    static final long STARTUP_BYTES = 780_000;
     /** Heap of one idle connection (see {@link ClientSession#CONNECTION_HEAP_BYTES}). */
     static final long CLIENT_BYTES = ClientSession.CONNECTION_HEAP_BYTES;
 
