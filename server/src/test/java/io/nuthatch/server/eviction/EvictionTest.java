@@ -126,7 +126,9 @@ class EvictionTest {
             call("SET", "new" + i, VALUE);
         }
         assertTrue(infoField("memory", "used_memory") <= limit);
-        assertEquals(touched.size(), countExisting(touched), "every recently used key stays while old ones remain");
+        // Sampled, as in Redis: the clock counts seconds, so touched and new keys tie, and a cycle
+        // whose pool and draws hold no old key takes one of them. Random eviction would take ~50.
+        assertTrue(countExisting(touched) >= touched.size() - 5, "recently used keys stay while old ones remain");
         assertTrue(countExisting(old) <= old.size() - 150, "the old keys went first");
     }
 
