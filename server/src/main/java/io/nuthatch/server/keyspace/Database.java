@@ -760,8 +760,8 @@ public final class Database {
             unlink(current);
         }
         if (before != null) {
-            KeyEntry entry = UndoLog.rewrapped(before, before.data, point != null ? point.restore() : before.value());
-            entry.meta = (entry.meta & ~KeyEntry.WALK_BIT) | keyspace.bornWalkBit;
+            KeyEntry entry = KeyEntry.detached(before, before.data, point != null ? point.restore() : before.value(),
+                    (before.meta & ~KeyEntry.WALK_BIT) | keyspace.bornWalkBit);
             table.insert(entry, hash);
             if (entry instanceof ExpiringEntry expiringEntry) {
                 expiring.add(expiringEntry);

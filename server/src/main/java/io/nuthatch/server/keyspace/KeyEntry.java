@@ -217,6 +217,35 @@ public abstract sealed class KeyEntry permits StringEntry, ValueEntry, ExpiringE
         return this instanceof ValueEntry ? ValueEntry.BYTES : ExpiringEntry.BYTES;
     }
 
+    // ---------------------------------------------------------------- detached entries
+
+    /**
+     * A new entry, in no table, of the class that holds {@code value} and {@code like}'s expiry,
+     * with the given array and meta (clock, walk bit, hash tag, form): what the point-in-time walk
+     * and the undo log keep of a key, and what the undo log puts back.
+     */
+    static KeyEntry detached(KeyEntry like, byte[] data, StoredValue value, int meta) {
+        if (like instanceof ExpiringEntry expiringEntry) {
+            return new ExpiringEntry(data, value, meta, expiringEntry.expiresAt);
+        }
+        return value == null ? new StringEntry(data, meta) : new ValueEntry(data, value, meta);
+    }
+
+    /**
+     * A string entry's key and bytes in an array of their own, which later writes in place cannot
+     * reach: a sized string (grown in place, with room) is copied at its length and said "raw".
+     */
+    static KeyEntry detachedString(KeyEntry entry) {
+        int meta = entry.meta;
+        if ((meta & FORM_MASK) != SIZED) {
+            return detached(entry, entry.data.clone(), null, meta);
+        }
+        int length = entry.stringLength();
+        byte[] data = EntryData.newData(entry.data, entry.keyOffset(), entry.keyLength(), length);
+        System.arraycopy(entry.data, entry.stringOffset(), data, data.length - length, length);
+        return detached(entry, data, null, (meta & ~FORM_MASK) | RAW);
+    }
+
     /** The tag bits of a key's hash, as they sit in meta. */
     static int tag(int hash) {
         return hash & (0xF << TAG_SHIFT);

@@ -314,22 +314,7 @@ public final class KeyspaceWalk {
      */
     private static KeyEntry copyOf(KeyEntry entry) {
         StoredValue value = entry.value();
-        byte[] data;
-        int meta = entry.meta;
-        if (value != null) {
-            data = entry.data;
-            value = value.copy();
-        } else if ((meta & KeyEntry.FORM_MASK) == KeyEntry.SIZED) {
-            int length = entry.stringLength();
-            data = EntryData.newData(entry.data, entry.keyOffset(), entry.keyLength(), length);
-            System.arraycopy(entry.data, entry.stringOffset(), data, data.length - length, length);
-            meta = (meta & ~KeyEntry.FORM_MASK) | KeyEntry.RAW;
-        } else {
-            data = entry.data.clone();
-        }
-        if (entry instanceof ExpiringEntry expiringEntry) {
-            return new ExpiringEntry(data, value, meta, expiringEntry.expiresAt);
-        }
-        return value == null ? new StringEntry(data, meta) : new ValueEntry(data, value, meta);
+        return value == null ? KeyEntry.detachedString(entry) : KeyEntry.detached(entry, entry.data, value.copy(),
+                entry.meta);
     }
 }

@@ -86,7 +86,8 @@ public final class UndoLog {
      */
     void replacing(Database database, KeyEntry entry) {
         if (find(database, entry) < 0) {
-            KeyEntry kept = detachedCopy(entry, false);
+            KeyEntry kept = entry.value() == null ? chargedStringCopy(entry)
+                    : KeyEntry.detached(entry, entry.data, entry.value(), entry.meta);
             add(database, kept.data, kept.keyOffset(), kept.keyLength(), kept, kept.value() != null);
         }
     }
@@ -97,15 +98,16 @@ public final class UndoLog {
         StoredValue value = entry.value();
         if (record < 0) {
             if (value == null) {
-                KeyEntry kept = detachedCopy(entry, true);
+                KeyEntry kept = chargedStringCopy(entry);
                 add(database, kept.data, kept.keyOffset(), kept.keyLength(), kept, false);
                 return;
             }
             if (count == MAX_KEYS) {
+                // Before taking a point: one not recorded would never be released.
                 throw Refused.REFUSED;
             }
             UndoPoint point = value.undoPoint();
-            KeyEntry kept = rewrapped(entry, entry.data, point != null ? value : wholeCopy(entry));
+            KeyEntry kept = KeyEntry.detached(entry, entry.data, point != null ? value : wholeCopy(entry), entry.meta);
             add(database, kept.data, kept.keyOffset(), kept.keyLength(), kept, false);
             points[count - 1] = point;
         } else if (sharesValue[record] && before[record].value() == value) {
@@ -114,7 +116,7 @@ public final class UndoLog {
             UndoPoint point = value.undoPoint();
             if (point == null) {
                 KeyEntry kept = before[record];
-                before[record] = rewrapped(kept, kept.data, wholeCopy(entry));
+                before[record] = KeyEntry.detached(kept, kept.data, wholeCopy(entry), kept.meta);
             }
             points[record] = point;
             sharesValue[record] = false;
@@ -199,27 +201,9 @@ public final class UndoLog {
         }
     }
 
-    /**
-     * The entry's contents in an entry nothing else holds: the string bytes copied, and the value
-     * object copied too when {@code copyValue}, else shared.
-     */
-    private KeyEntry detachedCopy(KeyEntry entry, boolean copyValue) {
-        StoredValue value = entry.value();
-        if (value == null) {
-            charge(entry);
-            return rewrapped(entry, entry.data.clone(), null);
-        }
-        if (copyValue) {
-            return rewrapped(entry, entry.data, wholeCopy(entry));
-        }
-        return rewrapped(entry, entry.data, value);
-    }
-
-    /** A new entry object of the right class with the entry's meta (clock, form) and expiry. */
-    static KeyEntry rewrapped(KeyEntry entry, byte[] data, StoredValue value) {
-        if (entry instanceof ExpiringEntry expiringEntry) {
-            return new ExpiringEntry(data, value, entry.meta, expiringEntry.expiresAt);
-        }
-        return value == null ? new StringEntry(data, entry.meta) : new ValueEntry(data, value, entry.meta);
+    /** A string entry's bytes in an entry of their own (a string is written over in place), charged. */
+    private KeyEntry chargedStringCopy(KeyEntry entry) {
+        charge(entry);
+        return KeyEntry.detachedString(entry);
     }
 }
