@@ -60,7 +60,8 @@ class ContainerMemoryTest {
                 "--port", Integer.toString(port), "--exporter-port", "0", "--save", "", "--dir", directory.toString(),
                 "--maxmemory", Long.toString(heap))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        serverProcess.environment().put("MALLOC_ARENA_MAX", "2"); // as the launcher sets it
+        serverProcess.environment().put("MALLOC_ARENA_MAX", "2"); // as the launcher sets them
+        serverProcess.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
         Process server = serverProcess.start();
         try {
             awaitStarted(port, server);
