@@ -94,11 +94,7 @@ cgroup_peak() {
 
 cgroup_oom_kills() {
     if [[ $CGROUP_VERSION == 2 ]]; then awk '$1 == "oom_kill" { print $2 }' "$1/memory.events"
-    else awk '$1 == "oom_kill" { print $2 } END { }' "$1/memory.oom_control"; fi
-}
-
-info_field() {
-    { redis-cli -p "$1" INFO "$2" 2>/dev/null || true; } | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'
+    else awk '$1 == "oom_kill" { print $2 }' "$1/memory.oom_control"; fi
 }
 
 await_persistence() {

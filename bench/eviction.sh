@@ -31,10 +31,6 @@ done
 
 . "$ROOT/bench/lib/servers.sh" eviction
 
-info_field() {
-    redis-cli -p "$1" INFO "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'
-}
-
 cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$1/stat"
 }

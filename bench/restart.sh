@@ -51,10 +51,6 @@ if [[ -n ${KEEP:-} ]]; then
     trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; echo "kept $WORK"' EXIT
 fi
 
-info_field() {
-    redis-cli -p "$1" INFO "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'
-}
-
 # start_server NAME DIR PORT APPENDONLY [JVM options for Nuthatch]: starts in the background, sets $SERVER_PID.
 start_server() {
     local name=$1 dir=$2 port=$3 appendonly=$4 extra=${5:-}

@@ -1,5 +1,6 @@
 # Sourced by the benchmark scripts that start servers of their own: a scratch directory ($WORK),
-# the servers' pids ($PIDS, stopped and waited for on exit), a free port, and waiting for PING.
+# the servers' pids ($PIDS, stopped and waited for on exit), a free port, waiting for PING, and
+# reading one INFO field.
 #
 #   . "$ROOT/bench/lib/servers.sh" <script name>
 
@@ -26,4 +27,9 @@ await_ready() {
     done
     echo "$BENCH_SCRIPT.sh: the server on port $1 did not start" >&2
     exit 1
+}
+
+# info_field PORT SECTION FIELD: the field's value in INFO SECTION of the server on PORT.
+info_field() {
+    redis-cli -p "$1" INFO "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'
 }
