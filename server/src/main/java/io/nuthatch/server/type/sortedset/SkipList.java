@@ -75,37 +75,42 @@ final class SkipList {
     // ---------------------------------------------------------------- links
 
     private static SkipListNode forward(SkipListNode node, int level) {
-        if (level == 0) {
-            return node.next;
-        }
-        TwoLevelSkipListNode upper = (TwoLevelSkipListNode) node;
-        return level == 1 ? upper.second : ((TallSkipListNode) upper).forward[level - 2];
+        return switch (level) {
+            case 0 -> node.next;
+            case 1 -> ((TwoLevelSkipListNode) node).second;
+            case 2 -> ((ThreeLevelSkipListNode) node).third;
+            case 3 -> ((FourLevelSkipListNode) node).fourth;
+            default -> ((TallSkipListNode) node).forward[level - 4];
+        };
     }
 
     private static void setForward(SkipListNode node, int level, SkipListNode target) {
-        if (level == 0) {
-            node.next = target;
-        } else if (level == 1) {
-            ((TwoLevelSkipListNode) node).second = target;
-        } else {
-            ((TallSkipListNode) node).forward[level - 2] = target;
+        switch (level) {
+            case 0 -> node.next = target;
+            case 1 -> ((TwoLevelSkipListNode) node).second = target;
+            case 2 -> ((ThreeLevelSkipListNode) node).third = target;
+            case 3 -> ((FourLevelSkipListNode) node).fourth = target;
+            default -> ((TallSkipListNode) node).forward[level - 4] = target;
         }
     }
 
     /** The span of a link; the bottom level's is always 1. */
     private static int span(SkipListNode node, int level) {
-        if (level == 0) {
-            return 1;
-        }
-        TwoLevelSkipListNode upper = (TwoLevelSkipListNode) node;
-        return level == 1 ? upper.secondSpan : ((TallSkipListNode) upper).span[level - 2];
+        return switch (level) {
+            case 0 -> 1;
+            case 1 -> ((TwoLevelSkipListNode) node).secondSpan;
+            case 2 -> ((ThreeLevelSkipListNode) node).thirdSpan;
+            case 3 -> ((FourLevelSkipListNode) node).fourthSpan;
+            default -> ((TallSkipListNode) node).span[level - 4];
+        };
     }
 
     private static void setSpan(SkipListNode node, int level, int span) {
-        if (level == 1) {
-            ((TwoLevelSkipListNode) node).secondSpan = span;
-        } else {
-            ((TallSkipListNode) node).span[level - 2] = span;
+        switch (level) {
+            case 1 -> ((TwoLevelSkipListNode) node).secondSpan = span;
+            case 2 -> ((ThreeLevelSkipListNode) node).thirdSpan = span;
+            case 3 -> ((FourLevelSkipListNode) node).fourthSpan = span;
+            default -> ((TallSkipListNode) node).span[level - 4] = span;
         }
     }
 
@@ -124,6 +129,8 @@ final class SkipList {
         return switch (levels) {
             case 1 -> new SkipListNode(member, hash, score);
             case 2 -> new TwoLevelSkipListNode(member, hash, score);
+            case 3 -> new ThreeLevelSkipListNode(member, hash, score);
+            case 4 -> new FourLevelSkipListNode(member, hash, score);
             default -> new TallSkipListNode(member, hash, score, levels);
         };
     }

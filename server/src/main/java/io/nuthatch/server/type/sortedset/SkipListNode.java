@@ -6,8 +6,8 @@ import io.nuthatch.server.type.MemoryLayout;
  * One element of a large sorted set: its member and score, its links in the skiplist and its link
  * in the member table. Three nodes in four have only the bottom level (the levels are drawn with
  * p = 1/4), so the bottom level's forward link lives here as a plain field and its span, always 1,
- * is not stored at all; the second level is in {@link TwoLevelSkipListNode}, the levels above it
- * in {@link TallSkipListNode}. With the member's hash kept here for the table (it fills what would
+ * is not stored at all; the second, third and fourth levels are in {@link TwoLevelSkipListNode}
+ * and its subclasses, the levels above them in {@link TallSkipListNode}. With the member's hash kept here for the table (it fills what would
  * be padding), a node is 40 bytes, where a node with arrays for every level would be 88.
  */
 class SkipListNode {

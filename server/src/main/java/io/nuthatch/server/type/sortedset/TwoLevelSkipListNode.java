@@ -7,8 +7,7 @@ import io.nuthatch.server.type.MemoryLayout;
  * the bottom level, three in four stop at the second (levels are drawn with p = 1/4), so with
  * the link here rather than in arrays such a node is 48 bytes, where one with a link array and a
  * span array of one slot each would be 96; that is about 9 bytes saved per element of a large set,
- * a tenth of what an element costs. The levels from the third up live in
- * {@link TallSkipListNode}.
+ * a tenth of what an element costs. The third level is in {@link ThreeLevelSkipListNode}.
  */
 class TwoLevelSkipListNode extends SkipListNode {
     static final long BYTES = MemoryLayout.align(SkipListNode.BYTES + MemoryLayout.REFERENCE + 4);
