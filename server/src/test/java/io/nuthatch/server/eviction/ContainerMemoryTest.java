@@ -54,12 +54,15 @@ class ContainerMemoryTest {
             port = probe.getLocalPort();
         }
         Path log = directory.resolve("server.log");
-        ProcessBuilder serverProcess = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + (heap >> 20) + "m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:+PerfDisableSharedMem",
-                "-cp", System.getProperty("java.class.path"), "io.nuthatch.server.Main",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + (heap >> 20) + "m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:+PerfDisableSharedMem"));
+        if (kernelLeavesHugePagesToPrograms()) {
+            command.add("-XX:+UseTransparentHugePages"); // as the launcher adds it
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.nuthatch.server.Main",
                 "--port", Integer.toString(port), "--exporter-port", "0", "--save", "", "--dir", directory.toString(),
-                "--maxmemory", Long.toString(heap))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                "--maxmemory", Long.toString(heap)));
+        ProcessBuilder serverProcess = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         serverProcess.environment().put("MALLOC_ARENA_MAX", "2"); // as the launcher sets them
         serverProcess.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
         Process server = serverProcess.start();
@@ -170,6 +173,12 @@ class ContainerMemoryTest {
             }
         }
         throw new AssertionError(field);
+    }
+
+    /** Whether the transparent huge pages mode is "madvise", where bin/nuthatch-server asks for them. */
+    private static boolean kernelLeavesHugePagesToPrograms() throws IOException {
+        Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        return Files.isReadable(mode) && Files.readString(mode).contains("[madvise]");
     }
 
     private static long peakResidentBytes(Process process) throws IOException {
