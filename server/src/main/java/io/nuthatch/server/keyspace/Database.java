@@ -45,8 +45,9 @@ public final class Database {
     private final Keyspace keyspace;
     private final KeyspaceHooks hooks;
     // Not final: SWAPDB exchanges them between two databases, FLUSHDB replaces them.
-    private KeyTable table = new KeyTable();
-    private ExpiringKeys expiring = new ExpiringKeys();
+    private KeyTable table;
+    private ExpiringKeys expiring;
+    /** Bytes of the entries, keys and values here; always changed through {@link #account}. */
     private long usedMemory;
     private int expiryCursor;
     /** The entry {@link #writableString} opened and {@link #changed} has not closed, and its memory then. */
@@ -59,6 +60,14 @@ public final class Database {
         this.index = index;
         this.keyspace = keyspace;
         this.hooks = hooks;
+        this.table = new KeyTable(keyspace.totals);
+        this.expiring = new ExpiringKeys(keyspace.totals);
+    }
+
+    /** Counts {@code bytes} more (or fewer) for the entries here, and in the keyspace's total. */
+    private void account(long bytes) {
+        usedMemory += bytes;
+        keyspace.totals.dataset += bytes;
     }
 
     public int index() {
@@ -415,7 +424,7 @@ public final class Database {
             throw new IllegalStateException("a value was changed without being opened for writing");
         }
         openEntry = null;
-        usedMemory += entry.memoryUsage() - openEntryMemory;
+        account(entry.memoryUsage() - openEntryMemory);
         hooks.keyModified(this, entry);
     }
 
@@ -430,7 +439,7 @@ public final class Database {
             throw new IllegalStateException("a value was relaid out without being opened for writing");
         }
         openEntry = null;
-        usedMemory += entry.memoryUsage() - openEntryMemory;
+        account(entry.memoryUsage() - openEntryMemory);
     }
 
     // ---------------------------------------------------------------- expiry
@@ -531,7 +540,7 @@ public final class Database {
         if (entry instanceof ExpiringEntry expiringEntry) {
             target.expiring.add(expiringEntry);
         }
-        target.usedMemory += entry.memoryUsage();
+        target.account(entry.memoryUsage());
         hooks.keyCreated(target, entry);
         hooks.keyModified(target, entry);
         if (entry.value() != null) {
@@ -567,9 +576,11 @@ public final class Database {
         if (keyspace.walk != null) {
             keyspace.walk.flushed(table, usedMemory + indexMemory());
         }
-        usedMemory = 0;
-        table = new KeyTable();
-        expiring = new ExpiringKeys();
+        account(-usedMemory);
+        table.leaveTotals();
+        expiring.leaveTotals();
+        table = new KeyTable(keyspace.totals);
+        expiring = new ExpiringKeys(keyspace.totals);
         expiryCursor = 0;
         openEntry = null;
     }
@@ -610,11 +621,11 @@ public final class Database {
         if (keyspace.walk != null) {
             keyspace.walk.beforeChange(table, entry);
         }
-        usedMemory -= entry.memoryUsage();
+        account(-entry.memoryUsage());
     }
 
     private void afterChange(KeyEntry live) {
-        usedMemory += live.memoryUsage();
+        account(live.memoryUsage());
         hooks.keyModified(this, live);
     }
 
@@ -664,7 +675,7 @@ public final class Database {
         table.insert(entry, hash);
         hooks.keyCreated(this, entry);
         hooks.stored(this, entry, true);
-        usedMemory += entry.memoryUsage();
+        account(entry.memoryUsage());
         hooks.keyModified(this, entry);
         if (value != null) {
             hooks.keyAdded(this, entry);
@@ -754,7 +765,7 @@ public final class Database {
         if (current != null) {
             if (current == openEntry) {
                 // Opened and left half changed: the total still holds what it took when opened.
-                usedMemory += current.memoryUsage() - openEntryMemory;
+                account(current.memoryUsage() - openEntryMemory);
                 openEntry = null;
             }
             unlink(current);
@@ -766,12 +777,12 @@ public final class Database {
             if (entry instanceof ExpiringEntry expiringEntry) {
                 expiring.add(expiringEntry);
             }
-            usedMemory += entry.memoryUsage();
+            account(entry.memoryUsage());
         }
     }
 
     private void unlink(KeyEntry entry) {
-        usedMemory -= entry.memoryUsage();
+        account(-entry.memoryUsage());
         table.remove(entry);
         if (entry instanceof ExpiringEntry expiringEntry && expiringEntry.expirySlot >= 0) {
             expiring.remove(expiringEntry);

@@ -1,5 +1,7 @@
 package io.nuthatch.server.keyspace;
 
+import io.nuthatch.server.type.MemoryLayout;
+
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -14,6 +16,24 @@ final class ExpiringKeys {
 
     private ExpiringEntry[] entries = new ExpiringEntry[INITIAL_CAPACITY];
     private int size;
+    /** Where the array's bytes are counted; an index given up (FLUSHDB) counts in one of its own. */
+    private MemoryTotals totals;
+
+    ExpiringKeys(MemoryTotals totals) {
+        this.totals = totals;
+        totals.index += MemoryLayout.referenceArray(INITIAL_CAPACITY);
+    }
+
+    /** Takes the index's array out of the totals, for an index its database gave up (FLUSHDB). */
+    void leaveTotals() {
+        totals.index -= MemoryLayout.referenceArray(entries.length);
+        totals = new MemoryTotals();
+    }
+
+    private void resize(int capacity) {
+        totals.index += MemoryLayout.referenceArray(capacity) - MemoryLayout.referenceArray(entries.length);
+        entries = Arrays.copyOf(entries, capacity);
+    }
 
     int size() {
         return size;
@@ -29,7 +49,7 @@ final class ExpiringKeys {
 
     void add(ExpiringEntry entry) {
         if (size == entries.length) {
-            entries = Arrays.copyOf(entries, size * 2);
+            resize(size * 2);
         }
         entry.expirySlot = size;
         entries[size++] = entry;
@@ -43,16 +63,11 @@ final class ExpiringKeys {
         entries[size] = null;
         entry.expirySlot = -1;
         if (entries.length > INITIAL_CAPACITY && size < entries.length / 4) {
-            entries = Arrays.copyOf(entries, Math.max(INITIAL_CAPACITY, entries.length / 2));
+            resize(Math.max(INITIAL_CAPACITY, entries.length / 2));
         }
     }
 
     ExpiringEntry random(RandomGenerator random) {
         return size == 0 ? null : entries[random.nextInt(size)];
-    }
-
-    void clear() {
-        entries = new ExpiringEntry[INITIAL_CAPACITY];
-        size = 0;
     }
 }

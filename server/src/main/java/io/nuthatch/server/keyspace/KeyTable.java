@@ -32,6 +32,8 @@ final class KeyTable {
     /** Empty buckets one rehash step may skip before it gives up (Redis: 10 per bucket moved). */
     private static final int EMPTY_VISITS_PER_STEP = 10;
 
+    /** Where the bucket arrays' bytes are counted; a table given up (FLUSHDB) counts in one of its own. */
+    private MemoryTotals totals;
     private KeyEntry[] buckets = NONE;
     /** The array being rehashed into, or null. */
     private KeyEntry[] rehashTarget;
@@ -43,6 +45,19 @@ final class KeyTable {
      * walk reports for its keys whatever SWAPDB does later; -1 for a table the walk did not see.
      */
     int walkDatabase = -1;
+
+    KeyTable(MemoryTotals totals) {
+        this.totals = totals;
+    }
+
+    /**
+     * Takes the table's arrays out of the totals, for a table its database gave up (FLUSHDB) but a
+     * walk may still read: what happens to it later is no longer the keyspace's memory.
+     */
+    void leaveTotals() {
+        totals.index -= bucketBytes();
+        totals = new MemoryTotals();
+    }
 
     int size() {
         return size;
@@ -171,16 +186,10 @@ final class KeyTable {
         return false;
     }
 
-    void clear() {
-        buckets = NONE;
-        rehashTarget = null;
-        rehashIndex = -1;
-        size = 0;
-    }
-
     private void growIfFull() {
         if (buckets.length == 0) {
             buckets = new KeyEntry[INITIAL_CAPACITY];
+            totals.index += MemoryLayout.referenceArray(INITIAL_CAPACITY);
         } else if (size >= buckets.length) {
             startRehash(capacityFor(size + 1));
         }
@@ -191,7 +200,9 @@ final class KeyTable {
         if (size == 0 && rehashTarget == null) {
             int capacity = capacityFor(entries);
             if (capacity > buckets.length) {
+                long before = bucketBytes();
                 buckets = new KeyEntry[capacity];
+                totals.index += bucketBytes() - before;
             }
         }
     }
@@ -217,6 +228,7 @@ final class KeyTable {
 
     private void startRehash(int capacity) {
         rehashTarget = new KeyEntry[capacity];
+        totals.index += MemoryLayout.referenceArray(capacity);
         rehashIndex = 0;
     }
 
@@ -247,6 +259,7 @@ final class KeyTable {
             rehashIndex++;
         }
         if (rehashIndex >= buckets.length) {
+            totals.index -= MemoryLayout.referenceArray(buckets.length);
             buckets = rehashTarget;
             rehashTarget = null;
             rehashIndex = -1;

@@ -12,6 +12,8 @@ public final class Keyspace {
     int bornWalkBit;
     /** The log of the changes being recorded to be taken back, or null; see {@link #recordUndo}. */
     UndoLog undo;
+    /** The memory of every database's entries and index arrays, kept as they change. */
+    final MemoryTotals totals = new MemoryTotals();
 
     public Keyspace(int count, KeyspaceHooks hooks) {
         this.hooks = hooks;
@@ -48,25 +50,17 @@ public final class Keyspace {
 
     /** Memory estimate of all keys and values and the tables that index them. */
     public long usedMemory() {
-        return datasetMemory() + indexMemory();
+        return totals.dataset + totals.index;
     }
 
     /** Memory estimate of the keys and values, with their entries. */
     public long datasetMemory() {
-        long bytes = 0;
-        for (Database database : databases) {
-            bytes += database.datasetMemory();
-        }
-        return bytes;
+        return totals.dataset;
     }
 
     /** Memory of the tables that index the keys. */
     public long indexMemory() {
-        long bytes = 0;
-        for (Database database : databases) {
-            bytes += database.indexMemory();
-        }
-        return bytes;
+        return totals.index;
     }
 
     /** Deletes every key of every database (FLUSHALL). */

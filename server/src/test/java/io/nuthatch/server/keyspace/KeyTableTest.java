@@ -54,7 +54,7 @@ class KeyTableTest {
     @ValueSource(longs = {1, 2, 3, 42, 1234, 98765})
     void fullScanReturnsEveryKeyPresentThroughoutWhileTheTableGrowsAndShrinks(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        KeyTable table = new KeyTable();
+        KeyTable table = new KeyTable(new MemoryTotals());
         Set<String> permanent = new HashSet<>();
         for (int i = 0; i < 300; i++) {
             KeyEntry e = entry("permanent:" + i);
@@ -128,7 +128,7 @@ class KeyTableTest {
 
     @Test
     void scanOfAStableTableReturnsEachKeyExactlyOnce() {
-        KeyTable table = new KeyTable();
+        KeyTable table = new KeyTable(new MemoryTotals());
         for (int i = 0; i < 1000; i++) {
             insert(table, entry("key:" + i));
         }
@@ -151,7 +151,7 @@ class KeyTableTest {
      */
     @Test
     void samplesAreEntriesOfTheTableAndReachEveryKey() {
-        KeyTable table = new KeyTable();
+        KeyTable table = new KeyTable(new MemoryTotals());
         List<KeyEntry> entries = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             KeyEntry e = entry("key:" + i);
@@ -160,7 +160,7 @@ class KeyTableTest {
         }
         java.util.Random random = new java.util.Random(7);
         KeyEntry[] drawn = new KeyEntry[5];
-        assertEquals(0, new KeyTable().sample(random, drawn, 5), "an empty table gives none");
+        assertEquals(0, new KeyTable(new MemoryTotals()).sample(random, drawn, 5), "an empty table gives none");
         Map<KeyEntry, Boolean> present = new IdentityHashMap<>();
         entries.forEach(e -> present.put(e, true));
         Map<KeyEntry, Boolean> seen = new IdentityHashMap<>();
@@ -194,7 +194,7 @@ class KeyTableTest {
         assertEquals(10, seen.size(), "keys never sampled after the deletions");
 
         // Growing: a round between each two insertions, some of them while the table is mid-resize.
-        KeyTable growing = new KeyTable();
+        KeyTable growing = new KeyTable(new MemoryTotals());
         Map<KeyEntry, Boolean> inserted = new IdentityHashMap<>();
         for (int i = 0; i < 5000; i++) {
             KeyEntry e = entry("grown:" + i);
@@ -211,8 +211,41 @@ class KeyTableTest {
     }
 
     @Test
+    void theKeyspacesTotalFollowsTheBucketArraysThroughGrowthShrinkingAndHandOver() {
+        MemoryTotals totals = new MemoryTotals();
+        KeyTable table = new KeyTable(totals);
+        assertEquals(0, totals.index);
+        List<KeyEntry> entries = new ArrayList<>();
+        boolean sawRehash = false;
+        for (int i = 0; i < 10_000; i++) {
+            KeyEntry e = entry("counted:" + i);
+            insert(table, e);
+            entries.add(e);
+            sawRehash |= table.isRehashing();
+            assertEquals(table.bucketBytes(), totals.index, "after insertion " + i);
+        }
+        assertTrue(sawRehash, "no insertion came while the table was growing");
+        for (int i = 0; i < 9_900; i++) {
+            table.remove(entries.get(i));
+        }
+        table.shrinkIfSparse();
+        assertTrue(table.isRehashing(), "a table a hundredth full shrinks");
+        assertEquals(table.bucketBytes(), totals.index, "while both arrays live");
+        table.rehashUntil(Long.MAX_VALUE);
+        assertEquals(table.bucketBytes(), totals.index, "after the shrink");
+
+        KeyTable loading = new KeyTable(totals);
+        loading.reserve(5_000);
+        assertEquals(table.bucketBytes() + loading.bucketBytes(), totals.index, "a reserved table counts its array");
+        table.leaveTotals();
+        assertEquals(loading.bucketBytes(), totals.index, "a table handed over no longer counts");
+        insert(table, entry("after-hand-over"));
+        assertEquals(loading.bucketBytes(), totals.index, "nor does what it does afterwards");
+    }
+
+    @Test
     void scanOfAnEmptyTableEndsAtOnce() {
-        KeyTable table = new KeyTable();
+        KeyTable table = new KeyTable(new MemoryTotals());
         assertEquals(0, table.scan(0, e -> { }));
         assertEquals(0, table.scan(12345, e -> { }));
         KeyEntry e = entry("a");
@@ -223,7 +256,7 @@ class KeyTableTest {
 
     @Test
     void scanAcceptsAnyCursorAndEnds() {
-        KeyTable table = new KeyTable();
+        KeyTable table = new KeyTable(new MemoryTotals());
         for (int i = 0; i < 100; i++) {
             insert(table, entry("k" + i));
         }
@@ -240,7 +273,7 @@ class KeyTableTest {
     /** Every bucket is drawn with the same probability, so every key must come up, none far too often. */
     @Test
     void randomEntryReachesEveryKeyWithoutGrossBias() {
-        KeyTable table = new KeyTable();
+        KeyTable table = new KeyTable(new MemoryTotals());
         int keys = 1000;
         for (int i = 0; i < keys; i++) {
             insert(table, entry("r" + i));
@@ -261,7 +294,7 @@ class KeyTableTest {
 
     @Test
     void randomEntryReachesEveryKeyDuringARehash() {
-        KeyTable table = new KeyTable();
+        KeyTable table = new KeyTable(new MemoryTotals());
         List<KeyEntry> entries = new ArrayList<>();
         // 64 keys fill 64 buckets; the 65th starts a rehash into 128 that one step cannot finish.
         for (int i = 0; i < 65; i++) {
@@ -276,13 +309,13 @@ class KeyTableTest {
             drawn.add(table.randomEntry(random));
         }
         assertEquals(65, drawn.size());
-        assertNull(new KeyTable().randomEntry(random));
+        assertNull(new KeyTable(new MemoryTotals()).randomEntry(random));
     }
 
     /** Each operation moves a bucket; between any two of them every key must still be found. */
     @Test
     void findStaysCorrectAtEveryRehashStep() {
-        KeyTable table = new KeyTable();
+        KeyTable table = new KeyTable(new MemoryTotals());
         List<String> inserted = new ArrayList<>();
         int rehashingChecks = 0;
         for (int i = 0; i < 1500; i++) {
@@ -329,7 +362,7 @@ class KeyTableTest {
 
     @Test
     void forEachVisitsEveryEntryOnceEvenMidRehash() {
-        KeyTable table = new KeyTable();
+        KeyTable table = new KeyTable(new MemoryTotals());
         for (int i = 0; i < 65; i++) {
             insert(table, entry("e" + i));
         }
@@ -342,7 +375,7 @@ class KeyTableTest {
 
     @Test
     void removeIsByIdentityAndReportsAbsence() {
-        KeyTable table = new KeyTable();
+        KeyTable table = new KeyTable(new MemoryTotals());
         KeyEntry a = entry("a");
         insert(table, a);
         assertFalse(table.remove(entry("a")), "an equal but different entry was removed");
@@ -350,19 +383,5 @@ class KeyTableTest {
         assertTrue(table.remove(a));
         assertFalse(table.remove(a));
         assertEquals(0, table.size());
-    }
-
-    @Test
-    void clearEmptiesATableMidRehash() {
-        KeyTable table = new KeyTable();
-        for (int i = 0; i < 65; i++) {
-            insert(table, entry("c" + i));
-        }
-        table.clear();
-        assertEquals(0, table.size());
-        assertFalse(table.isRehashing());
-        assertNull(find(table, "c1"));
-        insert(table, entry("c1"));
-        assertNotNull(find(table, "c1"));
     }
 }

@@ -246,10 +246,17 @@ class KeyspaceWalkTest {
 
     private void assertMemoryAccountingIsExact() {
         underLock(() -> {
+            long dataset = 0;
+            long index = 0;
             for (int i = 0; i < keyspace().count(); i++) {
                 Database database = keyspace().database(i);
                 assertEquals(database.countMemory(), database.datasetMemory(), "memory of db" + i);
+                dataset += database.datasetMemory();
+                index += database.indexMemory();
             }
+            // The running totals the maxmemory check reads, after flushes and swaps under a walk.
+            assertEquals(dataset, keyspace().datasetMemory(), "the keyspace's dataset total");
+            assertEquals(index, keyspace().indexMemory(), "the keyspace's index total");
             return null;
         });
     }
