@@ -18,6 +18,8 @@
 #                        publish_10 publishes 100-byte messages to a channel 10 redis-cli
 #                        processes subscribe to (each server gets its own 10)
 #   WARMUP_N=100000      requests per test of the untimed warm-up (0: none)
+#   KEYSPACE=100000      redis-benchmark -r: keys (and members) drawn from that many; 1000000 makes
+#                        the dataset large enough that lookups miss the caches and the TLB
 #   MAXMEMORY=0          maxmemory given to both servers
 #   APPENDONLY=no        appendonly given to both servers (each logs into its own scratch dir)
 #   APPENDFSYNC=everysec appendfsync given to both servers
@@ -36,6 +38,7 @@ CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
 TESTS=${TESTS:-ping_inline,ping_mbulk,set,get,incr,mset,lpush,rpush,lrange_100,lpop,rpop,sadd,spop,hset,zadd,zrange_100,zpopmin,xadd,xrange_100,publish_10,evalsha,evalsha_ratelimit}
 WARMUP_N=${WARMUP_N:-100000}
+KEYSPACE=${KEYSPACE:-100000}
 MAXMEMORY=${MAXMEMORY:-0}
 APPENDONLY=${APPENDONLY:-no}
 APPENDFSYNC=${APPENDFSYNC:-everysec}
@@ -137,7 +140,7 @@ HEADER=(
     "client: $bench_version"
     "nuthatch: commit $git_commit, jar $(jar_date); JVM: ${NUTHATCH_JAVA_OPTS} ${EXTRA_JVM_PROPS}; args: ${NUTHATCH_ARGS:-(none)}"
     "persistence (both): save \"\", appendonly $APPENDONLY, appendfsync $APPENDFSYNC, dir on $(df --output=fstype "$WORK" | tail -n 1)"
-    "run: redis-benchmark -n $N -c $CLIENTS -d 100 -r 100000 -P {${PIPELINES// /,}}; median of $ROUNDS rounds; warm-up $WARMUP_N requests per test"
+    "run: redis-benchmark -n $N -c $CLIENTS -d 100 -r $KEYSPACE -P {${PIPELINES// /,}}; median of $ROUNDS rounds; warm-up $WARMUP_N requests per test"
 )
 printf '%s\n' "${HEADER[@]}"
 echo
@@ -252,11 +255,11 @@ seed_custom() {
         publish_10) subscribe_ten "$port" ;;
         xrange_100)
             if (($(count_of "$port" xlen mystream) < 100)); then
-                redis-benchmark -p "$port" -n 1000 -c 10 -r 100000 XADD mystream '*' field __rand_int__ >/dev/null 2>&1 || true
+                redis-benchmark -p "$port" -n 1000 -c 10 -r $KEYSPACE XADD mystream '*' field __rand_int__ >/dev/null 2>&1 || true
             fi ;;
         zrange_100)
             if (($(count_of "$port" zcard myzset) < 100)); then
-                redis-benchmark -p "$port" -n 1000 -c 10 -r 100000 ZADD myzset __rand_int__ element:__rand_int__ \
+                redis-benchmark -p "$port" -n 1000 -c 10 -r $KEYSPACE ZADD myzset __rand_int__ element:__rand_int__ \
                     >/dev/null 2>&1 || true
             fi ;;
     esac
@@ -277,13 +280,13 @@ run_one() {
     # Pops would pop an empty list: the list gets as many elements as the run pops, untimed.
     if [[ $test == lpop || $test == rpop ]]; then
         if ! timeout "$RUN_TIMEOUT" redis-benchmark -p "$port" -t lpush -n "$requests" -c "$CLIENTS" \
-                -P "$pipeline" -d 100 -r 100000 --csv >/dev/null 2>"$err"; then
+                -P "$pipeline" -d 100 -r $KEYSPACE --csv >/dev/null 2>"$err"; then
             echo error
             return
         fi
     fi
     if ! timeout "$RUN_TIMEOUT" redis-benchmark -p "$port" -n "$requests" -c "$CLIENTS" -P "$pipeline" \
-            -r 100000 --csv "${what[@]}" >"$out" 2>"$err"; then
+            -r $KEYSPACE --csv "${what[@]}" >"$out" 2>"$err"; then
         echo error
         return
     fi
