@@ -25,6 +25,8 @@
 # localhost/nuthatch-jre-base:bookworm: made here when missing; name any other local JRE image to
 # test on it instead), NUTHATCH_IMAGE_TEST_JIB=0 to leave out the Jib image.
 set -euo pipefail
+# With pipefail, `producer | grep -q` fails when grep leaves at its first match and the producer
+# is still writing (SIGPIPE): checks on a pipe use `grep ... >/dev/null`, which reads to the end.
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
@@ -247,7 +249,7 @@ esac
 [ "$(cli GET image:greeting)" = hello ] || die "GET"
 pass "PING refused without the password; PING, SET and GET with it"
 
-cli INFO server | tr -d '\r' | grep -qx 'multiplexing_api:epoll' \
+cli INFO server | tr -d '\r' | grep -x 'multiplexing_api:epoll' >/dev/null \
     || die "Netty's epoll transport did not load on the read-only root (the server fell back to NIO)"
 pass "Netty's native epoll transport loaded with no writable /tmp"
 
@@ -259,7 +261,7 @@ grep -q '^redis_connected_clients ' "$work/metrics" \
     || die "/metrics has no redis_connected_clients: $(head -c 300 "$work/metrics")"
 pass "/health, /ready and /metrics answer on the exporter port"
 
-if podman logs "$current" 2>&1 | grep -qi 'read-only file system'; then
+if podman logs "$current" 2>&1 | grep -i 'read-only file system' >/dev/null; then
     die "something tried to write outside /data"
 fi
 pass "no write outside /data in the log"
@@ -279,8 +281,8 @@ stop_ms=$(( $(date +%s%3N) - stop_from ))
 [ "$(state "$current" '{{.State.ExitCode}}')" = 0 ] || die "exit status $(state "$current" '{{.State.ExitCode}}') after SIGTERM"
 no_exception_logged
 [ "$stop_ms" -lt $((grace_seconds * 1000)) ] || die "stop took $stop_ms ms, past the grace period"
-podman logs "$current" 2>&1 | grep -q 'Received SIGTERM' || die "the shutdown was not logged"
-podman logs "$current" 2>&1 | grep -q 'ready to exit' || die "the shutdown did not finish in the log"
+podman logs "$current" 2>&1 | grep 'Received SIGTERM' >/dev/null || die "the shutdown was not logged"
+podman logs "$current" 2>&1 | grep 'ready to exit' >/dev/null || die "the shutdown did not finish in the log"
 pass "podman stop: shutdown logged, exit status 0 in $stop_ms ms (grace period ${grace_seconds} s)"
 
 # ------------------------------------------------------------------------- restart on the data
@@ -372,7 +374,7 @@ if [ "${NUTHATCH_IMAGE_TEST_JIB:-1}" = 1 ]; then
     start_container
     wait_ready "$current" "$(date +%s%3N)" >/dev/null
     [ "$(cli SET image:jib ok)" = OK ] && [ "$(cli GET image:jib)" = ok ] || die "SET/GET on the Jib image"
-    cli INFO server | tr -d '\r' | grep -qx 'multiplexing_api:epoll' || die "no epoll on the Jib image"
+    cli INFO server | tr -d '\r' | grep -x 'multiplexing_api:epoll' >/dev/null || die "no epoll on the Jib image"
     podman stop -t "$grace_seconds" "$current" >/dev/null
     [ "$(state "$current" '{{.State.ExitCode}}')" = 0 ] || die "the Jib image's exit status after SIGTERM"
     no_exception_logged
