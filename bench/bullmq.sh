@@ -23,12 +23,9 @@ NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC -XX:+PerfDi
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=${NUTHATCH_JAR:-$ROOT/server/target/nuthatch-server.jar}
 
-for tool in redis-server redis-cli java node npm python3; do
-    command -v "$tool" >/dev/null || { echo "bullmq.sh: $tool not found" >&2; exit 1; }
-done
-[[ -f $JAR ]] || { echo "bullmq.sh: $JAR missing (mvn -q -DskipTests package)" >&2; exit 1; }
-
 . "$ROOT/bench/lib/servers.sh" bullmq
+require_tools redis-server redis-cli java node npm python3
+require_jar "$JAR"
 
 modules=${NODE_MODULES_DIR:-$ROOT/server/target/e2e-node}
 if [[ ! -d $modules/node_modules/bullmq ]]; then

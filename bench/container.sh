@@ -37,12 +37,9 @@ OUT=${OUT:-}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=${NUTHATCH_JAR:-$ROOT/server/target/nuthatch-server.jar}
 
-for tool in redis-server redis-cli redis-benchmark java python3; do
-    command -v "$tool" >/dev/null || { echo "container.sh: $tool not found" >&2; exit 1; }
-done
-[[ -f $JAR ]] || { echo "container.sh: $JAR missing (mvn -q -DskipTests package)" >&2; exit 1; }
-
 . "$ROOT/bench/lib/servers.sh" container
+require_tools redis-server redis-cli redis-benchmark java python3
+require_jar "$JAR"
 
 limit_bytes=$(python3 -c '
 import sys

@@ -24,12 +24,9 @@ NUTHATCH_JAVA_OPTS=${NUTHATCH_JAVA_OPTS:-"-Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOf
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=${NUTHATCH_JAR:-$ROOT/server/target/nuthatch-server.jar}
 
-for tool in redis-server redis-cli redis-benchmark java python3; do
-    command -v "$tool" >/dev/null || { echo "eviction.sh: $tool not found" >&2; exit 1; }
-done
-[[ -f $JAR ]] || { echo "eviction.sh: $JAR missing (mvn -q -DskipTests package)" >&2; exit 1; }
-
 . "$ROOT/bench/lib/servers.sh" eviction
+require_tools redis-server redis-cli redis-benchmark java python3
+require_jar "$JAR"
 
 cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$1/stat"

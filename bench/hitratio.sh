@@ -41,14 +41,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=${NUTHATCH_JAR:-$ROOT/server/target/nuthatch-server.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}
 
-for tool in redis-server redis-cli java python3; do
-    command -v "$tool" >/dev/null || { echo "hitratio.sh: $tool not found" >&2; exit 1; }
-done
-for jar in "$JAR" "$BENCH_JAR"; do
-    [[ -f $jar ]] || { echo "hitratio.sh: $jar missing (mvn -q -o -DskipTests package)" >&2; exit 1; }
-done
-
 . "$ROOT/bench/lib/servers.sh" hitratio
+require_tools redis-server redis-cli java python3
+require_jar "$JAR" "$BENCH_JAR"
 
 replay() {
     java -Xmx1g -cp "$BENCH_JAR" io.nuthatch.bench.hitratio.HitRatioReplay --keys "$KEYS" --requests "$REQUESTS" \

@@ -41,12 +41,9 @@ NUTHATCH_RESTART_OPTS=${NUTHATCH_RESTART_OPTS:-}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=${NUTHATCH_JAR:-$ROOT/server/target/nuthatch-server.jar}
 
-for tool in redis-server redis-cli java python3; do
-    command -v "$tool" >/dev/null || { echo "restart.sh: $tool not found" >&2; exit 1; }
-done
-[[ -f $JAR ]] || { echo "restart.sh: $JAR missing (mvn -q -DskipTests package)" >&2; exit 1; }
-
 . "$ROOT/bench/lib/servers.sh" restart
+require_tools redis-server redis-cli java python3
+require_jar "$JAR"
 if [[ -n ${KEEP:-} ]]; then
     trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; echo "kept $WORK"' EXIT
 fi

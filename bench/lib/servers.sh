@@ -1,6 +1,6 @@
-# Sourced by the benchmark scripts that start servers of their own: a scratch directory ($WORK),
-# the servers' pids ($PIDS, stopped and waited for on exit), a free port, waiting for PING, and
-# reading one INFO field.
+# Sourced by the benchmark scripts that start servers of their own: the check that their tools
+# and jars are there, a scratch directory ($WORK), the servers' pids ($PIDS, stopped and waited
+# for on exit), a free port, waiting for PING, and reading one INFO field.
 #
 #   . "$ROOT/bench/lib/servers.sh" <script name>
 
@@ -15,6 +15,22 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# require_tools TOOL...: exits with a message naming the first one not on PATH.
+require_tools() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || { echo "$BENCH_SCRIPT.sh: $tool not found" >&2; exit 1; }
+    done
+}
+
+# require_jar JAR...: exits with a message naming the first one not built.
+require_jar() {
+    local jar
+    for jar in "$@"; do
+        [[ -f $jar ]] || { echo "$BENCH_SCRIPT.sh: $jar missing (mvn -q -DskipTests package)" >&2; exit 1; }
+    done
+}
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
