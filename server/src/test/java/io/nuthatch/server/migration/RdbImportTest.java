@@ -6,6 +6,7 @@ import io.nuthatch.server.Engine;
 import io.nuthatch.server.NuthatchServer;
 import io.nuthatch.server.codec.EncodingLimits;
 import io.nuthatch.server.testing.KeyView;
+import io.nuthatch.server.testing.LfuCounters;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RedisServerProcess;
 import io.nuthatch.server.testing.ReferencePair;
@@ -148,11 +149,8 @@ class RdbImportTest {
             load(nuthatch, dir.resolve("dump.rdb"));
             assertTrue(integer(nuthatchConnection.call("OBJECT", "IDLETIME", "counted")) <= 2);
             nuthatchConnection.call("SELECT", "1");
-            long counter = integer(nuthatchConnection.call("OBJECT", "FREQ", "counted"));
-            // The LFU clock counts whole minutes, in Redis as here: one that turned since the
-            // RESTORE takes one off the counter.
-            long minutesTurned = System.currentTimeMillis() / 60_000 - restoredAt / 60_000;
-            assertTrue(counter <= 77 && counter >= 77 - minutesTurned, "counter " + counter);
+            LfuCounters.assertUndecayedSince(77, integer(nuthatchConnection.call("OBJECT", "FREQ", "counted")),
+                    restoredAt, "the dump's counter");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.nuthatch.server.persistence;
 
+import io.nuthatch.server.testing.LfuCounters;
 import io.nuthatch.server.testing.RawConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,17 +56,6 @@ class AccessClockRestartTest {
             restore.add(word.getBytes(StandardCharsets.US_ASCII));
         }
         assertEquals("+OK\r\n", text(client.call(restore)));
-    }
-
-    /**
-     * Asserts an LFU counter that has not been decayed since {@code sinceMillis}, except by the
-     * whole minutes that turned since: the LFU clock counts whole minutes, as Redis's does, so a
-     * minute that turns between the access and the read takes one off the counter there too.
-     */
-    private static void assertCounter(long expected, long counter, long sinceMillis, String what) {
-        long minutesTurned = System.currentTimeMillis() / 60_000 - sinceMillis / 60_000;
-        assertTrue(counter <= expected && counter >= expected - minutesTurned,
-                what + ": expected " + expected + " less at most " + minutesTurned + ", was " + counter);
     }
 
     private ServerProcess start(String... directives) throws Exception {
@@ -135,7 +125,7 @@ class AccessClockRestartTest {
                 client.call("GET", "warm");
                 client.call("HGET", "hash", "f");
             }
-            assertCounter(105, integer(client.call("OBJECT", "FREQ", "hot")), firstAccess, "hot before the save");
+            LfuCounters.assertUndecayedSince(105, integer(client.call("OBJECT", "FREQ", "hot")), firstAccess, "hot before the save");
             client.call("SELECT", "2");
             client.call("SET", "idle-in-lru-database", "v");
             makeIdle(client, "idle-in-lru-database", 4_000);
@@ -144,10 +134,10 @@ class AccessClockRestartTest {
         Thread.sleep(DOWNTIME_MILLIS);
         try (ServerProcess server = start(directives);
              RawConnection client = new RawConnection(server.port())) {
-            assertCounter(105, integer(client.call("OBJECT", "FREQ", "hot")), firstAccess, "hot");
-            assertCounter(25, integer(client.call("OBJECT", "FREQ", "warm")), firstAccess, "warm");
-            assertCounter(5, integer(client.call("OBJECT", "FREQ", "cold")), firstAccess, "cold");
-            assertCounter(25, integer(client.call("OBJECT", "FREQ", "hash")), firstAccess, "hash");
+            LfuCounters.assertUndecayedSince(105, integer(client.call("OBJECT", "FREQ", "hot")), firstAccess, "hot");
+            LfuCounters.assertUndecayedSince(25, integer(client.call("OBJECT", "FREQ", "warm")), firstAccess, "warm");
+            LfuCounters.assertUndecayedSince(5, integer(client.call("OBJECT", "FREQ", "cold")), firstAccess, "cold");
+            LfuCounters.assertUndecayedSince(25, integer(client.call("OBJECT", "FREQ", "hash")), firstAccess, "hash");
             client.call("SELECT", "2");
             long idle = integer(client.call("OBJECT", "IDLETIME", "idle-in-lru-database"));
             assertTrue(idle >= 4_000 && idle <= 4_000 + SLACK, "a database of its own policy keeps idle times: " + idle);
@@ -170,7 +160,7 @@ class AccessClockRestartTest {
         long beforeLoad = System.currentTimeMillis();
         try (ServerProcess server = start("--maxmemory-policy", "allkeys-lfu");
              RawConnection client = new RawConnection(server.port())) {
-            assertCounter(5, integer(client.call("OBJECT", "FREQ", "plain")), beforeLoad, "the initial counter");
+            LfuCounters.assertUndecayedSince(5, integer(client.call("OBJECT", "FREQ", "plain")), beforeLoad, "the initial counter");
         }
     }
 }
