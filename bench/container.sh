@@ -17,6 +17,8 @@
 #
 # Needs a writable memory cgroup (v1 or v2) and root. Environment:
 #   LIMIT=512m  MAXMEMORY=384mb  POLICY=allkeys-lru  VALUE=100  REQUESTS=6000000  PIPELINE=16
+#   SECOND_VALUE=VALUE   the value size of the second half: another size makes what eviction frees
+#                        unfit for the new keys (Nuthatch then cannot reuse it; see RecycledEntries)
 #   PERSISTENCE=yes      "no": save "" and appendonly no, no BGSAVE or BGREWRITEAOF (keys held alone)
 #   SERVERS="redis-server nuthatch"   which to run (one alone to try a setting)
 #   NUTHATCH_JAVA_OPTS   more JVM options, given to the launcher as JAVA_OPTS (default: none)
@@ -28,6 +30,7 @@ LIMIT=${LIMIT:-512m}
 MAXMEMORY=${MAXMEMORY:-384mb}
 POLICY=${POLICY:-allkeys-lru}
 VALUE=${VALUE:-100}
+SECOND_VALUE=${SECOND_VALUE:-$VALUE}
 REQUESTS=${REQUESTS:-6000000}
 PIPELINE=${PIPELINE:-16}
 PERSISTENCE=${PERSISTENCE:-yes}
@@ -150,10 +153,11 @@ run() {
     PIDS+=("$pid")
     await_ready "$port"
     local started=$SECONDS
-    redis-benchmark -p "$port" -t set -d "$VALUE" -r 100000000 -n $((REQUESTS / 2)) -P "$PIPELINE" -c 50 -q \
+    # A server the kernel kills can leave redis-benchmark waiting on its sockets: bound each half.
+    timeout 900 redis-benchmark -p "$port" -t set -d "$VALUE" -r 100000000 -n $((REQUESTS / 2)) -P "$PIPELINE" -c 50 -q \
         >/dev/null 2>&1 || true
     # The second half while a snapshot and a rewrite run.
-    redis-benchmark -p "$port" -t set -d "$VALUE" -r 100000000 -n $((REQUESTS / 2)) -P "$PIPELINE" -c 50 -q \
+    timeout 900 redis-benchmark -p "$port" -t set -d "$SECOND_VALUE" -r 100000000 -n $((REQUESTS / 2)) -P "$PIPELINE" -c 50 -q \
         >/dev/null 2>&1 &
     local writer=$!
     if [[ $PERSISTENCE == yes ]]; then
@@ -194,7 +198,7 @@ done
     echo "# container.sh: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo -)"
     echo
     echo "limit $LIMIT (cgroup v$CGROUP_VERSION), maxmemory $MAXMEMORY, $POLICY, persistence $PERSISTENCE" \
-        "(appendonly everysec, BGSAVE and BGREWRITEAOF during the second half), $REQUESTS SETs of $VALUE B at -P $PIPELINE to random keys; $(nproc) CPUs;" \
+        "(appendonly everysec, BGSAVE and BGREWRITEAOF during the second half), $REQUESTS SETs of $VALUE B$([[ $SECOND_VALUE != "$VALUE" ]] && echo " (the second half $SECOND_VALUE B)") at -P $PIPELINE to random keys; $(nproc) CPUs;" \
         "redis $(redis-server --version | cut -d' ' -f3 | cut -d= -f2); $(java -version 2>&1 | head -n 1);" \
         "JAVA_OPTS: ${NUTHATCH_JAVA_OPTS:-none}; heap: $(mib "${HEAP_MAX:--}") MiB"
     echo
