@@ -73,6 +73,21 @@ final class CandidatePool {
         return entry;
     }
 
+    /** Forgets a candidate, if present (it was evicted under another policy's choice). */
+    void forget(KeyEntry entry) {
+        for (int i = 0; i < size; i++) {
+            if (entries[i] == entry) {
+                System.arraycopy(entries, i + 1, entries, i, size - i - 1);
+                System.arraycopy(databases, i + 1, databases, i, size - i - 1);
+                System.arraycopy(scores, i + 1, scores, i, size - i - 1);
+                size--;
+                entries[size] = null;
+                databases[size] = null;
+                return;
+            }
+        }
+    }
+
     /** Forgets every candidate (a flush or a policy change made them meaningless). */
     void clear() {
         for (int i = 0; i < size; i++) {

@@ -74,6 +74,11 @@ public final class Eviction {
     /** What the data may take: maxmemory, or the heap's ceiling when that is lower or maxmemory is 0. */
     private volatile long limit;
     private final long heapCeiling = MemoryBudget.heapCeiling(Runtime.getRuntime().maxMemory());
+    private final long recyclingHeapCeiling = MemoryBudget.recyclingHeapCeiling(Runtime.getRuntime().maxMemory());
+    /** The heap ceiling in force: the larger one while what eviction frees is reused (see {@link ReuseMeter}). */
+    private volatile long ceiling = heapCeiling;
+    /** Windows of a hundredth of the heap: about 20k keys of 100 bytes. */
+    private final ReuseMeter reuse = new ReuseMeter(Runtime.getRuntime().maxMemory() / 100);
     private volatile int samples;
     private KeyEntry[] sampleDraws = new KeyEntry[16];
     private volatile int tenacity;
@@ -112,7 +117,7 @@ public final class Eviction {
 
     private void readSettings() {
         maxmemory = config.maxmemory.value();
-        limit = maxmemory == 0 ? heapCeiling : Math.min(maxmemory, heapCeiling);
+        limit = limitUnder(ceiling);
         samples = config.memory.maxmemorySamples.intValue();
         tenacity = config.memory.maxmemoryEvictionTenacity.intValue();
         lfuLogFactor = config.memory.lfuLogFactor.intValue();
@@ -158,6 +163,24 @@ public final class Eviction {
                     + " inability to accept new write commands depending on the maxmemory-policy.");
         }
         evict();
+    }
+
+    private long limitUnder(long heapLimit) {
+        long max = maxmemory;
+        return max == 0 ? heapLimit : Math.min(max, heapLimit);
+    }
+
+    /** After an eviction pass: the larger heap ceiling while its memory is reused, the smaller otherwise. */
+    private void measureReuse(long freed) {
+        if (reuse.evicted(freed, keyspace.recycledBytes())) {
+            long wanted = reuse.mostlyReused() ? recyclingHeapCeiling : heapCeiling;
+            if (wanted != ceiling) {
+                ceiling = wanted;
+                limit = limitUnder(wanted);
+                engine.log().verbose(String.format("The data may now take %d bytes of the heap: %.0f%% of the memory"
+                        + " evicted lately was reused by new keys", wanted, 100 * reuse.smoothedShare()));
+            }
+        }
     }
 
     /** What the data may take now: maxmemory, or the heap's ceiling ({@link MemoryBudget}) when lower. */
@@ -248,6 +271,7 @@ public final class Eviction {
             return Outcome.WITHIN_LIMIT;
         } finally {
             propagation.endUnit();
+            measureReuse(freed);
             long nanos = System.nanoTime() - started;
             engine.introspection().measurements().evictionCycle(keys, nanos);
             engine.introspection().latency("eviction-cycle", nanos / 1_000_000);
@@ -283,6 +307,11 @@ public final class Eviction {
             propagation.propagateDeletion(database.index(), verb, entry.keyArray(), entry.keyOffset(),
                     entry.keyLength());
         }
+        // Under per-database policies the entry may also sit in another choice's pool.
+        for (CandidatePool pool : pools) {
+            pool.forget(entry);
+        }
+        database.recycle(entry);
         return bytes;
     }
 

@@ -16,8 +16,10 @@ import java.util.List;
  * therefore never allowed past {@link #HEAP_SHARE} of the maximum heap, whatever maxmemory says
  * (0 included): past it, the policy evicts, or noeviction refuses writes, as at maxmemory. The
  * rest of the heap is what G1 needs to collect without falling back to full collections (requests
- * in flight, garbage between collections). A Redis user's maxmemory keeps its meaning whenever it
- * fits; when it does not, the startup log says so and what would make it fit.
+ * in flight, garbage between collections). Most of that garbage, in a cache at maxmemory, is
+ * what eviction frees; when the keys created next reuse nearly all of it, the data may take
+ * {@link #RECYCLING_HEAP_SHARE} instead ({@link ReuseMeter}). A Redis user's maxmemory keeps its
+ * meaning whenever it fits; when it does not, the startup log says so and what would make it fit.
  *
  * <p><b>The container.</b> Outside the heap the JVM takes memory of its own: G1's remembered sets
  * and bitmaps, classes and compiled code, thread stacks, Netty's direct buffers, malloc arenas.
@@ -28,6 +30,22 @@ import java.util.List;
 public final class MemoryBudget {
     /** The share of the maximum heap the data may fill. */
     public static final double HEAP_SHARE = 0.80;
+    /**
+     * The share while what eviction frees is nearly all reused by the keys created next (see the
+     * keyspace's RecycledEntries): the old generation then hardly churns, and G1 needs little room
+     * beyond the data. Measured in a 512 MiB container filled past maxmemory with 100-byte SETs
+     * (bench/results/2026-12-02-recycled-entries.md): no full collection at 0.92, where without reuse
+     * G1 already made 13 at 0.80.
+     */
+    public static final double RECYCLING_HEAP_SHARE = 0.92;
+    /**
+     * The least room the larger share leaves beside the data, whatever the heap: the objects loading
+     * the code leaves in the heap for good (5-6 MB, bench/results/2026-12-02-startup-memory.md), the
+     * arrays kept for reuse (at most a 128th of the heap, and 4 MiB) and the young generation G1
+     * collects into. At 0.92 a 113 MiB heap (a 256 MiB container) had 9 MiB left and ran out of
+     * heap; a 341 MiB heap had 27 MiB and made no full collection.
+     */
+    static final long RECYCLING_HEADROOM = 24L << 20;
     /**
      * The JVM's own memory that does not grow with the heap: classes, compiled code, threads,
      * Netty's buffers for some tens of connections, malloc arenas.
@@ -48,6 +66,16 @@ public final class MemoryBudget {
     /** The most the data may take in a heap of {@code maxHeap} bytes. */
     public static long heapCeiling(long maxHeap) {
         return (long) (maxHeap * HEAP_SHARE);
+    }
+
+    /**
+     * The most the data may take in a heap of {@code maxHeap} bytes while evictions' memory is
+     * reused: {@link #RECYCLING_HEAP_SHARE} of it, less where that would leave less than
+     * {@link #RECYCLING_HEADROOM}, and never less than {@link #heapCeiling}.
+     */
+    public static long recyclingHeapCeiling(long maxHeap) {
+        long ceiling = Math.min((long) (maxHeap * RECYCLING_HEAP_SHARE), maxHeap - RECYCLING_HEADROOM);
+        return Math.max(heapCeiling(maxHeap), ceiling);
     }
 
     /**

@@ -53,6 +53,8 @@ public final class Database {
     /** The entry {@link #writableString} opened and {@link #changed} has not closed, and its memory then. */
     private KeyEntry openEntry;
     private long openEntryMemory;
+    /** The entry {@link #evict} just deleted, when nothing but the eviction refers to it. */
+    private KeyEntry recyclable;
     /** Whether access clocks here hold LFU frequencies (the database's eviction policy is an LFU one). */
     private boolean frequencyClock;
 
@@ -244,8 +246,7 @@ public final class Database {
             int length, StringForm form, long expiry) {
         int formBits = form.bits;
         if (entry == null) {
-            byte[] data = EntryData.newData(arguments.array(keyIndex), arguments.offset(keyIndex),
-                    arguments.length(keyIndex), length);
+            byte[] data = newStringData(arguments, keyIndex, length);
             System.arraycopy(value, offset, data, data.length - length, length);
             return insert(data, null, formBits, absolute(expiry));
         }
@@ -268,8 +269,7 @@ public final class Database {
         int length = NumericStrings.decimalLength(number);
         byte[] data;
         if (entry == null) {
-            data = EntryData.newData(arguments.array(keyIndex), arguments.offset(keyIndex), arguments.length(keyIndex),
-                    length);
+            data = newStringData(arguments, keyIndex, length);
             NumericStrings.writeDecimal(number, data, data.length - length);
             return insert(data, null, KeyEntry.WHOLE, KeyEntry.NO_EXPIRY);
         }
@@ -280,6 +280,20 @@ public final class Database {
         hooks.stored(this, live, false);
         afterChange(live);
         return live;
+    }
+
+    /**
+     * The array for a new key and a string of {@code length} bytes, the key written: an evicted
+     * key's array of that length when one is kept ({@link RecycledEntries}), else a new one.
+     */
+    private byte[] newStringData(RequestArguments arguments, int keyIndex, int length) {
+        int keyLength = arguments.length(keyIndex);
+        int dataLength = EntryData.length(keyLength, length);
+        byte[] data = keyspace.recycled.take(dataLength);
+        if (data == null) {
+            data = new byte[dataLength];
+        }
+        return EntryData.writeKey(data, arguments.array(keyIndex), arguments.offset(keyIndex), keyLength);
     }
 
     // ---------------------------------------------------------------- values as objects
@@ -490,14 +504,29 @@ public final class Database {
 
     /**
      * Deletes a key to free memory (eviction). Unlike {@link #delete}, nothing hears of it as a
-     * command's change (no dirty count): the eviction that calls it tells the rest of the server.
+     * command's change (no dirty count): the eviction that calls it tells the rest of the server,
+     * then hands the entry to {@link #recycle}.
      *
      * @return the memory the key took, which leaves the total
      */
     public long evict(KeyEntry entry) {
         long bytes = entry.memoryUsage();
-        remove(entry);
+        boolean kept = remove(entry, true);
+        recyclable = !kept && keyspace.undo == null && entry.value() == null ? entry : null;
         return bytes;
+    }
+
+    /**
+     * Keeps the string entry {@link #evict} just deleted, its array and the entry object, for the
+     * next keys created ({@link RecycledEntries}), once everything that hears of the eviction has
+     * read its key. Nothing when something else may still read the entry: a walk that has not
+     * passed it (the walk recycles it once given) or an undo log. The entry is unusable afterwards.
+     */
+    public void recycle(KeyEntry evicted) {
+        if (evicted == recyclable) {
+            keyspace.recycled.offer(evicted);
+        }
+        recyclable = null;
     }
 
     /**
@@ -664,11 +693,25 @@ public final class Database {
         int meta = KeyEntry.tag(hash) | keyspace.bornWalkBit | form;
         KeyEntry entry;
         if (expiresAt != KeyEntry.NO_EXPIRY) {
-            ExpiringEntry expiringEntry = new ExpiringEntry(data, value, meta, expiresAt);
+            ExpiringEntry expiringEntry = value == null ? keyspace.recycled.takeExpiring() : null;
+            if (expiringEntry == null) {
+                expiringEntry = new ExpiringEntry(data, value, meta, expiresAt);
+            } else {
+                expiringEntry.data = data;
+                expiringEntry.meta = meta;
+                expiringEntry.expiresAt = expiresAt;
+            }
             expiring.add(expiringEntry);
             entry = expiringEntry;
         } else if (value == null) {
-            entry = new StringEntry(data, meta);
+            StringEntry plain = keyspace.recycled.takePlain();
+            if (plain == null) {
+                entry = new StringEntry(data, meta);
+            } else {
+                plain.data = data;
+                plain.meta = meta;
+                entry = plain;
+            }
         } else {
             entry = new ValueEntry(data, value, meta);
         }
@@ -728,6 +771,11 @@ public final class Database {
 
     /** Deletes an entry whose contents go with it: a walk that has not passed it keeps it as it is. */
     private void remove(KeyEntry entry) {
+        remove(entry, false);
+    }
+
+    /** Deletes an entry, evicted or not (see {@link KeyspaceWalk#evicted}); returns whether a walk kept it. */
+    private boolean remove(KeyEntry entry, boolean evicted) {
         if (keyspace.undo != null) {
             keyspace.undo.removing(this, entry);
         }
@@ -735,9 +783,11 @@ public final class Database {
         if (entry.value() != null) {
             hooks.valueRemoved(this, entry, entry.type());
         }
-        if (keyspace.walk != null) {
-            keyspace.walk.removed(table, entry);
+        KeyspaceWalk walk = keyspace.walk;
+        if (walk == null) {
+            return false;
         }
+        return evicted ? walk.evicted(table, entry) : walk.removed(table, entry);
     }
 
     /** Takes out an entry whose contents live on under another key or in another database. */

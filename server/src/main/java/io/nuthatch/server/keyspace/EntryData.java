@@ -63,10 +63,18 @@ final class EntryData {
 
     /** An array for the key and a string of {@code valueLength} bytes, to be written at its end. */
     static byte[] newData(byte[] key, int keyOffset, int keyLength, int valueLength) {
-        int header = varintSize(keyLength);
-        byte[] data = new byte[header + keyLength + valueLength];
+        return writeKey(new byte[length(keyLength, valueLength)], key, keyOffset, keyLength);
+    }
+
+    /** The length of the array for a key and a string of {@code valueLength} bytes written whole. */
+    static int length(int keyLength, int valueLength) {
+        return varintSize(keyLength) + keyLength + valueLength;
+    }
+
+    /** Writes the key at the start of {@code data}, an array of {@link #length} bytes for it. */
+    static byte[] writeKey(byte[] data, byte[] key, int keyOffset, int keyLength) {
         writeVarint(data, keyLength);
-        System.arraycopy(key, keyOffset, data, header, keyLength);
+        System.arraycopy(key, keyOffset, data, varintSize(keyLength), keyLength);
         return data;
     }
 

@@ -14,6 +14,8 @@ public final class Keyspace {
     UndoLog undo;
     /** The memory of every database's entries and index arrays, kept as they change. */
     final MemoryTotals totals = new MemoryTotals();
+    /** Evicted strings' arrays for the next keys of the same length. */
+    final RecycledEntries recycled = new RecycledEntries();
 
     public Keyspace(int count, KeyspaceHooks hooks) {
         this.hooks = hooks;
@@ -63,11 +65,20 @@ public final class Keyspace {
         return totals.index;
     }
 
+    /**
+     * The memory evicted keys have handed to keys created since ({@link RecycledEntries}), counted
+     * from the start as used_memory counts: the part of what eviction frees that never became garbage.
+     */
+    public long recycledBytes() {
+        return recycled.reusedBytes();
+    }
+
     /** Deletes every key of every database (FLUSHALL). */
     public void clear() {
         for (Database database : databases) {
             database.clear();
         }
+        recycled.clear();
     }
 
     // ---------------------------------------------------------------- changes that may be taken back

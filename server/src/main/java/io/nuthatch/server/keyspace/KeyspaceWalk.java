@@ -77,6 +77,12 @@ public final class KeyspaceWalk {
     /** Kept contents of changed keys, by database number, chained through their next field. */
     private final KeyEntry[] keptFirst;
     private final KeyEntry[] keptLast;
+    /**
+     * Kept evicted strings, chained the same way: nothing else refers to them, so once given they
+     * go to the keyspace's {@link RecycledEntries} for the keys created next.
+     */
+    private final KeyEntry[] evictedFirst;
+    private final KeyEntry[] evictedLast;
     private final Consumer<KeyEntry> scanned = this::scanned;
     private int tableIndex;
     private long cursor;
@@ -96,6 +102,8 @@ public final class KeyspaceWalk {
         this.flushedBytes = new long[tables.length];
         this.keptFirst = new KeyEntry[tables.length];
         this.keptLast = new KeyEntry[tables.length];
+        this.evictedFirst = new KeyEntry[tables.length];
+        this.evictedLast = new KeyEntry[tables.length];
         for (int i = 0; i < tables.length; i++) {
             tables[i].walkDatabase = i;
         }
@@ -117,19 +125,8 @@ public final class KeyspaceWalk {
         this.visitor = visitor;
         given = 0;
         try {
-            for (int database = 0; database < keptFirst.length && given < maxEntries; database++) {
-                while (keptFirst[database] != null && given < maxEntries) {
-                    KeyEntry entry = keptFirst[database];
-                    keptFirst[database] = entry.next;
-                    if (entry.next == null) {
-                        keptLast[database] = null;
-                    }
-                    entry.next = null;
-                    keptBytes -= entry.memoryUsage();
-                    given++;
-                    visitor.visit(database, entry);
-                }
-            }
+            giveKept(keptFirst, keptLast, maxEntries, false);
+            giveKept(evictedFirst, evictedLast, maxEntries, true);
             while (given < maxEntries && tableIndex < tables.length) {
                 scanStep();
             }
@@ -140,6 +137,25 @@ public final class KeyspaceWalk {
             finish();
         }
         return !finished;
+    }
+
+    private void giveKept(KeyEntry[] first, KeyEntry[] last, int maxEntries, boolean recycle) {
+        for (int database = 0; database < first.length && given < maxEntries; database++) {
+            while (first[database] != null && given < maxEntries) {
+                KeyEntry entry = first[database];
+                first[database] = entry.next;
+                if (entry.next == null) {
+                    last[database] = null;
+                }
+                entry.next = null;
+                keptBytes -= entry.memoryUsage();
+                given++;
+                visitor.visit(database, entry);
+                if (recycle) {
+                    keyspace.recycled.offer(entry);
+                }
+            }
+        }
     }
 
     /**
@@ -154,6 +170,8 @@ public final class KeyspaceWalk {
         for (int database = 0; database < keptFirst.length; database++) {
             keptFirst[database] = null;
             keptLast[database] = null;
+            evictedFirst[database] = null;
+            evictedLast[database] = null;
             if (flushedBytes[database] > 0 && tables[database] != null) {
                 // A flushed table has no live entry left to flip: drop it now.
                 tables[database].walkDatabase = -1;
@@ -197,15 +215,39 @@ public final class KeyspaceWalk {
         }
     }
 
-    /** An entry was deleted and goes with its contents: keep the entry itself if not passed yet. */
-    void removed(KeyTable table, KeyEntry entry) {
+    /**
+     * An entry was evicted: keep it if not passed yet, as {@link #removed} does, and if its string
+     * is in it, recycle it once given ({@link RecycledEntries}). Returns whether the walk kept it.
+     */
+    boolean evicted(KeyTable table, KeyEntry entry) {
+        if (entry.value() != null) {
+            return removed(table, entry);
+        }
         if ((entry.meta & KeyEntry.WALK_BIT) != unvisitedBit) {
-            return;
+            return false;
         }
         entry.meta ^= KeyEntry.WALK_BIT;
-        if (!abandoned) {
-            keep(table.walkDatabase, entry);
+        if (abandoned) {
+            return false;
         }
+        keep(table.walkDatabase, entry, evictedFirst, evictedLast);
+        return true;
+    }
+
+    /**
+     * An entry was deleted and goes with its contents: keep the entry itself if not passed yet.
+     * Returns whether the walk kept it.
+     */
+    boolean removed(KeyTable table, KeyEntry entry) {
+        if ((entry.meta & KeyEntry.WALK_BIT) != unvisitedBit) {
+            return false;
+        }
+        entry.meta ^= KeyEntry.WALK_BIT;
+        if (abandoned) {
+            return false;
+        }
+        keep(table.walkDatabase, entry);
+        return true;
     }
 
     /** FLUSHDB is about to give a database a new table: the walk keeps the old one until it is read. */
@@ -280,22 +322,26 @@ public final class KeyspaceWalk {
     }
 
     private void keep(int database, KeyEntry kept) {
+        keep(database, kept, keptFirst, keptLast);
+    }
+
+    private void keep(int database, KeyEntry kept, KeyEntry[] first, KeyEntry[] last) {
         if (database < 0) {
             throw new IllegalStateException("an entry the walk has not passed is in a table it does not walk");
         }
         kept.next = null;
-        if (keptLast[database] == null) {
-            keptFirst[database] = kept;
+        if (last[database] == null) {
+            first[database] = kept;
         } else {
-            keptLast[database].next = kept;
+            last[database].next = kept;
         }
-        keptLast[database] = kept;
+        last[database] = kept;
         keptBytes += kept.memoryUsage();
     }
 
     private boolean noneKept() {
-        for (KeyEntry first : keptFirst) {
-            if (first != null) {
+        for (int database = 0; database < keptFirst.length; database++) {
+            if (keptFirst[database] != null || evictedFirst[database] != null) {
                 return false;
             }
         }

@@ -39,6 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ContainerMemoryTest {
     private static final long LIMIT = 256L << 20;
     private static final int VALUE_BYTES = 100_000;
+    private static final int SMALL_VALUE_BYTES = 100;
+    /** A container whose heap leaves the larger share its headroom. */
+    private static final long SMALL_VALUES_LIMIT = 384L << 20;
     private static final int PIPELINE = 16;
     private static final List<String> POLICIES = List.of("noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",
             "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl");
@@ -49,23 +52,9 @@ class ContainerMemoryTest {
     @Test
     void underEveryPolicyAServerFilledPastMaxmemoryKeepsAnsweringWithinTheContainersMemory() throws Exception {
         long heap = MemoryBudget.heapForContainer(LIMIT);
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
         Path log = directory.resolve("server.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + (heap >> 20) + "m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:+PerfDisableSharedMem"));
-        if (kernelLeavesHugePagesToPrograms()) {
-            command.add("-XX:+UseTransparentHugePages"); // as the launcher adds it
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.nuthatch.server.Main",
-                "--port", Integer.toString(port), "--exporter-port", "0", "--save", "", "--dir", directory.toString(),
-                "--maxmemory", Long.toString(heap)));
-        ProcessBuilder serverProcess = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        serverProcess.environment().put("MALLOC_ARENA_MAX", "2"); // as the launcher sets them
-        serverProcess.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
-        Process server = serverProcess.start();
+        Process server = start(heap, port, log);
         try {
             awaitStarted(port, server);
             // The JVM rounds -Xmx to its heap alignment, so the server's ceiling (from the heap the JVM
@@ -98,6 +87,94 @@ class ContainerMemoryTest {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
             server.destroyForcibly();
+        }
+    }
+
+    /**
+     * A cache of small values of one size, filled with half as much again as the heap can hold:
+     * eviction frees arrays the new keys reuse, so the data is given the larger share of the heap
+     * ({@link MemoryBudget#RECYCLING_HEAP_SHARE}), and with it the server must still answer and stay
+     * under the container's memory.
+     */
+    @Test
+    void aCacheOfSmallValuesOfOneSizeGetsTheLargerShareWithinTheContainersMemory() throws Exception {
+        long heap = MemoryBudget.heapForContainer(SMALL_VALUES_LIMIT);
+        // In LIMIT's heap the larger share would leave less than its headroom: none is given there.
+        assertEquals(MemoryBudget.heapCeiling(MemoryBudget.heapForContainer(LIMIT)),
+                MemoryBudget.recyclingHeapCeiling(MemoryBudget.heapForContainer(LIMIT)));
+        int port = freePort();
+        Path log = directory.resolve("small-values.log");
+        Process server = start(heap, port, log);
+        try {
+            awaitStarted(port, server);
+            try (RawConnection connection = new RawConnection(port)) {
+                connection.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+                // About 170 bytes a key: half as many keys again as the larger share holds.
+                long keys = MemoryBudget.recyclingHeapCeiling(heap) * 3 / 2 / 170;
+                try {
+                    fillSmall(port, keys);
+                } catch (IOException closed) {
+                    throw new AssertionError("the fill's connection failed, server alive: " + server.isAlive() + "\n"
+                            + Files.readString(log), closed);
+                }
+                assertTrue(server.isAlive(), "the server is still running\n" + Files.readString(log));
+                awaitOnlyThisConnection(connection, "allkeys-lru");
+                long used = infoField(connection, "memory", "used_memory");
+                long peak = peakResidentBytes(server);
+                System.out.println("small values: used_memory " + used + ", peak RSS " + peak);
+                assertTrue(used > MemoryBudget.heapCeiling(heap) + (2L << 20),
+                        "used_memory " + used + " stayed at the smaller share's " + MemoryBudget.heapCeiling(heap));
+                assertTrue(used <= MemoryBudget.recyclingHeapCeiling(heap) + (2L << 20), "used_memory " + used);
+                assertTrue(peak < SMALL_VALUES_LIMIT, "peak RSS " + peak + " over the limit " + SMALL_VALUES_LIMIT);
+            }
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** The server with the heap given, started as bin/nuthatch-server starts it, with maxmemory at the heap. */
+    private Process start(long heap, int port, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + (heap >> 20) + "m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:+PerfDisableSharedMem"));
+        if (kernelLeavesHugePagesToPrograms()) {
+            command.add("-XX:+UseTransparentHugePages"); // as the launcher adds it
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.nuthatch.server.Main",
+                "--port", Integer.toString(port), "--exporter-port", "0", "--save", "", "--dir", directory.toString(),
+                "--maxmemory", Long.toString(heap)));
+        ProcessBuilder serverProcess = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        serverProcess.environment().put("MALLOC_ARENA_MAX", "2"); // as the launcher sets them
+        serverProcess.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
+        return serverProcess.start();
+    }
+
+    /** SETs of {@code keys} distinct keys with 100-byte values, in pipelines of 64. */
+    private static void fillSmall(int port, long keys) throws IOException {
+        byte[] value = new byte[SMALL_VALUE_BYTES];
+        Arrays.fill(value, (byte) 'v');
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            for (long i = 0; i < keys; i += 64) {
+                for (int j = 0; j < 64; j++) {
+                    out.write(Resp.request(List.of(bytes("SET"), bytes(String.format("key:%010d", i + j)), value)));
+                }
+                out.flush();
+                for (int j = 0; j < 64; j++) {
+                    String line = readLine(in);
+                    if (!line.equals("+OK")) {
+                        throw new AssertionError("unexpected reply " + line);
+                    }
+                }
+            }
         }
     }
 

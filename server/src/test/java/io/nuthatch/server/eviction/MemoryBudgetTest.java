@@ -48,4 +48,20 @@ class MemoryBudgetTest {
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("the kernel may kill the server"), warnings.get(0));
     }
+
+    @Test
+    void theLargerShareKeepsItsHeadroomInEveryHeap() {
+        for (long heap = 64 * MIB; heap <= 64L * 1024 * MIB; heap += heap / 8) {
+            long larger = MemoryBudget.recyclingHeapCeiling(heap);
+            assertTrue(larger >= MemoryBudget.heapCeiling(heap), heap + ": below the smaller share");
+            assertTrue(larger <= heap * MemoryBudget.RECYCLING_HEAP_SHARE, heap + ": above the larger share");
+            assertTrue(larger == MemoryBudget.heapCeiling(heap) || heap - larger >= MemoryBudget.RECYCLING_HEADROOM,
+                    heap + ": less than the headroom left");
+        }
+        // The launcher's heap for a 512 MiB container gets the whole larger share; a 256 MiB one none.
+        long heap512 = MemoryBudget.heapForContainer(512 * MIB);
+        assertEquals((long) (heap512 * MemoryBudget.RECYCLING_HEAP_SHARE), MemoryBudget.recyclingHeapCeiling(heap512));
+        long heap256 = MemoryBudget.heapForContainer(256 * MIB);
+        assertEquals(MemoryBudget.heapCeiling(heap256), MemoryBudget.recyclingHeapCeiling(heap256));
+    }
 }

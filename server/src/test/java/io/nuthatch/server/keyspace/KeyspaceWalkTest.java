@@ -47,18 +47,49 @@ class KeyspaceWalkTest {
         }
     }
 
+    /**
+     * The same with maxmemory below the dataset, so that writes evict as the walk goes: an evicted
+     * key the walk has not reached must be kept for it, never reused for a key created meanwhile
+     * ({@link RecycledEntries}).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12, 13})
+    void aWalkGivesTheDatasetOfItsStartWhileWritesEvict(long seed) throws IOException {
+        try (RawConnection admin = nuthatch.connect()) {
+            try {
+                walkWhileChanging(seed, admin);
+            } catch (AssertionError | RuntimeException failure) {
+                throw new AssertionError("seed " + seed + ": " + failure.getMessage(), failure);
+            } finally {
+                admin.call("CONFIG", "SET", "maxmemory", "0");
+                admin.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+            }
+        }
+    }
+
     private void walkWhileChanging(long seed) throws IOException {
+        walkWhileChanging(seed, null);
+    }
+
+    /** With {@code evicting}, a connection that sets maxmemory to half the dataset once the walk started. */
+    private void walkWhileChanging(long seed, RawConnection evicting) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         try (RawConnection client = nuthatch.connect()) {
             client.call("FLUSHALL");
             populate(client, random);
-
+            long evictedBefore = underLock(() -> nuthatch.server().engine().stats().evictedKeys);
             Map<String, String> expected = new TreeMap<>();
             KeyspaceWalk walk = underLock(() -> {
                 KeyspaceWalk started = keyspace().startWalk();
                 expected.putAll(contents());
                 return started;
             });
+            if (evicting != null) {
+                // CONFIG SET evicts at once: half the keys go before the walk has given any.
+                evicting.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+                long used = underLock(() -> keyspace().usedMemory());
+                evicting.call("CONFIG", "SET", "maxmemory", Long.toString(used / 2));
+            }
             Map<String, String> given = new TreeMap<>();
             KeyspaceWalk.Visitor visitor = (database, entry) -> {
                 String previous = given.put(name(database, entry), describe(entry));
@@ -78,7 +109,13 @@ class KeyspaceWalkTest {
                 assertTrue(slices < 100_000, "the walk never ends");
             } while (more);
 
-            assertTrue(changes > 1000, "only " + changes + " changes ran during the walk");
+            // Evicting half the keys at the first write leaves the walk about half as long.
+            int enoughChanges = evicting != null ? 400 : 1000;
+            assertTrue(changes > enoughChanges, "only " + changes + " changes ran during the walk");
+            if (evicting != null) {
+                long evicted = underLock(() -> nuthatch.server().engine().stats().evictedKeys) - evictedBefore;
+                assertTrue(evicted > 100, "only " + evicted + " keys were evicted during the walk");
+            }
             assertEquals(expected, given);
             assertEquals(0, walk.heldBytes(), "the walk still holds memory after it ended");
             assertNull(underLock(() -> keyspace().walk()));
