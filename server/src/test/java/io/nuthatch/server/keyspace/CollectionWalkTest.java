@@ -1,6 +1,5 @@
 package io.nuthatch.server.keyspace;
 
-import io.nuthatch.server.Engine;
 import io.nuthatch.server.testing.EmbeddedNuthatch;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.type.HashValue;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -49,7 +47,7 @@ class CollectionWalkTest {
                 }
             }
             Map<String, String> expected = new TreeMap<>();
-            KeyspaceWalk walk = underLock(() -> {
+            KeyspaceWalk walk = nuthatch.underLock(() -> {
                 KeyspaceWalk started = keyspace().startWalk();
                 keyspace().database(0).forEach(entry -> expected.put(name(entry), describe(entry)));
                 return started;
@@ -59,7 +57,7 @@ class CollectionWalkTest {
             boolean more;
             do {
                 int slice = 1 + random.nextInt(3);
-                more = underLock(() -> walk.advance(slice, (database, entry) ->
+                more = nuthatch.underLock(() -> walk.advance(slice, (database, entry) ->
                         assertNull(given.put(name(entry), describe(entry)), "given twice: " + name(entry))));
                 for (int n = random.nextInt(40); n > 0; n--) {
                     change(client, random, random.nextInt(KEYS));
@@ -68,7 +66,7 @@ class CollectionWalkTest {
             } while (more);
             assertTrue(changes > 300, "only " + changes + " changes ran during the walk");
             assertEquals(expected, given);
-            underLock(() -> {
+            nuthatch.underLock(() -> {
                 Database database = keyspace().database(0);
                 assertEquals(database.countMemory(), database.datasetMemory(), "the memory total drifted");
                 return null;
@@ -132,15 +130,5 @@ class CollectionWalkTest {
 
     private static Keyspace keyspace() {
         return nuthatch.server().engine().keyspace();
-    }
-
-    private static <T> T underLock(Supplier<T> action) {
-        Engine engine = nuthatch.server().engine();
-        engine.lock().lock();
-        try {
-            return action.get();
-        } finally {
-            engine.lock().unlock();
-        }
     }
 }

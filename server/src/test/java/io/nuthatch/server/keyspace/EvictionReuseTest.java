@@ -1,6 +1,5 @@
 package io.nuthatch.server.keyspace;
 
-import io.nuthatch.server.Engine;
 import io.nuthatch.server.testing.EmbeddedNuthatch;
 import io.nuthatch.server.testing.RawConnection;
 import io.nuthatch.server.testing.RespValue;
@@ -14,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -51,14 +49,14 @@ class EvictionReuseTest {
             connection.call("FLUSHALL");
             connection.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
             limitToCurrentPlus(connection, 2 << 20);
-            long recycledBefore = underLock(() -> keyspace().recycledBytes());
+            long recycledBefore = nuthatch.underLock(() -> keyspace().recycledBytes());
             long expiresAt = System.currentTimeMillis() / 1000 + 100_000;
 
             write(connection, i -> i % 3 == 0
                     ? command("SET", key(i), value(0, i), "EXAT", Long.toString(expiresAt + i))
                     : command("SET", key(i), value(0, i)));
 
-            long recycled = underLock(() -> keyspace().recycledBytes()) - recycledBefore;
+            long recycled = nuthatch.underLock(() -> keyspace().recycledBytes()) - recycledBefore;
             assertTrue(recycled > 1 << 20, "only " + recycled + " bytes were reused: the test does not reach the reuse");
             int present = 0;
             for (int i = 0; i < KEYS; i++) {
@@ -117,11 +115,11 @@ class EvictionReuseTest {
             subscriber.call("SUBSCRIBE", "__keyevent@0__:evicted");
             connection.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
             limitToCurrentPlus(connection, 1 << 20);
-            long evictedBefore = underLock(() -> nuthatch.server().engine().stats().evictedKeys);
+            long evictedBefore = nuthatch.underLock(() -> nuthatch.server().engine().stats().evictedKeys);
 
             write(connection, i -> command("SET", key(i), value(0, i)));
 
-            long evicted = underLock(() -> nuthatch.server().engine().stats().evictedKeys) - evictedBefore;
+            long evicted = nuthatch.underLock(() -> nuthatch.server().engine().stats().evictedKeys) - evictedBefore;
             assertTrue(evicted > 1000, "only " + evicted + " keys were evicted");
             Set<String> named = new HashSet<>();
             for (long n = 0; n < evicted; n++) {
@@ -188,7 +186,7 @@ class EvictionReuseTest {
     }
 
     private static void assertMemoryAccountingIsExact() {
-        underLock(() -> {
+        nuthatch.underLock(() -> {
             long dataset = 0;
             for (int i = 0; i < keyspace().count(); i++) {
                 Database database = keyspace().database(i);
@@ -202,15 +200,5 @@ class EvictionReuseTest {
 
     private static Keyspace keyspace() {
         return nuthatch.server().engine().keyspace();
-    }
-
-    private static <T> T underLock(Supplier<T> action) {
-        Engine engine = nuthatch.server().engine();
-        engine.lock().lock();
-        try {
-            return action.get();
-        } finally {
-            engine.lock().unlock();
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.nuthatch.server.keyspace;
 
-import io.nuthatch.server.Engine;
 import io.nuthatch.server.testing.EmbeddedNuthatch;
 import io.nuthatch.server.testing.RawConnection;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,9 +75,9 @@ class KeyspaceWalkTest {
         try (RawConnection client = nuthatch.connect()) {
             client.call("FLUSHALL");
             populate(client, random);
-            long evictedBefore = underLock(() -> nuthatch.server().engine().stats().evictedKeys);
+            long evictedBefore = nuthatch.underLock(() -> nuthatch.server().engine().stats().evictedKeys);
             Map<String, String> expected = new TreeMap<>();
-            KeyspaceWalk walk = underLock(() -> {
+            KeyspaceWalk walk = nuthatch.underLock(() -> {
                 KeyspaceWalk started = keyspace().startWalk();
                 expected.putAll(contents());
                 return started;
@@ -87,7 +85,7 @@ class KeyspaceWalkTest {
             if (evicting != null) {
                 // CONFIG SET evicts at once: half the keys go before the walk has given any.
                 evicting.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
-                long used = underLock(() -> keyspace().usedMemory());
+                long used = nuthatch.underLock(() -> keyspace().usedMemory());
                 evicting.call("CONFIG", "SET", "maxmemory", Long.toString(used / 2));
             }
             Map<String, String> given = new TreeMap<>();
@@ -100,7 +98,7 @@ class KeyspaceWalkTest {
             boolean more;
             do {
                 int slice = 1 + random.nextInt(8);
-                more = underLock(() -> walk.advance(slice, visitor));
+                more = nuthatch.underLock(() -> walk.advance(slice, visitor));
                 slices++;
                 for (int n = random.nextInt(12); n > 0; n--) {
                     change(client, random);
@@ -113,12 +111,12 @@ class KeyspaceWalkTest {
             int enoughChanges = evicting != null ? 400 : 1000;
             assertTrue(changes > enoughChanges, "only " + changes + " changes ran during the walk");
             if (evicting != null) {
-                long evicted = underLock(() -> nuthatch.server().engine().stats().evictedKeys) - evictedBefore;
+                long evicted = nuthatch.underLock(() -> nuthatch.server().engine().stats().evictedKeys) - evictedBefore;
                 assertTrue(evicted > 100, "only " + evicted + " keys were evicted during the walk");
             }
             assertEquals(expected, given);
             assertEquals(0, walk.heldBytes(), "the walk still holds memory after it ended");
-            assertNull(underLock(() -> keyspace().walk()));
+            assertNull(nuthatch.underLock(() -> keyspace().walk()));
             assertMemoryAccountingIsExact();
             assertNextWalkGivesTheDatasetAsItIs();
         }
@@ -130,12 +128,12 @@ class KeyspaceWalkTest {
         try (RawConnection client = nuthatch.connect()) {
             client.call("FLUSHALL");
             populate(client, random);
-            KeyspaceWalk walk = underLock(() -> keyspace().startWalk());
-            underLock(() -> walk.advance(30, (database, entry) -> { }));
+            KeyspaceWalk walk = nuthatch.underLock(() -> keyspace().startWalk());
+            nuthatch.underLock(() -> walk.advance(30, (database, entry) -> { }));
             for (int i = 0; i < 300; i++) {
                 change(client, random);
             }
-            underLock(() -> {
+            nuthatch.underLock(() -> {
                 walk.abandon();
                 return null;
             });
@@ -156,17 +154,17 @@ class KeyspaceWalkTest {
         try (RawConnection client = nuthatch.connect()) {
             client.call("FLUSHALL");
             populate(client, random);
-            KeyspaceWalk walk = underLock(() -> keyspace().startWalk());
-            underLock(() -> {
+            KeyspaceWalk walk = nuthatch.underLock(() -> keyspace().startWalk());
+            nuthatch.underLock(() -> {
                 walk.abandon();
                 return null;
             });
             long deadline = System.currentTimeMillis() + 10_000;
-            while (!underLock(walk::isFinished) && System.currentTimeMillis() < deadline) {
+            while (!nuthatch.underLock(walk::isFinished) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(underLock(walk::isFinished), "the cron did not finish the abandoned walk");
-            assertNull(underLock(() -> keyspace().walk()));
+            assertTrue(nuthatch.underLock(walk::isFinished), "the cron did not finish the abandoned walk");
+            assertNull(nuthatch.underLock(() -> keyspace().walk()));
             assertNextWalkGivesTheDatasetAsItIs();
         }
     }
@@ -176,12 +174,12 @@ class KeyspaceWalkTest {
         try (RawConnection client = nuthatch.connect()) {
             client.call("FLUSHALL");
             client.call("SET", "a", "1");
-            KeyspaceWalk walk = underLock(() -> keyspace().startWalk());
-            assertThrows(IllegalStateException.class, () -> underLock(() -> keyspace().startWalk()));
-            while (underLock(() -> walk.advance(100, (database, entry) -> { }))) {
+            KeyspaceWalk walk = nuthatch.underLock(() -> keyspace().startWalk());
+            assertThrows(IllegalStateException.class, () -> nuthatch.underLock(() -> keyspace().startWalk()));
+            while (nuthatch.underLock(() -> walk.advance(100, (database, entry) -> { }))) {
                 // drain
             }
-            assertFalse(underLock(() -> walk.advance(100, (database, entry) -> { })));
+            assertFalse(nuthatch.underLock(() -> walk.advance(100, (database, entry) -> { })));
             assertNextWalkGivesTheDatasetAsItIs();
         }
     }
@@ -268,7 +266,7 @@ class KeyspaceWalkTest {
     private void assertNextWalkGivesTheDatasetAsItIs() {
         Map<String, String> now = new HashMap<>();
         Map<String, String> given = new HashMap<>();
-        underLock(() -> {
+        nuthatch.underLock(() -> {
             KeyspaceWalk walk = keyspace().startWalk();
             now.putAll(contents());
             while (walk.advance(64, (database, entry) -> {
@@ -282,7 +280,7 @@ class KeyspaceWalkTest {
     }
 
     private void assertMemoryAccountingIsExact() {
-        underLock(() -> {
+        nuthatch.underLock(() -> {
             long dataset = 0;
             long index = 0;
             for (int i = 0; i < keyspace().count(); i++) {
@@ -335,15 +333,5 @@ class KeyspaceWalkTest {
 
     private static Keyspace keyspace() {
         return nuthatch.server().engine().keyspace();
-    }
-
-    private static <T> T underLock(Supplier<T> action) {
-        Engine engine = nuthatch.server().engine();
-        engine.lock().lock();
-        try {
-            return action.get();
-        } finally {
-            engine.lock().unlock();
-        }
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 
 /**
  * One embedded Nuthatch for a test class, configured like the reference redis-server
@@ -46,5 +47,15 @@ public final class EmbeddedNuthatch implements BeforeAllCallback, AfterAllCallba
     /** A new connection to the server. */
     public RawConnection connect() throws IOException {
         return new RawConnection(server.port());
+    }
+
+    /** Runs {@code action} holding the engine, as commands run: to read or start what they change. */
+    public <T> T underLock(Supplier<T> action) {
+        server.engine().lock().lock();
+        try {
+            return action.get();
+        } finally {
+            server.engine().lock().unlock();
+        }
     }
 }
