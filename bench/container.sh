@@ -19,6 +19,8 @@
 #   LIMIT=512m  MAXMEMORY=384mb  POLICY=allkeys-lru  VALUE=100  REQUESTS=6000000  PIPELINE=16
 #   SECOND_VALUE=VALUE   the value size of the second half: another size makes what eviction frees
 #                        unfit for the new keys (Nuthatch then cannot reuse it; see RecycledEntries)
+#   VALUE=100-300        (a range) every value a random length in it, each half sent by
+#                        bench/lib/varied_sets.py through redis-cli --pipe instead of redis-benchmark
 #   PERSISTENCE=yes      "no": save "" and appendonly no, no BGSAVE or BGREWRITEAOF (keys held alone)
 #   SERVERS="redis-server nuthatch"   which to run (one alone to try a setting)
 #   NUTHATCH_JAVA_OPTS   more JVM options, given to the launcher as JAVA_OPTS (default: none)
@@ -130,6 +132,18 @@ EOF
 
 mib() { [[ $1 == - ]] && echo - || awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
+# Half the requests, with values of one size (redis-benchmark) or of a range of sizes (MIN-MAX).
+fill_half() {
+    local port=$1 value=$2 seed=$3
+    if [[ $value == *-* ]]; then
+        python3 "$ROOT/bench/lib/varied_sets.py" $((REQUESTS / 2)) "${value%-*}" "${value#*-}" "$seed" \
+            | timeout 900 redis-cli -p "$port" --pipe >/dev/null 2>&1
+    else
+        timeout 900 redis-benchmark -p "$port" -t set -d "$value" -r 100000000 -n $((REQUESTS / 2)) -P "$PIPELINE" \
+            -c 50 -q >/dev/null 2>&1
+    fi
+}
+
 declare -A RESULT
 HEAP_MAX=
 run() {
@@ -153,12 +167,10 @@ run() {
     PIDS+=("$pid")
     await_ready "$port"
     local started=$SECONDS
-    # A server the kernel kills can leave redis-benchmark waiting on its sockets: bound each half.
-    timeout 900 redis-benchmark -p "$port" -t set -d "$VALUE" -r 100000000 -n $((REQUESTS / 2)) -P "$PIPELINE" -c 50 -q \
-        >/dev/null 2>&1 || true
+    # A server the kernel kills can leave the writer waiting on its sockets: bound each half.
+    fill_half "$port" "$VALUE" 1 || true
     # The second half while a snapshot and a rewrite run.
-    timeout 900 redis-benchmark -p "$port" -t set -d "$SECOND_VALUE" -r 100000000 -n $((REQUESTS / 2)) -P "$PIPELINE" -c 50 -q \
-        >/dev/null 2>&1 &
+    fill_half "$port" "$SECOND_VALUE" 2 &
     local writer=$!
     if [[ $PERSISTENCE == yes ]]; then
         sleep 2

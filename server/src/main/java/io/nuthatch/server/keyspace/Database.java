@@ -5,6 +5,7 @@ import io.nuthatch.server.type.MemoryLayout;
 import io.nuthatch.server.type.NumericStrings;
 import io.nuthatch.server.type.StoredValue;
 import io.nuthatch.server.type.StringCapacity;
+import io.nuthatch.server.type.StringEncoding;
 import io.nuthatch.server.type.StringValue;
 import io.nuthatch.server.type.UndoPoint;
 import io.nuthatch.server.type.ValueType;
@@ -246,9 +247,7 @@ public final class Database {
             int length, StringForm form, long expiry) {
         int formBits = form.bits;
         if (entry == null) {
-            byte[] data = newStringData(arguments, keyIndex, length);
-            System.arraycopy(value, offset, data, data.length - length, length);
-            return insert(data, null, formBits, absolute(expiry));
+            return insertString(arguments, keyIndex, value, offset, length, formBits, absolute(expiry));
         }
         beforeChange(entry);
         byte[] data = EntryData.forString(entry, length);
@@ -280,6 +279,38 @@ public final class Database {
         hooks.stored(this, live, false);
         afterChange(live);
         return live;
+    }
+
+    /**
+     * Adds a key known to be absent holding a string, in an evicted key's array when one is kept
+     * ({@link RecycledEntries}): of exactly the length the string written whole needs, else, for a
+     * string Redis would call "raw" anyway (longer than 44 bytes), one up to an eighth longer, in
+     * the grown-in-place layout with a length field (values of many sizes rarely find their exact
+     * length). The room past the string is zeroed: nothing of the evicted key stays readable.
+     */
+    private KeyEntry insertString(RequestArguments arguments, int keyIndex, byte[] value, int offset, int length,
+            int formBits, long expiresAt) {
+        int keyLength = arguments.length(keyIndex);
+        int exactLength = EntryData.length(keyLength, length);
+        byte[] data = keyspace.recycled.take(exactLength);
+        if (data == null && length > StringEncoding.EMBSTR_LIMIT) {
+            int sizedLength = exactLength + EntryData.SIZE_FIELD;
+            data = keyspace.recycled.takeBetween(sizedLength, sizedLength + exactLength / 8);
+            if (data != null) {
+                EntryData.writeKey(data, arguments.array(keyIndex), arguments.offset(keyIndex), keyLength);
+                EntryData.writeSize(data, length);
+                int stringOffset = EntryData.keyEnd(data) + EntryData.SIZE_FIELD;
+                System.arraycopy(value, offset, data, stringOffset, length);
+                Arrays.fill(data, stringOffset + length, data.length, (byte) 0);
+                return insert(data, null, KeyEntry.SIZED, expiresAt);
+            }
+        }
+        if (data == null) {
+            data = new byte[exactLength];
+        }
+        EntryData.writeKey(data, arguments.array(keyIndex), arguments.offset(keyIndex), keyLength);
+        System.arraycopy(value, offset, data, data.length - length, length);
+        return insert(data, null, formBits, expiresAt);
     }
 
     /**

@@ -19,8 +19,9 @@ import java.util.Arrays;
  * frees comes back this way is counted ({@link #reusedBytes}): the eviction gives the data a
  * larger share of the heap while nearly all of it does.
  *
- * <p>Arrays are kept by exact length, so that an entry's layout and accounting are those of a newly
- * allocated one, up to {@link #MAX_LENGTH} bytes each and {@link #MAX_KEPT_BYTES} in all (a full
+ * <p>Arrays are kept by length and taken at the exact length a key needs (its layout and accounting
+ * are then those of a newly allocated one) or, for longer strings, a little longer (see
+ * {@code Database.insertString}), up to {@link #MAX_LENGTH} bytes each and {@link #MAX_KEPT_BYTES} in all (a full
  * store drops its arrays and starts over: they are lengths nobody takes), and entry objects up to
  * {@link #MAX_ENTRIES} of each class: enough for the bursts a walk hands back (it
  * keeps the keys evicted before it reached them, and recycles them once given). What is kept is
@@ -100,6 +101,17 @@ final class RecycledEntries {
         keptBytes -= bytes;
         reusedBytes += bytes;
         return array;
+    }
+
+    /** The shortest array kept of {@code min} to {@code max} bytes, with old contents, or null. */
+    byte[] takeBetween(int min, int max) {
+        int last = Math.min(max, MAX_LENGTH);
+        for (int length = min; length <= last; length++) {
+            if (counts[length] > 0) {
+                return take(length);
+            }
+        }
+        return null;
     }
 
     /** An evicted entry without expiry to reuse, its fields to be set anew; or null. */

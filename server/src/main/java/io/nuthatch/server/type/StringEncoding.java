@@ -13,7 +13,8 @@ public final class StringEncoding {
     public static final String RAW = "raw";
 
     /** Longest string Redis stores as embstr (OBJ_ENCODING_EMBSTR_SIZE_LIMIT). */
-    private static final int EMBSTR_LIMIT = 44;
+    /** The longest string SET stores as "embstr": anything longer is "raw" whatever its form. */
+    public static final int EMBSTR_LIMIT = 44;
     /** Longest canonical 64-bit integer in decimal, "-9223372036854775808". */
     private static final int LONGEST_INTEGER = 20;
 

@@ -75,6 +75,53 @@ class EvictionReuseTest {
         }
     }
 
+    /**
+     * Values a little shorter with every key, so that each new key finds no evicted array of its
+     * exact length but one up to an eighth longer: the grown-in-place layout. They must read, grow
+     * and say their encoding as any string does.
+     */
+    @Test
+    void valuesOfManySizesReuseLongerArraysAndStayOrdinaryStrings() throws IOException {
+        try (RawConnection connection = nuthatch.connect()) {
+            connection.call("FLUSHALL");
+            connection.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+            limitToCurrentPlus(connection, 2 << 20);
+            long recycledBefore = nuthatch.underLock(() -> keyspace().recycledBytes());
+
+            write(connection, i -> command("SET", key(i), shrinkingValue(i)));
+
+            // About 13k keys evicted, of some 330 bytes each; exact lengths alone reuse under 1 MB here.
+            long recycled = nuthatch.underLock(() -> keyspace().recycledBytes()) - recycledBefore;
+            assertTrue(recycled > 2 << 20, "only " + recycled + " bytes were reused: the longer arrays were not");
+            int present = 0;
+            for (int i = 0; i < KEYS; i++) {
+                Object stored = RespValue.parse(connection.call("GET", key(i)));
+                if (stored == null) {
+                    continue;
+                }
+                present++;
+                String expected = shrinkingValue(i);
+                assertEquals(expected, stored, key(i));
+                assertEquals((long) expected.length(), RespValue.parse(connection.call("STRLEN", key(i))), key(i));
+                assertEquals("raw", RespValue.parse(connection.call("OBJECT", "ENCODING", key(i))), key(i));
+                if (i % 7 == 0) {
+                    // Grown in place past the string, a gap of zero bytes between.
+                    connection.call("APPEND", key(i), "tail");
+                    connection.call("SETRANGE", key(i), Integer.toString(expected.length() + 10), "end");
+                    String grown = expected + "tail" + "\0".repeat(6) + "end";
+                    assertEquals(grown, RespValue.parse(connection.call("GET", key(i))), key(i));
+                }
+            }
+            assertTrue(present > 1000 && present < KEYS, present + " keys present");
+            assertMemoryAccountingIsExact();
+        }
+    }
+
+    /** From 300 bytes down to 275 over the keys: an evicted key's array is a few bytes too long. */
+    private static String shrinkingValue(int i) {
+        return value(0, i).repeat(3).substring(0, 300 - i / 800);
+    }
+
     @Test
     void perDatabasePoliciesEvictFromBothWithoutMixingKeys() throws IOException {
         try (RawConnection connection = nuthatch.connect()) {

@@ -89,6 +89,18 @@ class RecycledEntriesTest {
     }
 
     @Test
+    void aRangeGivesTheShortestArrayInIt() {
+        recycled.offer(plain(130));
+        recycled.offer(plain(112));
+        recycled.offer(plain(150));
+        assertNull(recycled.takeBetween(100, 111));
+        assertEquals(112, recycled.takeBetween(100, 140).length);
+        assertEquals(130, recycled.takeBetween(100, 140).length);
+        assertNull(recycled.takeBetween(100, 140));
+        assertEquals(150, recycled.takeBetween(150, RecycledEntries.MAX_LENGTH + 100).length);
+    }
+
+    @Test
     void clearDropsEverything() {
         recycled.offer(plain(50));
         recycled.clear();
